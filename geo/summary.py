@@ -1,0 +1,297 @@
+"""Area summaries: totals by unit, grouping and country that an analyst can defend.
+
+Rules
+-----
+- Estimates that disagree are never averaged or picked from: a unit with
+  several estimates shows their range (lowest and highest) and their count.
+- Land-use parts (farmland of a figure, say) are never added to their whole.
+- A total over units adds the units' lowest estimates for ``low_km2`` and their
+  highest for ``high_km2``.
+- A total the source states (``record_role`` reported_total) is shown beside
+  the computed sum, never added to it.
+- Every summary by district says which composition of the grouping it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from geo import groupings
+from geo.join import unit_name
+
+__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "stockpiles"]
+
+#: Levels a summary can be made by.
+BY = ("admin0", "admin1", "district")
+
+#: Grouping used for ``by="district"`` summaries.
+DISTRICT_GROUPING = "ru_military_districts_operational"
+
+
+@dataclass
+class Summary:
+    """A summary table with its title and the notes a reader needs."""
+
+    title: str
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _join_ids(values) -> str:
+    return ";".join(sorted(str(v) for v in values))
+
+
+def _latest_date(records: pd.DataFrame) -> dt.date:
+    dates = [d for d in list(records.get("date_end", [])) + list(records.get("date_start", []))
+             if isinstance(d, dt.date)]  # fmt: skip
+    if not dates:
+        return dt.date.today()
+    return max(dates)
+
+
+def _district_of(records: pd.DataFrame, on: dt.date | None, notes: list[str]) -> pd.Series:
+    """Map each admin-1 record to its district in the composition on ``on``."""
+    day = on or _latest_date(records)
+    comp = groupings.composition(DISTRICT_GROUPING, day)
+    notes.append(f"Districts: {comp.describe()}.")
+    lookup = comp.table.set_index("unit_code")["member"]
+    return records["unit_code"].map(lookup)
+
+
+def _unit_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per unit: count, lowest and highest estimate, records, period span."""
+    grouped = frame.groupby(keys, sort=True)
+    out = grouped.agg(
+        estimates=("record_id", "size"),
+        low_km2=("area_km2", "min"),
+        high_km2=("area_km2", "max"),
+        unit_area_km2=("unit_area_km2", "first"),
+        hazard_types=("hazard_type", lambda s: ";".join(sorted(set(s)))),
+        as_of=("as_of", lambda s: "; ".join(s)),
+        records=("record_id", _join_ids),
+    ).reset_index()
+    out["low_share_pct"] = 100 * out["low_km2"] / out["unit_area_km2"]
+    out["high_share_pct"] = 100 * out["high_km2"] / out["unit_area_km2"]
+    return out
+
+
+def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
+    """Summarise reported contaminated area by admin-1 unit, district or country.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Measured contamination records (see :func:`geo.join.measure`).
+    by : {"admin0", "admin1", "district"}
+        Level of the rows.
+    on : datetime.date, optional
+        Date of the district composition (default: latest date of the records).
+    """
+    notes: list[str] = []
+    whole = records[records["land_use"].eq("all")]
+    parts = len(records) - len(whole)
+    if parts:
+        notes.append(f"{parts} land-use part record(s) are shown in popups, not added to totals.")
+    valued = whole[whole["area_km2"].notna()]
+    unvalued = whole[whole["area_km2"].isna()]
+    regional = valued[valued["unit_level"].eq("admin1")]
+    if by == "admin1":
+        table = _unit_ranges(regional, ["country", "unit_code"])
+        table.insert(2, "unit_name", [unit_name("admin1", c) for c in table["unit_code"]])
+        other = len(whole) - len(regional)
+        if other:
+            notes.append(f"{other} country-level record(s) are not shown by admin1; use --by admin0.")
+        title = "Reported contamination by admin-1 unit (range of estimates)"
+    elif by == "district":
+        russian = regional[regional["country"].eq("RUS")].copy()
+        russian["district"] = _district_of(russian, on, notes)
+        per_unit = _unit_ranges(russian, ["district", "unit_code"])
+        table = per_unit.groupby("district", sort=True).agg(
+            units=("unit_code", _join_ids),
+            estimates=("estimates", "sum"),
+            low_km2=("low_km2", "sum"),
+            high_km2=("high_km2", "sum"),
+            records=("records", lambda s: ";".join(s)),
+        ).reset_index()
+        outside = len(whole) - len(russian)
+        if outside:
+            notes.append(f"{outside} record(s) outside Russian admin-1 units are not in districts.")
+        title = "Reported contamination by Russian military district (sum of unit ranges)"
+    elif by == "admin0":
+        per_unit = _unit_ranges(regional, ["country", "unit_code"])
+        sums = per_unit.groupby("country").agg(
+            regional_units=("unit_code", "size"),
+            regional_low_km2=("low_km2", "sum"),
+            regional_high_km2=("high_km2", "sum"),
+            regional_records=("records", lambda s: ";".join(s)),
+        )
+        national = valued[valued["unit_level"].eq("admin0")].groupby("country").agg(
+            country_estimates=("record_id", "size"),
+            country_low_km2=("area_km2", "min"),
+            country_high_km2=("area_km2", "max"),
+            country_records=("record_id", _join_ids),
+        )
+        status = unvalued.groupby("country").apply(
+            lambda g: "; ".join(f"{h}: {s}" for h, s in zip(g["hazard_type"], g["status"], strict=True)),
+            include_groups=False,
+        ).rename("without_value")
+        table = pd.concat([sums, national, status], axis=1).reset_index(names="country")
+        table.insert(1, "name", [unit_name("admin0", c) for c in table["country"]])
+        notes.append(
+            "Regional sums add each unit's lowest (low) and highest (high) estimate; "
+            "country-level estimates are shown beside them, not added."
+        )
+        title = "Reported contamination by country"
+    else:
+        raise ValueError(f"by must be one of {BY}, got {by!r}")
+    return Summary(title, table.reset_index(drop=True), notes)
+
+
+_AREA_MEASURES = {"planned_area": "planned_km2", "cleared_area": "cleared_km2"}
+
+
+def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
+    """Summarise clearance plans and results by district, admin-1 unit or country.
+
+    Area measures are in km² (``planned_km2``, ``cleared_km2``); counts keep their
+    measure name. A district table ends with a total row; a total the source
+    states is shown in the notes beside the computed sum.
+    """
+    notes: list[str] = []
+    figures = records[records["record_role"].eq("figure")].copy()
+    stated = records[records["record_role"].eq("reported_total")]
+    figures["column"] = figures["measure"].map(_AREA_MEASURES).fillna(figures["measure"])
+    figures["amount"] = figures["area_km2"].where(
+        figures["measure"].isin(list(_AREA_MEASURES)), figures["value"]
+    )
+    if by == "district":
+        rows = figures[figures["unit_level"].eq("grouping")].copy()
+        rows["district"] = rows["unit_code"]
+        comps = sorted(set(rows["composition"]))
+        notes.extend(f"Composition used: {c}." for c in comps)
+        regional = figures[figures["unit_level"].eq("admin1") & figures["country"].eq("RUS")].copy()
+        if not regional.empty:
+            regional["district"] = _district_of(regional, on, notes)
+            rows = pd.concat([rows, regional])
+        keys = ["district", "as_of"]
+        label = "district"
+    elif by in ("admin1", "admin0"):
+        level = by
+        rows = figures[figures["unit_level"].eq(level)].copy()
+        if by == "admin0":
+            # District figures add up to their country.
+            grouped = figures[figures["unit_level"].eq("grouping")].copy()
+            grouped["unit_code"] = grouped["country"]
+            rows = pd.concat([rows, grouped])
+        rows["unit_name"] = [unit_name(level, c) for c in rows["unit_code"]]
+        keys = ["country", "unit_code", "unit_name", "as_of"]
+        label = by
+        skipped = len(figures) - len(rows)
+        if skipped:
+            notes.append(f"{skipped} record(s) at another level are not shown by {by}.")
+    else:
+        raise ValueError(f"by must be one of {BY}, got {by!r}")
+    if rows.empty:
+        return Summary(f"Clearance by {label}", pd.DataFrame(columns=keys), notes)
+    table = rows.pivot_table(index=keys, columns="column", values="amount", aggfunc="sum", sort=True)
+    table.columns.name = None
+    records_col = rows.groupby(keys, sort=True)["record_id"].agg(_join_ids)
+    table = table.join(records_col.rename("records")).reset_index()
+    if by == "district":
+        table = table.sort_values(["as_of", "district"], kind="stable")
+        area_cols = [c for c in table.columns if c.endswith("_km2")]
+        totals = []
+        for period, group in table.groupby("as_of", sort=True):
+            if group[area_cols].notna().any(axis=None):
+                total = {"district": "Total", "as_of": period, "records": ""}
+                total.update({c: group[c].sum(min_count=1) for c in area_cols})
+                totals.append(total)
+        table = pd.concat([table, pd.DataFrame(totals)], ignore_index=True)
+        for rec in stated.to_dict("records"):
+            qualifier = f"{rec['value_qualifier']} " if rec.get("value_qualifier") else ""
+            notes.append(
+                f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "
+                f"({rec['measure']}, {rec['as_of']}; record {rec['record_id']}); the Total row is "
+                "the sum of the district figures."
+            )
+    title = f"Clearance by {label}"
+    return Summary(title, table.reset_index(drop=True), notes)
+
+
+def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
+    """Summarise incidents by unit: events, casualties in events, largest counts.
+
+    Aggregate counts of one unit cover overlapping periods ("by end 2013", "by
+    end 2016"), so they are never added: the table shows the largest with its
+    period.
+    """
+    notes: list[str] = []
+    frame = located.copy()
+    if by == "admin1":
+        frame["key"] = frame["located_unit"].where(
+            frame["precision"].isin(["settlement", "admin1", "exact"])
+        )
+        unplaced = frame["key"].isna().sum()
+        if unplaced:
+            notes.append(f"{unplaced} record(s) located only to a country or border are not shown by admin1.")
+        frame = frame[frame["key"].notna()]
+    elif by == "admin0":
+        frame["key"] = frame["country"]
+    elif by == "district":
+        russian = frame[frame["country"].eq("RUS") & frame["precision"].isin(["settlement", "admin1", "exact"])].copy()
+        russian["unit_code"] = russian["located_unit"]
+        notes.append(f"{len(frame) - len(russian)} record(s) outside Russian admin-1 units are not in districts.")
+        russian["key"] = _district_of(russian, on, notes)
+        frame = russian
+    else:
+        raise ValueError(f"by must be one of {BY}, got {by!r}")
+    rows = []
+    for key, group in frame.groupby("key", sort=True):
+        events = group[group["record_type"].eq("event")]
+        aggregates = group[group["record_type"].eq("aggregate")]
+        row = {
+            "unit": key,
+            "name": unit_name("admin1" if by == "admin1" else "admin0", key) if by != "district" else key,
+            "events": len(events),
+            "reported_use": int(events["event_type"].eq("reported_use").sum()),
+            "casualty_events": int(events["event_type"].eq("casualty").sum()),
+            "casualties_in_events": int(events["casualties"].fillna(0).sum()),
+            "aggregate_records": len(aggregates),
+            "largest_casualty_count": None,
+            "largest_count_period": "",
+            "records": _join_ids(group["record_id"]),
+        }
+        counted = aggregates[aggregates["casualties"].notna()]
+        if not counted.empty:
+            top = counted.sort_values("casualties", ascending=False, kind="stable").iloc[0]
+            row["largest_casualty_count"] = int(top["casualties"])
+            row["largest_count_period"] = f"{top['as_of']} ({top['record_id']})"
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    notes.append("Aggregate counts cover overlapping periods and are not added; the largest is shown.")
+    return Summary(f"Incidents by {by}", table, notes)
+
+
+def stockpiles(records: pd.DataFrame) -> Summary:
+    """Summarise stockpiles by country: declared cluster munitions and other figures."""
+    rows = []
+    for country, group in records.groupby("country", sort=True):
+        declared = group[group["status"].eq("declared") & group["munition_category"].eq("cluster_munitions")]
+        rows.append(
+            {
+                "country": country,
+                "name": unit_name("admin0", country),
+                "declared_cluster_munitions": int(declared["quantity"].sum()) if len(declared) else None,
+                "declared_types": len(declared),
+                "other_records": len(group) - len(declared),
+                "records": _join_ids(group["record_id"]),
+            }
+        )
+    return Summary(
+        "Stockpiles by country",
+        pd.DataFrame(rows),
+        ["declared_cluster_munitions adds the carrier munitions of every type a country declared."],
+    )

@@ -1,0 +1,23 @@
+"""Layers of records: reported contamination, clearance, incidents, stockpiles.
+
+Each layer is a table whose schema lives in ``layers/schema/`` and whose
+default records, curated from public reports with their sources, live in
+``layers/data/``.
+"""
+
+from layers.prepare import Prepared, prepare
+from layers.read import REJECT_COLUMNS, Layer, default, defaults, read
+from layers.schema import KINDS, Schema, schema
+
+__all__ = [
+    "KINDS",
+    "REJECT_COLUMNS",
+    "Layer",
+    "Prepared",
+    "Schema",
+    "default",
+    "defaults",
+    "prepare",
+    "read",
+    "schema",
+]

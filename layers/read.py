@@ -1,0 +1,246 @@
+"""Read a layer file, validate every row against its schema, keep the rejects.
+
+Every row read ends up either in :attr:`Layer.records` or in
+:attr:`Layer.rejects` with the file, row, field, value received, the reason and
+a fix: nothing is dropped silently. Row numbers count the header as row 1, as
+a spreadsheet does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+
+from geo.area import AREA_UNITS_KM2, to_km2
+from geo.errors import RecordError
+from layers.schema import KINDS, Field, Schema, schema
+
+__all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
+
+#: Columns of a rejects table, before the original row's columns.
+REJECT_COLUMNS = ["file", "row", "record_id", "field", "value", "reason", "fix"]
+
+
+@dataclass
+class Layer:
+    """Records of one layer kind read from a file, and the rows rejected.
+
+    Attributes
+    ----------
+    kind : str
+        Layer kind (see :data:`layers.schema.KINDS`).
+    path : str
+        File the records were read from.
+    records : pandas.DataFrame
+        Accepted rows, typed, in schema order, with ``row`` (file row number)
+        and, for area values, ``area_km2`` (the value normalised to km²).
+    rejects : pandas.DataFrame
+        Rejected rows: :data:`REJECT_COLUMNS` then the original columns.
+    rows_read : int
+        Data rows read; always ``len(records) + len(set(rejects.row))``.
+    """
+
+    kind: str
+    path: str
+    records: pd.DataFrame
+    rejects: pd.DataFrame
+    rows_read: int
+
+
+def _check_value(text: str, f: Field) -> tuple[object, str | None, str | None]:
+    """Parse one cell; return (value, reason, fix) with reason None when valid."""
+    if text == "":
+        if f.required:
+            return None, "a value is required", f"fill in {f.name}: {f.description}"
+        return None, None, None
+    value: object = text
+    if f.type in ("number", "integer"):
+        try:
+            value = float(text) if f.type == "number" else int(text)
+        except ValueError:
+            kind = "a number" if f.type == "number" else "a whole number"
+            return None, f"expected {kind}", f"write {f.name} as {kind} with '.' as decimal mark"
+        if f.minimum is not None and value < f.minimum:
+            return None, f"expected a value >= {f.minimum:g}", f"correct {f.name}"
+    elif f.type == "date":
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, "expected an ISO date YYYY-MM-DD", f"write {f.name} like 2018-12-31"
+    if f.enum is not None and text not in f.enum:
+        allowed = ", ".join(repr(e) for e in f.enum if e)
+        return None, f"expected one of {allowed}", f"use one of the allowed values for {f.name}"
+    if f.pattern is not None and not re.fullmatch(f.pattern, text):
+        return None, f"expected text matching {f.pattern}", f"correct the format of {f.name}"
+    return value, None, None
+
+
+def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | None]]:
+    """Rules that involve several fields of one row: (field, reason, fix) or None."""
+
+    def level_grouping(r: dict):
+        if r["unit_level"] == "grouping" and not r.get("grouping"):
+            return "grouping", "unit_level is 'grouping' but no grouping is named", (
+                "name the grouping id (e.g. ru_military_districts_operational)"
+            )
+        if r["unit_level"] != "grouping" and r.get("grouping"):
+            return "grouping", "a grouping is named but unit_level is not 'grouping'", (
+                "set unit_level to 'grouping' or clear grouping"
+            )
+        return None
+
+    def period(r: dict):
+        if r.get("date_start") and r.get("date_end") and r["date_end"] < r["date_start"]:
+            return "date_end", "date_end is before date_start", "swap or correct the dates"
+        return None
+
+    def area_value(r: dict):
+        if r.get("status") in ("not_known", "none"):
+            if r.get("value") is not None:
+                return "value", f"status {r['status']!r} takes no value", "clear value or fix status"
+            return None
+        if r.get("value") is None or not r.get("value_unit"):
+            return "value", "an area value and its unit are required", (
+                "fill in value and value_unit, or set status to not_known"
+            )
+        if r.get("land_use") not in (None, "all") and not r.get("part_of"):
+            return "part_of", "a land-use part needs the record_id of its whole", "fill in part_of"
+        return None
+
+    def location(r: dict):
+        if r["locate_as"] == "border" and not r.get("border_with"):
+            return "border_with", "locate_as is 'border' but border_with is empty", (
+                "give the ISO alpha-3 code of the other country"
+            )
+        return None
+
+    checks = [level_grouping, period]
+    if kind == "contamination":
+        checks.append(area_value)
+    if kind == "incidents":
+        checks.append(location)
+    return checks
+
+
+def _normalise_area(records: pd.DataFrame) -> pd.Series:
+    def one(value, unit):
+        if pd.isna(value) or unit not in AREA_UNITS_KM2:
+            return float("nan")
+        return to_km2(value, unit)
+
+    return pd.Series(
+        [one(v, u) for v, u in zip(records["value"], records["value_unit"], strict=True)],
+        index=records.index,
+        dtype=float,
+    )
+
+
+def _validate(frame: pd.DataFrame, sch: Schema, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    missing = [f.name for f in sch.fields if f.required and f.name not in frame.columns]
+    if missing:
+        raise RecordError(
+            path, 1, missing[0], list(frame.columns),
+            f"the {sch.kind} layer needs the column(s) {missing}",
+            f"add the column(s) to the header row; see layers/schema/{sch.kind}.json",
+        )  # fmt: skip
+    for f in sch.fields:
+        if f.name not in frame.columns:
+            frame[f.name] = ""
+    accepted, problems = [], []
+    seen: dict[str, dict[object, int]] = {f.name: {} for f in sch.fields if f.unique}
+    checks = _cross_checks(sch.kind)
+    for offset, original in enumerate(frame.to_dict("records")):
+        row_no = offset + 2
+        parsed: dict[str, object] = {}
+        row_problems = []
+        for f in sch.fields:
+            text = str(original.get(f.name, "")).strip()
+            value, reason, fix = _check_value(text, f)
+            if reason is not None:
+                row_problems.append((f.name, text, reason, fix))
+            parsed[f.name] = value
+        for f_name, first_rows in seen.items():
+            key = parsed[f_name]
+            if key is not None and key in first_rows:
+                row_problems.append(
+                    (f_name, key, f"duplicate of row {first_rows[key]}", f"make {f_name} unique")
+                )
+        if not row_problems:
+            for check in checks:
+                result = check(parsed)
+                if result is not None:
+                    fld, reason, fix = result
+                    row_problems.append((fld, original.get(fld, ""), reason, fix))
+        for f_name, first_rows in seen.items():
+            if parsed[f_name] is not None and parsed[f_name] not in first_rows:
+                first_rows[parsed[f_name]] = row_no
+        if row_problems:
+            for fld, value, reason, fix in row_problems:
+                problems.append(
+                    {
+                        "file": path, "row": row_no, "record_id": original.get("record_id", ""),
+                        "field": fld, "value": value, "reason": reason, "fix": fix, **original,
+                    }
+                )  # fmt: skip
+        else:
+            accepted.append({"row": row_no, **parsed})
+    records = pd.DataFrame(accepted, columns=["row", *sch.names])
+    rejects = pd.DataFrame(problems, columns=REJECT_COLUMNS + list(frame.columns))
+    return records, rejects
+
+
+def read(path: str | Path, kind: str) -> Layer:
+    """Read and validate a CSV layer file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        CSV file (UTF-8, comma separated, header row of schema field names).
+    kind : str
+        Layer kind, one of :data:`layers.schema.KINDS`.
+
+    Returns
+    -------
+    Layer
+        Accepted records and rejected rows.
+
+    Raises
+    ------
+    RecordError
+        The file cannot be used at all (a required column is missing).
+
+    Examples
+    --------
+    >>> layer = default("clearance")
+    >>> layer.rows_read == len(layer.records) + layer.rejects["row"].nunique()
+    True
+    """
+    sch = schema(kind)
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        frame = pd.read_csv(f, dtype=str, keep_default_na=False)
+    records, rejects = _validate(frame, sch, str(path))
+    if kind in ("contamination", "clearance"):
+        records["area_km2"] = _normalise_area(records)
+    return Layer(kind=kind, path=str(path), records=records, rejects=rejects, rows_read=len(frame))
+
+
+def default(kind: str) -> Layer:
+    """Read one of the embedded default layers (curated from the seed reports).
+
+    Examples
+    --------
+    >>> default("contamination").rejects.empty
+    True
+    """
+    return read(files("layers") / "data" / f"{kind}.csv", kind)
+
+
+def defaults() -> dict[str, Layer]:
+    """Read all embedded default layers, by kind."""
+    return {kind: default(kind) for kind in KINDS}

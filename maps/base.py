@@ -1,0 +1,316 @@
+"""The parts every minemap map shares: an offline base map, title, legend, notes.
+
+The base map loads only Leaflet (no jQuery, Bootstrap or icon fonts), has no
+tile layer unless one is asked for, and draws its own background of country
+outlines from the embedded boundaries, so it reads with no network at all.
+All text placed by these elements is escaped (:mod:`maps.safehtml`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from geo import admin0
+from maps.safehtml import escape, js_string
+
+__all__ = [
+    "Legend",
+    "MapText",
+    "OfflineMap",
+    "add_background",
+    "crosses_antimeridian",
+    "display_bounds",
+    "geojson_of",
+    "new_map",
+    "shift_east",
+]
+
+_LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet"
+
+#: Attribution shown on every map (escaped HTML is built from it).
+BOUNDARY_CREDIT = "Boundaries: Made with Natural Earth (public domain)"
+
+_CSS = """
+<style>
+.folium-map.leaflet-container { background: #dde8f0; }
+.leaflet-container { font: 13px/1.4 "DejaVu Sans", Arial, sans-serif; }
+.mm-panel { background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 340px; }
+.mm-title h1 { font-size: 16px; margin: 0 0 2px 0; }
+.mm-title p { margin: 0; color: #444; font-size: 12px; }
+.mm-legend h2 { font-size: 13px; margin: 0 0 4px 0; }
+.mm-legend .mm-swatch { display: inline-block; width: 14px; height: 12px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #777; }
+.mm-legend .mm-row { white-space: nowrap; }
+.mm-legend p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
+.mm-detail h4 { margin: 0 0 4px 0; font-size: 13px; }
+.mm-detail table, .mm-list { border-collapse: collapse; font-size: 12px; }
+.mm-detail th { text-align: left; padding: 1px 8px 1px 0; color: #555; vertical-align: top;
+  white-space: nowrap; }
+.mm-detail td { padding: 1px 0; max-width: 320px; }
+.mm-list th, .mm-list td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left;
+  vertical-align: top; }
+.leaflet-popup-content { max-height: 360px; overflow-y: auto; }
+</style>
+"""
+
+
+class OfflineMap(folium.Map):
+    """A folium map that loads Leaflet only: what minemap's maps need, nothing more."""
+
+    default_js = [("leaflet", f"{_LEAFLET}.js")]
+    default_css = [("leaflet_css", f"{_LEAFLET}.css")]
+
+
+class MapText(MacroElement):
+    """A panel of escaped HTML placed on the map as a Leaflet control.
+
+    Parameters
+    ----------
+    html : str
+        HTML built only from escaped text (see :mod:`maps.safehtml`).
+    position : str
+        Leaflet control position, e.g. ``"topright"``.
+    css_class : str
+        Class of the panel, e.g. ``"mm-title"``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var panel = L.control({position: {{ this.position_js }}});
+            panel.onAdd = function () {
+                var div = L.DomUtil.create("div", {{ this.class_js }});
+                div.innerHTML = {{ this.html_js }};
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            panel.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html: str, *, position: str, css_class: str) -> None:
+        super().__init__()
+        self._name = "MapText"
+        self.html_js = js_string(html)
+        self.position_js = js_string(position)
+        self.class_js = js_string(f"mm-panel {css_class}")
+
+
+class Attribution(MacroElement):
+    """Add escaped credit lines to the map's attribution control."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {% for line in this.lines_js %}
+        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ line }});
+        {% endfor %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "Attribution"
+        self.lines_js = [js_string(escape(line)) for line in lines]
+
+
+class Legend(MapText):
+    """A legend: a title, colour swatches with labels, and notes (all escaped).
+
+    Parameters
+    ----------
+    title : str
+        Legend heading, e.g. "Planned clearance 2018 (km²)".
+    entries : sequence of (str, str)
+        ``(colour, label)`` pairs; colours are CSS hex strings.
+    notes : sequence of str
+        Lines under the swatches: sources, composition used, caveats.
+    """
+
+    def __init__(
+        self,
+        title: str,
+        entries: Sequence[tuple[str, str]],
+        notes: Sequence[str] = (),
+        *,
+        position: str = "bottomright",
+    ) -> None:
+        rows = "".join(
+            f'<div class="mm-row"><span class="mm-swatch" style="background:{escape(colour)}">'
+            f"</span>{escape(label)}</div>"
+            for colour, label in entries
+        )
+        text = "".join(f"<p>{escape(n)}</p>" for n in notes)
+        super().__init__(
+            f"<h2>{escape(title)}</h2>{rows}{text}", position=position, css_class="mm-legend"
+        )
+
+
+def new_map(
+    bounds: tuple[float, float, float, float],
+    *,
+    title: str,
+    subtitle: str = "",
+    credits: Sequence[str] = (),
+    tiles: str | None = None,
+) -> folium.Map:
+    """Create an offline map fitted to ``bounds`` with title, scale bar and credits.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Area to show, in degrees.
+    title, subtitle : str
+        Shown in a panel at the top left (escaped).
+    credits : sequence of str
+        Extra attribution lines (escaped), after the boundary credit.
+    tiles : str, optional
+        A folium/xyzservices tile provider name for use online; none by default,
+        since the map must read offline.
+    """
+    fmap = OfflineMap(
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        tiles=None,
+        control_scale=True,
+        zoom_start=3,
+        # Map-level zoom limits (folium passes its own min/max_zoom to tiles only);
+        # marker clustering needs maxZoom on the map.
+        minZoom=2,
+        maxZoom=12,
+        prefer_canvas=False,
+    )
+    fmap.get_root().header.add_child(Element(_CSS), name="minemap_css")
+    if tiles:
+        folium.TileLayer(tiles, name="Tiles (online)").add_to(fmap)
+    heading = f"<h1>{escape(title)}</h1>" + (f"<p>{escape(subtitle)}</p>" if subtitle else "")
+    fmap.add_child(MapText(heading, position="topleft", css_class="mm-title"))
+    fmap.add_child(Attribution([BOUNDARY_CREDIT, *credits]))
+    # Leave room for the title (top left) and the legend (bottom right).
+    fmap.fit_bounds(
+        [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+        padding_top_left=(40, 90),
+        padding_bottom_right=(340, 40),
+    )
+    return fmap
+
+
+def _rounded(geoms: np.ndarray, decimals: int) -> np.ndarray:
+    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+
+
+def crosses_antimeridian(frame: gpd.GeoDataFrame) -> bool:
+    """Whether some geometry of ``frame`` has parts on both sides of 180°.
+
+    Examples
+    --------
+    >>> from geo import units
+    >>> crosses_antimeridian(units("admin1", ["RU-CHU"])), crosses_antimeridian(units("admin1", ["RU-CE"]))
+    (True, False)
+    """
+    bounds = shapely.bounds(np.asarray(frame.geometry.values))
+    return bool(((bounds[:, 0] < -150) & (bounds[:, 2] > 150)).any())
+
+
+def shift_east(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Move coordinates west of -90° by +360°, so a frame that crosses 180° draws in one piece.
+
+    Only for drawing frames that lie east of -90° but for parts past 180°
+    (such as Russia's Chukotka); Leaflet draws longitudes above 180° east of it.
+    """
+
+    def east(xy: np.ndarray) -> np.ndarray:
+        out = xy.copy()
+        out[:, 0] = np.where(out[:, 0] < -90, out[:, 0] + 360, out[:, 0])
+        return out
+
+    return frame.set_geometry(shapely.transform(np.asarray(frame.geometry.values), east))
+
+
+def display_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+    """Bounds to fit a map to, east-shifted when the frame crosses 180°."""
+    if crosses_antimeridian(frame):
+        frame = shift_east(frame)
+    minx, miny, maxx, maxy = frame.total_bounds
+    return float(minx), float(miny), float(maxx), float(maxy)
+
+
+def geojson_of(
+    frame: gpd.GeoDataFrame,
+    properties: Sequence[str],
+    *,
+    tolerance: float | None = None,
+    decimals: int = 4,
+    east: bool = False,
+) -> dict:
+    """GeoJSON of a frame with only the listed properties, for drawing.
+
+    Geometry is simplified as a coverage when ``tolerance`` is given (shared
+    borders stay shared), shifted east when ``east`` (see :func:`shift_east`),
+    and coordinates are rounded to ``decimals`` places (4 places is about
+    11 m, finer than a 1:10m boundary).
+    """
+    geoms = np.asarray(frame.geometry.values)
+    if tolerance:
+        geoms = shapely.coverage_simplify(geoms, tolerance)
+    if east:
+        geoms = np.asarray(shift_east(frame.set_geometry(geoms)).geometry.values)
+    geoms = _rounded(geoms, decimals)
+    features = []
+    for geom, props in zip(geoms, frame[list(properties)].to_dict("records"), strict=True):
+        features.append(
+            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def add_background(
+    fmap: folium.Map, bounds: tuple[float, float, float, float], *, tolerance: float = 0.05
+) -> None:
+    """Draw country outlines from the embedded admin-0 boundaries under the data.
+
+    Countries are clipped to ``bounds`` widened by a margin; where the bounds
+    run past 180° (an east-shifted map) the countries there are drawn again
+    shifted by 360°.
+    """
+    minx, miny, maxx, maxy = bounds
+    margin_x = max((maxx - minx) * 0.6, 30)
+    margin_y = max((maxy - miny) * 0.6, 15)
+    window = (minx - margin_x, max(miny - margin_y, -89.9), maxx + margin_x, min(maxy + margin_y, 89.9))
+    countries = admin0()
+    countries = countries.assign(
+        geometry=shapely.make_valid(shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance))
+    )
+    pieces = []
+    for offset in (-360, 0, 360):
+        box = shapely.box(window[0] - offset, window[1], window[2] - offset, window[3])
+        clipped = countries.clip(box)
+        clipped = clipped[~clipped.is_empty]
+        if not clipped.empty:
+            pieces.append(clipped.set_geometry(clipped.translate(xoff=offset)))
+    frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), crs=countries.crs)
+    frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
+    data = geojson_of(frame, [], decimals=3)
+    folium.GeoJson(
+        data,
+        name="Countries (background)",
+        style_function=lambda _f: {
+            "fillColor": "#f5f3ee", "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7,
+        },  # fmt: skip
+        interactive=False,
+        className="mm-background",
+        smooth_factor=1,
+    ).add_to(fmap)

@@ -1,0 +1,108 @@
+"""Choropleth classes and layers: values to colours with a legend that says how.
+
+Classes come from :mod:`mapclassify` (Fisher-Jenks natural breaks, or one class
+per value when there are few values), coloured with ColorBrewer sequential
+palettes (Cynthia Brewer, colorbrewer2.org, Apache 2.0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import warnings
+
+import mapclassify
+import numpy as np
+
+from maps.base import geojson_of
+from maps.safehtml import fmt_number
+
+__all__ = ["PALETTES", "classify", "polygon_layer"]
+
+#: ColorBrewer sequential palettes, 5 classes.
+PALETTES = {
+    "YlOrRd": ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
+    "Purples": ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"],
+    "Blues": ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+}
+
+
+def classify(
+    values: Sequence[float], *, palette: str = "YlOrRd", k: int = 5, unit: str = ""
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Colour each value by class; return the colours and the legend entries.
+
+    Examples
+    --------
+    >>> colours, legend = classify([14.7, 14.2, 13.9, 6.2, 4.1], unit=" km²")
+    >>> colours[0] == PALETTES["YlOrRd"][-1], colours[-1] == PALETTES["YlOrRd"][0]
+    (True, True)
+    >>> legend[0]
+    ('#ffffb2', '4.1 km²')
+    """
+    data = np.asarray(values, dtype=float)
+    distinct = np.unique(data)
+    colours_all = PALETTES[palette]
+    if len(distinct) <= k:
+        # One class per value: the legend lists the values themselves.
+        picks = np.linspace(0, len(colours_all) - 1, len(distinct)).round().astype(int)
+        lookup = {v: colours_all[i] for v, i in zip(distinct, picks, strict=True)}
+        legend = [(lookup[v], f"{fmt_number(v)}{unit}") for v in distinct]
+        return [lookup[v] for v in data], legend
+    with warnings.catch_warnings():
+        # Without numba, mapclassify says it uses its pure-Python Fisher-Jenks:
+        # same classes, and fast enough for a few thousand units.
+        warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
+        scheme = mapclassify.FisherJenks(data, k=k)
+    colours = [colours_all[c] for c in scheme.yb]
+    lower = [data.min(), *scheme.bins[:-1]]
+    legend = [
+        (colours_all[i], f"{fmt_number(lo)} – {fmt_number(hi)}{unit}")
+        for i, (lo, hi) in enumerate(zip(lower, scheme.bins, strict=True))
+    ]
+    return colours, legend
+
+
+def polygon_layer(
+    frame: gpd.GeoDataFrame,
+    *,
+    name: str,
+    css_class: str,
+    fill: str | Sequence[str] = "none",
+    fill_opacity: float = 0.85,
+    line: str = "#444444",
+    weight: float = 1.0,
+    dash: str | None = None,
+    tolerance: float | None = 0.01,
+    east: bool = False,
+    show: bool = True,
+) -> folium.GeoJson:
+    """A GeoJson layer of polygons with escaped tooltip and popup HTML.
+
+    ``frame`` must hold ``tooltip_html`` and ``popup_html`` columns built with
+    :mod:`maps.safehtml`; no other attribute reaches the page. Each polygon is
+    drawn as one SVG path with class ``css_class``.
+    """
+    fills = [fill] * len(frame) if isinstance(fill, str) else list(fill)
+    drawn = frame.assign(fill=fills)
+    data = geojson_of(drawn, ["fill", "tooltip_html", "popup_html"], tolerance=tolerance, east=east)
+    layer = folium.GeoJson(
+        data,
+        name=name,
+        style_function=lambda f: {
+            "fillColor": f["properties"]["fill"],
+            "fillOpacity": 0 if f["properties"]["fill"] == "none" else fill_opacity,
+            "color": line,
+            "weight": weight,
+            "dashArray": dash,
+        },
+        highlight_function=lambda _f: {"weight": weight + 2, "color": "#000000"},
+        className=css_class,
+        show=show,
+        smooth_factor=0.5,
+    )
+    folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True).add_to(layer)
+    folium.GeoJsonPopup(fields=["popup_html"], labels=False, max_width=420).add_to(layer)
+    return layer

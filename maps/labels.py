@@ -1,0 +1,85 @@
+"""Display labels for the coded values of the layer schemas."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from maps.safehtml import fmt_number
+
+__all__ = ["HAZARDS", "PRECISION", "figure_text", "label", "period_label"]
+
+#: IMAS hazard terms for the ``hazard_type`` codes.
+HAZARDS = {
+    "ap_mines": "Anti-personnel mines",
+    "av_mines": "Anti-vehicle mines",
+    "mines": "Mines (anti-personnel and anti-vehicle)",
+    "cmr": "Cluster munition remnants",
+    "erw": "Explosive remnants of war",
+    "ied": "Improvised explosive devices",
+    "mixed": "Mines and ERW",
+    "unknown": "Unknown",
+}
+
+#: How a located point was placed.
+PRECISION = {
+    "exact": "exact coordinates",
+    "settlement": "settlement (GeoNames point)",
+    "admin1": "region (representative point)",
+    "border": "border (midpoint of the shared border)",
+    "admin0": "country (representative point)",
+}
+
+_UNITS = {"km2": "km²", "ha": "ha", "m2": "m²", "sq_mi": "sq mi", "acre": "acres",
+          "percent_of_unit": "% of the unit's area", "count": "", "tonnes": "tonnes"}  # fmt: skip
+
+
+def label(code: object) -> str:
+    """Readable form of a snake_case code.
+
+    Examples
+    --------
+    >>> label("remaining_to_clear"), label(None)
+    ('remaining to clear', '')
+    """
+    if code is None or code != code:
+        return ""
+    return str(code).replace("_", " ")
+
+
+def figure_text(value: object, unit: object, qualifier: object = "") -> str:
+    """A reported figure as the source gives it: qualifier, value and unit.
+
+    Examples
+    --------
+    >>> figure_text(100, "km2", "more than")
+    'more than 100 km²'
+    >>> figure_text(25, "percent_of_unit", "almost")
+    "almost 25 % of the unit's area"
+    >>> figure_text(None, None)
+    ''
+    """
+    number = fmt_number(value)
+    if not number:
+        return ""
+    unit_text = _UNITS.get(unit, label(unit)) if isinstance(unit, str) else ""
+    qual = f"{qualifier} " if isinstance(qualifier, str) and qualifier else ""
+    return f"{qual}{number} {unit_text}".strip()
+
+
+def period_label(rec: dict) -> str:
+    """Short label of a record's period: a year when it spans one whole year.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> period_label({"date_start": dt.date(2018, 1, 1), "date_end": dt.date(2018, 12, 31), "as_of": "For 2018"})
+    '2018'
+    >>> period_label({"date_start": None, "date_end": None, "as_of": "previously"})
+    'previously'
+    """
+    start, end = rec.get("date_start"), rec.get("date_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        return f"{start.isoformat()} – {end.isoformat()}"
+    return str(rec.get("as_of") or "")

@@ -1,0 +1,136 @@
+"""Safe HTML for maps: escaping, detail tables, stable element ids.
+
+All text that comes from data (place names, sources, notes, titles) passes
+through :func:`escape` before it reaches HTML. Tooltip and popup contents are
+built from an explicit list of fields, never from "all columns".
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Sequence
+
+__all__ = ["detail_table", "escape", "fmt_number", "js_string", "stable_ids"]
+
+# Directional formatting characters can make text display in another order than
+# it is stored (e.g. a right-to-left override hiding a file extension); they are
+# shown as visible code points instead.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def escape(value: object) -> str:
+    """Escape any value for HTML text or a quoted attribute.
+
+    Also neutralises template syntax (``{{``, ``${``) and bidirectional
+    control characters, so the text shows literally wherever it lands.
+
+    Examples
+    --------
+    >>> escape('<script>alert("x")</script>')
+    '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+    >>> escape("${x} {{y}} `z`")
+    '&#36;&#123;x} &#123;&#123;y}} &#96;z&#96;'
+    >>> escape(None)
+    ''
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = html.escape(str(value), quote=True)
+    text = text.replace("`", "&#96;").replace("$", "&#36;").replace("{", "&#123;")
+    return _BIDI_CONTROLS.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
+
+
+def fmt_number(value: object, digits: int = 1) -> str:
+    """Format a number for display with thousands separators; '' for missing.
+
+    Examples
+    --------
+    >>> fmt_number(14.7), fmt_number(3187), fmt_number(53.1000001), fmt_number(None)
+    ('14.7', '3,187', '53.1', '')
+    """
+    if value is None:
+        return ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return ""
+    if number.is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def detail_table(rows: Iterable[tuple[str, object]], *, title: str | None = None) -> str:
+    """Build an escaped two-column HTML table of label/value pairs.
+
+    Empty values are left out.
+
+    Examples
+    --------
+    >>> detail_table([("Place", "<b>x</b>"), ("Note", "")], title="A & B")
+    '<div class="mm-detail"><h4>A &amp; B</h4><table><tr><th>Place</th><td>&lt;b&gt;x&lt;/b&gt;</td></tr></table></div>'
+    """
+    cells = "".join(
+        f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
+        for label, value in rows
+        if escape(value) != ""
+    )
+    head = f"<h4>{escape(title)}</h4>" if title else ""
+    return f'<div class="mm-detail">{head}<table>{cells}</table></div>'
+
+
+def list_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """Build an escaped HTML table with a header row.
+
+    Examples
+    --------
+    >>> list_table(["a"], [["<i>"]])
+    '<table class="mm-list"><tr><th>a</th></tr><tr><td>&lt;i&gt;</td></tr></table>'
+    """
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f'<table class="mm-list"><tr>{head}</tr>{body}</table>'
+
+
+def js_string(text: str) -> str:
+    """Return ``text`` as a JavaScript string literal safe inside ``<script>``.
+
+    Examples
+    --------
+    >>> js_string("</script><b>")
+    '"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"'
+    """
+    literal = json.dumps(text, ensure_ascii=False)
+    return (
+        literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )  # fmt: skip
+
+
+_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})\b")
+
+
+def stable_ids(document: str) -> str:
+    """Replace folium's random element ids by ids numbered in order of appearance.
+
+    Folium names every element ``<kind>_<32 random hex digits>``; numbering them
+    makes the same map give the same bytes.
+
+    Examples
+    --------
+    >>> stable_ids("map_" + "a" * 32 + " geo_json_" + "b" * 32 + " map_" + "a" * 32)
+    'map_1 geo_json_2 map_1'
+    """
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        key = match.group(2)
+        if key not in seen:
+            seen[key] = str(len(seen) + 1)
+        return f"{match.group(1)}_{seen[key]}"
+
+    return _ID.sub(number, document)

@@ -1,0 +1,399 @@
+"""The maps minemap draws: clearance by district, contamination, incidents, stockpiles.
+
+Each function takes prepared records (:func:`layers.prepare`) and returns a
+folium map; :func:`render` turns a map into one self-contained HTML page.
+Geometry and measures come from :mod:`geo`; nothing here computes an area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import folium
+import geopandas as gpd
+import pandas as pd
+import shapely
+from folium.plugins import MarkerCluster
+
+from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, dissolve, summary, units
+from geo.join import grouping_composition, unit_name
+from maps import assets
+from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
+from maps.choropleth import classify, polygon_layer
+from maps.labels import HAZARDS, PRECISION, figure_text, label, period_label
+from maps.safehtml import detail_table, escape, fmt_number, stable_ids
+
+__all__ = ["clearance_map", "contamination_map", "incidents_map", "render", "stockpiles_map"]
+
+
+def render(fmap: folium.Map, *, assets_mode: str = "inline") -> str:
+    """Render a map to one HTML page with stable element ids.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map.
+    assets_mode : {"inline", "cdn"}
+        ``inline`` embeds every script and stylesheet (works offline);
+        ``cdn`` keeps folium's links to public CDNs (smaller, needs a network).
+    """
+    page = stable_ids(fmap.get_root().render())
+    if assets_mode == "inline":
+        return assets.inline(page)
+    if assets_mode == "cdn":
+        return page
+    raise ValueError(f"assets_mode must be 'inline' or 'cdn', got {assets_mode!r}")
+
+
+def _source_rows(rec: dict) -> list[tuple[str, object]]:
+    return [
+        ("As of", rec.get("as_of")),
+        ("Source", rec.get("source")),
+        ("Source document", rec.get("source_file")),
+        ("Quote", f"“{rec['source_quote']}”" if rec.get("source_quote") else ""),
+        ("Note", rec.get("note")),
+    ]
+
+
+def _km2(value: object) -> str:
+    text = fmt_number(value)
+    return f"{text} km²" if text else ""
+
+
+def _percent(share: object) -> str:
+    if share is None or share != share:
+        return ""
+    return f"{float(share) * 100:.2g} %"
+
+
+# ---------------------------------------------------------------- clearance
+
+
+def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+    """Planned clearance by grouping member (e.g. Russian military district).
+
+    Draws the latest period of ``planned_area`` figures given for a grouping:
+    a choropleth of planned km² on the members dissolved from their units in
+    the composition in force for that period, with the units outlined beneath.
+    """
+    planned = records[records["unit_level"].eq("grouping") & records["measure"].eq("planned_area")]
+    if planned.empty:
+        raise ValueError("no planned_area figures for a grouping in the clearance records")
+    latest = planned.sort_values("date_start", kind="stable").iloc[-1]
+    period = planned[planned["grouping"].eq(latest["grouping"]) & planned["as_of"].eq(latest["as_of"])]
+    comp = grouping_composition(latest.to_dict())
+    members = dissolve(comp).set_index("member")
+    subjects = units("admin1", comp.table["unit_code"]).merge(
+        comp.table[["unit_code", "member"]], left_on="code", right_on="unit_code"
+    )
+    stated = records[records["record_role"].eq("reported_total") & records["measure"].eq("planned_area")]
+    drawn = period.merge(members[["unit_codes", "n_units", "geometry"]], left_on="unit_code", right_index=True)
+    drawn = gpd.GeoDataFrame(drawn, geometry="geometry", crs=members.crs)
+    colours, legend = classify(drawn["area_km2"], unit=" km²")
+    year = period_label(latest.to_dict())
+    drawn["tooltip_html"] = [
+        f"<b>{escape(r['unit_code'])}</b>: {escape(_km2(r['area_km2']))} planned ({escape(year)})"
+        for r in drawn.to_dict("records")
+    ]
+    drawn["popup_html"] = [
+        detail_table(
+            [
+                ("Planned clearance", figure_text(r["value"], r["value_unit"], r["value_qualifier"])),
+                ("In km²", _km2(r["area_km2"])),
+                ("Hazard", HAZARDS.get(r["hazard_type"], r["hazard_type"])),
+                ("Place as written", r["place"]),
+                ("Planned by", r.get("actor")),
+                ("District area", _km2(r["unit_area_km2"])),
+                ("Share of district area", _percent(r["share_of_unit"])),
+                ("Composition", r["composition"]),
+                ("Units", f"{r['n_units']} federal subjects: {r['unit_codes'].replace(';', ', ')}"),
+                *_source_rows(r),
+            ],
+            title=f"{r['unit_code']} military district",
+        )
+        for r in drawn.to_dict("records")
+    ]
+    subjects["tooltip_html"] = [
+        f"{escape(unit_name('admin1', c))} ({escape(c)}) – {escape(m)}"
+        for c, m in zip(subjects["code"], subjects["member"], strict=True)
+    ]
+    subjects["popup_html"] = [
+        detail_table([("Code", c), ("District", m), ("Composition", comp.describe())],
+                     title=unit_name("admin1", c))
+        for c, m in zip(subjects["code"], subjects["member"], strict=True)
+    ]  # fmt: skip
+    east = crosses_antimeridian(subjects)
+    bounds = display_bounds(subjects)
+    total = drawn["area_km2"].sum()
+    subtitle = f"{year}: {fmt_number(total)} km² in {len(drawn)} districts (sum of district figures)"
+    for rec in stated.to_dict("records"):
+        subtitle += f"; the source states {figure_text(rec['value'], rec['value_unit'], rec['value_qualifier'])}"
+    fmap = new_map(bounds, title="Planned clearance by military district", subtitle=subtitle, tiles=tiles)
+    add_background(fmap, bounds)
+    subject_layer = polygon_layer(
+        subjects, name="Federal subjects (Natural Earth admin-1)", css_class="mm-subject",
+        line="#8c8c8c", weight=0.5, tolerance=0.02, east=east,
+    )  # fmt: skip
+    district_layer = polygon_layer(
+        drawn, name=f"Planned clearance {year} (km²)", css_class="mm-choropleth",
+        fill=colours, line="#333333", weight=1.6, tolerance=0.02, east=east,
+    )  # fmt: skip
+    district_layer.add_to(fmap)
+    subject_layer.add_to(fmap)
+    Legend(
+        f"Planned clearance {year} (km²)",
+        legend,
+        [
+            f"Districts: {comp.describe()}.",
+            "District outlines are dissolved from federal subjects; thin lines are subjects.",
+            f"Source: {latest['source']} ({latest['source_file']}).",
+        ],
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+# ------------------------------------------------------------- contamination
+
+
+def _estimate_block(rec: dict) -> str:
+    rows = [
+        ("Estimate", figure_text(rec["value"], rec["value_unit"], rec["value_qualifier"])),
+        ("In km²", _km2(rec.get("area_km2")) + (f" ({rec['area_basis']})" if rec.get("area_basis") else "")),
+        ("Share of unit area", _percent(rec.get("share_of_unit"))),
+        ("Status", label(rec["status"])),
+        ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
+        ("Land use", label(rec["land_use"]) if rec["land_use"] != "all" else ""),
+        ("Part of", rec.get("part_of")),
+        ("Estimated by", rec.get("estimated_by")),
+        ("Place as written", rec["place"]),
+        *_source_rows(rec),
+    ]
+    return detail_table(rows, title=f"Record {rec['record_id']}")
+
+
+def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -> str:
+    head = f'<div class="mm-detail"><h4>{escape(name)} ({escape(code)})</h4><p>{escape(summary_line)}</p></div>'
+    return head + "".join(_estimate_block(r) for r in recs)
+
+
+def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+    """Reported contamination by admin-1 unit, with the range where sources disagree.
+
+    Units are filled by their highest reported estimate; the tooltip gives the
+    range and the number of estimates, and the popup lists every estimate with
+    its status, date and source. Country-level figures form their own layer.
+    """
+    ranges = summary.contamination(records, "admin1").table.set_index("unit_code")
+    regional = records[records["unit_level"].eq("admin1")]
+    shown = units("admin1", ranges.index).dissolve(by="code", as_index=False)
+    shown = shown.merge(ranges, left_on="code", right_index=True)
+    colours, legend = classify(shown["high_km2"], unit=" km²")
+    tooltips, popups = [], []
+    for row in shown.to_dict("records"):
+        recs = regional[regional["unit_code"].eq(row["code"])].to_dict("records")
+        span = (f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
+                if row["estimates"] > 1 else _km2(row["high_km2"]))  # fmt: skip
+        line = f"{span} reported ({row['estimates']} estimate{'s' if row['estimates'] > 1 else ''})"
+        tooltips.append(f"<b>{escape(row['name'])}</b>: {escape(line)}")
+        popups.append(_unit_popup(row["name"], row["code"], line, recs))
+    shown["tooltip_html"], shown["popup_html"] = tooltips, popups
+    countries = sorted(set(records["country"]))
+    context = units("admin1").pipe(lambda f: f[f["country"].isin(countries)])
+    context = context.assign(
+        tooltip_html=[escape(f"{n} ({c}): no regional figure") for n, c in zip(context["name"], context["code"], strict=True)],
+        popup_html=[detail_table([("Code", c), ("Regional figure", "none reported in these layers")], title=n)
+                    for n, c in zip(context["name"], context["code"], strict=True)],
+    )  # fmt: skip
+    national = records[records["unit_level"].eq("admin0")]
+    nat_rows = []
+    for code, group in national.groupby("unit_code", sort=True):
+        recs = group.to_dict("records")
+        texts = [figure_text(r["value"], r["value_unit"], r["value_qualifier"]) or label(r["status"]) for r in recs]
+        nat_rows.append({
+            "code": code,
+            "geometry": shapely.union_all(units("admin1").pipe(lambda f: f[f["country"] == code]).geometry.to_numpy()),
+            "tooltip_html": f"<b>{escape(unit_name('admin0', code))}</b> (country level): {escape('; '.join(texts))}",
+            "popup_html": _unit_popup(unit_name("admin0", code), code, "Country-level figures", recs),
+        })  # fmt: skip
+    nat = gpd.GeoDataFrame(nat_rows, geometry="geometry", crs="EPSG:4326")
+    valued = set(national.loc[national["value"].notna(), "unit_code"])
+    focus = pd.concat([shown[["geometry"]], nat.loc[nat["code"].isin(valued), ["geometry"]]])
+    bounds = display_bounds(gpd.GeoDataFrame(focus, geometry="geometry", crs="EPSG:4326"))
+    east = crosses_antimeridian(context)
+    fmap = new_map(bounds, title="Reported contamination by region",
+                   subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives the range.",
+                   tiles=tiles)  # fmt: skip
+    add_background(fmap, bounds)
+    polygon_layer(context, name="Regions without a regional figure", css_class="mm-context",
+                  line="#b0b0b0", weight=0.4, tolerance=0.02, east=east).add_to(fmap)  # fmt: skip
+    if not nat.empty:
+        polygon_layer(nat, name="Country-level figures", css_class="mm-national", line="#6a3d9a",
+                      weight=2.0, dash="6 4", tolerance=0.02, east=east).add_to(fmap)  # fmt: skip
+    polygon_layer(shown, name="Reported contamination (km², highest estimate)", css_class="mm-choropleth",
+                  fill=colours, line="#333333", weight=1.2, tolerance=0.005, east=east).add_to(fmap)  # fmt: skip
+    Legend(
+        "Reported contaminated area (km²)",
+        [*legend, ("none", "Country-level figure (dashed outline)")] if not nat.empty else legend,
+        [
+            "Fill shows the highest estimate; popups list every estimate with its date and source.",
+            "Estimates are never averaged or picked from.",
+            f"Areas: geodesic (WGS84) on {BOUNDARY_VERSION['admin1']}.",
+        ],
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+# ----------------------------------------------------------------- incidents
+
+_EVENT_COLOURS = {
+    "casualty": "#d7191c",
+    "reported_use": "#fdae61",
+    "attack": "#7b3294",
+    "stockpile_site": "#2b83ba",
+}
+_PRECISION_RADIUS = {"exact": 6, "settlement": 7, "admin1": 10, "border": 12, "admin0": 14}
+
+
+def _incident_popup(rec: dict) -> str:
+    counts = [
+        ("Casualties", fmt_number(rec.get("casualties"))),
+        ("Killed", fmt_number(rec.get("killed"))),
+        ("Injured", fmt_number(rec.get("injured"))),
+        ("Outcome unknown", fmt_number(rec.get("outcome_unknown"))),
+        ("Children", fmt_number(rec.get("children"))),
+        ("Attacks", fmt_number(rec.get("attacks"))),
+    ]
+    qualifier = rec.get("value_qualifier") or ""
+    rows = [
+        ("Event", label(rec["event_type"]) + (" (aggregate count)" if rec["record_type"] == "aggregate" else "")),
+        ("Place as written", rec["place"]),
+        ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
+        ("Device", rec.get("device")),
+        ("Reported actor", rec.get("actor")),
+        ("Civilian or military", rec.get("civilian_status")),
+        *[(k, f"{qualifier} {v}".strip() if v and qualifier else v) for k, v in counts],
+        ("Located as", PRECISION.get(rec["precision"], rec["precision"])),
+        ("Located by", rec.get("located_by")),
+        *_source_rows(rec),
+    ]
+    return detail_table(rows, title=f"Record {rec['record_id']}")
+
+
+def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> folium.Map:
+    """Incidents, casualty counts and reported use locations, with their precision.
+
+    Events are clustered markers coloured by event type; the marker's size and
+    outline say how precisely it is placed (a settlement, or only a region,
+    border or country). Aggregate casualty counts are a separate layer.
+    """
+    frame = located.copy()
+    frame["tooltip_html"] = [
+        f"<b>{escape(r['place'])}</b>: {escape(label(r['event_type']))}"
+        f"{escape(' – ' + r['as_of']) if r.get('as_of') else ''}"
+        f" <i>({escape(PRECISION[r['precision']])})</i>"
+        for r in frame.to_dict("records")
+    ]
+    frame["popup_html"] = [_incident_popup(r) for r in frame.to_dict("records")]
+    frame["colour"] = frame["event_type"].map(_EVENT_COLOURS)
+    bounds = display_bounds(frame)
+    pad = 2.0
+    bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+    fmap = new_map(bounds, title="Incidents and reported use of mines and cluster munitions",
+                   subtitle="Marker size and dashed outline show how precisely a record is placed.",
+                   credits=[GEONAMES_ATTRIBUTION], tiles=tiles)  # fmt: skip
+    add_background(fmap, bounds)
+    for record_type, name in (("event", "Events and reported use (clustered)"),
+                              ("aggregate", "Casualty and attack counts (aggregates, clustered)")):  # fmt: skip
+        part = frame[frame["record_type"].eq(record_type)]
+        if part.empty:
+            continue
+        data = part[["tooltip_html", "popup_html", "colour", "precision", "geometry"]]
+        layer = folium.GeoJson(
+            data.__geo_interface__,
+            name=name,
+            marker=folium.CircleMarker(radius=8, fill=True),
+            style_function=lambda f: {
+                "radius": _PRECISION_RADIUS[f["properties"]["precision"]],
+                "fillColor": f["properties"]["colour"], "color": "#222222", "fillOpacity": 0.8,
+                "weight": 1.5, "dashArray": None if f["properties"]["precision"] in ("exact", "settlement") else "3 3",
+            },  # fmt: skip
+            className=f"mm-{record_type}",
+        )
+        folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False).add_to(layer)
+        folium.GeoJsonPopup(fields=["popup_html"], labels=False, max_width=420).add_to(layer)
+        # Records placed at the same point (a region's representative point,
+        # say) spiderfy apart when their cluster is clicked.
+        cluster = MarkerCluster(name=name, options={"maxClusterRadius": 30, "spiderfyDistanceMultiplier": 1.6})
+        layer.control = False
+        layer.add_to(cluster)
+        cluster.add_to(fmap)
+    Legend(
+        "Incidents",
+        [(colour, label(kind)) for kind, colour in _EVENT_COLOURS.items() if kind in set(frame["event_type"])],
+        [
+            "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
+            "region's or country's representative point or a border midpoint: the source names no "
+            "finer place.",
+            "Numbers in clusters count records, not casualties.",
+        ],
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
+
+# ---------------------------------------------------------------- stockpiles
+
+
+def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+    """Declared stockpiles of cluster munitions by country (admin-0 choropleth)."""
+    declared = records[records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")]
+    totals = declared.groupby("country")["quantity"].sum()
+    countries = gpd.GeoDataFrame(
+        [{"code": c, "geometry": shapely.union_all(units("admin0", [c]).geometry.to_numpy())} for c in totals.index],
+        geometry="geometry", crs="EPSG:4326",
+    )  # fmt: skip
+    countries["total"] = countries["code"].map(totals)
+    colours, legend = classify(countries["total"], palette="Purples", unit=" munitions")
+    origins = sorted(set(declared["origin"].dropna()))
+    tooltips, popups = [], []
+    for row in countries.to_dict("records"):
+        recs = declared[declared["country"].eq(row["code"])].sort_values("munition_type").to_dict("records")
+        name = unit_name("admin0", row["code"])
+        tooltips.append(f"<b>{escape(name)}</b>: {escape(fmt_number(row['total']))} cluster munitions declared")
+        table = "".join(
+            detail_table([
+                ("Munition", r["munition_type"]), ("Class", r["munition_class"]),
+                ("Submunition", r.get("submunition")), ("Quantity", fmt_number(r["quantity"])),
+                ("Place as written", r["place"]), *_source_rows(r),
+            ], title=f"Record {r['record_id']}")
+            for r in recs
+        )  # fmt: skip
+        popups.append(
+            f'<div class="mm-detail"><h4>{escape(name)}</h4><p>{escape(fmt_number(row["total"]))} '
+            f"cluster munitions of {len(recs)} type(s) declared</p></div>{table}"
+        )
+    countries["tooltip_html"], countries["popup_html"] = tooltips, popups
+    bounds = (-100.0, -30.0, 60.0, 60.0)
+    minx, miny, maxx, maxy = countries.total_bounds
+    bounds = (min(bounds[0], minx), min(bounds[1], miny), max(bounds[2], maxx), max(bounds[3], maxy))
+    fmap = new_map(bounds, title="Declared stockpiles of Soviet/Russian cluster munitions",
+                   subtitle="Stocks declared by States Parties to the Convention on Cluster Munitions",
+                   tiles=tiles)  # fmt: skip
+    add_background(fmap, bounds, tolerance=0.1)
+    polygon_layer(countries, name="Declared cluster munitions (count)", css_class="mm-choropleth",
+                  fill=colours, line="#333333", weight=1.0, tolerance=0.02).add_to(fmap)  # fmt: skip
+    first = declared.iloc[0] if len(declared) else None
+    Legend(
+        "Declared cluster munitions",
+        legend,
+        [
+            f"Origin: {', '.join(origins)}. Carrier munitions, not submunitions.",
+            "Quantities are as declared; some stocks may since have been destroyed.",
+            f"Source: {first['source']} ({first['source_file']})." if first is not None else "",
+        ],
+    ).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap
+
