@@ -89,8 +89,7 @@ def area_km2(geometry: BaseGeometry) -> float:
 
 @cache
 def _unit_area(level: str, code: str) -> float:
-    frame = boundaries.units(level, [code])
-    return math.fsum(area_km2(g) for g in frame.geometry)
+    return math.fsum(area_km2(g) for g in boundaries.unit_parts(level, code))
 
 
 def unit_area_km2(level: str, code: str) -> float:
@@ -119,7 +118,13 @@ def country_area_km2(country: str) -> float:
     >>> round(country_area_km2("UKR") / 1000)  # official figure 603.6 thousand km²
     599
     """
-    codes = boundaries.admin1([country])["code"].unique()
+    return _country_area(country)
+
+
+@cache
+def _country_area(country: str) -> float:
+    frame = boundaries.admin1([country])
+    codes = frame["code"].unique()
     return math.fsum(unit_area_km2("admin1", c) for c in codes)
 
 

@@ -36,6 +36,8 @@ __all__ = [
     "admin1",
     "country_code_alpha2",
     "display_geometry",
+    "unit_country",
+    "unit_parts",
     "units",
 ]
 
@@ -47,12 +49,39 @@ BOUNDARY_VERSION = {
 
 #: Columns of the admin-1 table that hold names of a unit.
 NAME_FIELDS = (
-    "name", "name_en", "name_local", "name_alt", "gn_name", "gns_name", "woe_name",
-    "name_ru", "name_uk", "name_ar", "name_de", "name_fr", "name_es", "name_it",
-    "name_pl", "name_pt", "name_tr", "name_nl", "name_sv", "name_hu", "name_el",
-    "name_fa", "name_he", "name_zh", "name_zht", "name_ja", "name_ko", "name_vi",
-    "name_id", "name_hi", "name_bn", "name_ur",
-)  # fmt: skip
+    "name",
+    "name_en",
+    "name_local",
+    "name_alt",
+    "gn_name",
+    "gns_name",
+    "woe_name",
+    "name_ru",
+    "name_uk",
+    "name_ar",
+    "name_de",
+    "name_fr",
+    "name_es",
+    "name_it",
+    "name_pl",
+    "name_pt",
+    "name_tr",
+    "name_nl",
+    "name_sv",
+    "name_hu",
+    "name_el",
+    "name_fa",
+    "name_he",
+    "name_zh",
+    "name_zht",
+    "name_ja",
+    "name_ko",
+    "name_vi",
+    "name_id",
+    "name_hi",
+    "name_bn",
+    "name_ur",
+)
 
 # ISO 3166-1 alpha-2 prefixes that Natural Earth's admin-0 table codes as -99.
 _EXTRA_ALPHA2 = {"FR": "FRA", "NO": "NOR", "XK": "XKX", "TW": "TWN", "TK": "TKL"}
@@ -185,7 +214,8 @@ def units(level: str, codes: Iterable[str] | None = None) -> gpd.GeoDataFrame:
     if codes is None:
         return frame.copy()
     wanted = list(dict.fromkeys(codes))
-    missing = sorted(set(wanted) - set(frame["code"]))
+    positions = _positions(level)
+    missing = sorted(c for c in wanted if c not in positions)
     if missing:
         raise UnitNotFoundError(
             f"unknown {level} code(s) {missing}: expected "
@@ -193,7 +223,53 @@ def units(level: str, codes: Iterable[str] | None = None) -> gpd.GeoDataFrame:
             + f" present in {BOUNDARY_VERSION[level]}. Fix: correct the code or resolve the name "
             "with geo.resolve()."
         )
-    return frame[frame["code"].isin(wanted)].copy()
+    rows = sorted(p for c in wanted for p in positions[c])
+    return frame.iloc[rows].copy()
+
+
+def unit_parts(level: str, code: str) -> np.ndarray:
+    """Full-resolution polygons of one unit (all features carrying its code).
+
+    Examples
+    --------
+    >>> len(unit_parts("admin1", "BA-BIH"))  # ten cantons share one ISO code
+    9
+    """
+    positions = _positions(level)
+    if code not in positions:
+        units(level, [code])  # raises UnitNotFoundError with the fix
+    return _geometry_array(level)[list(positions[code])]
+
+
+def unit_country(level: str, code: str) -> str:
+    """ISO alpha-3 code of the country a unit belongs to (de jure, by ISO prefix).
+
+    Examples
+    --------
+    >>> unit_country("admin1", "UA-43"), unit_country("admin0", "GEO")
+    ('UKR', 'GEO')
+    """
+    positions = _positions(level)
+    if code not in positions:
+        units(level, [code])  # raises UnitNotFoundError with the fix
+    frame = _admin1_all() if level == "admin1" else _admin0_all()
+    return str(frame["country"].iloc[positions[code][0]])
+
+
+@cache
+def _geometry_array(level: str) -> np.ndarray:
+    frame = _admin1_all() if level == "admin1" else _admin0_all()
+    return np.asarray(frame.geometry.values)
+
+
+@cache
+def _positions(level: str) -> dict[str, tuple[int, ...]]:
+    """Row positions of each unit code, for fast selection."""
+    frame = _admin1_all() if level == "admin1" else _admin0_all()
+    found: dict[str, list[int]] = {}
+    for pos, code in enumerate(frame["code"].tolist()):
+        found.setdefault(code, []).append(pos)
+    return {code: tuple(rows) for code, rows in found.items()}
 
 
 def display_geometry(frame: gpd.GeoDataFrame, tolerance: float = 0.01) -> gpd.GeoSeries:

@@ -127,6 +127,7 @@ def locate(name: str, *, country: str, unit_code: str | None = None) -> Location
     )
 
 
+@cache
 def unit_point(level: str, code: str) -> Location:
     """Place a record at the representative point of a unit (inside it).
 
@@ -138,14 +139,11 @@ def unit_point(level: str, code: str) -> Location:
     >>> bool(boundaries.units("admin1", ["RU-CE"]).geometry.iloc[0].contains(loc.point))
     True
     """
-    geoms = boundaries.units(level, [code]).geometry.to_numpy()
-    shape = shapely.union_all(geoms)
+    shape = shapely.union_all(boundaries.unit_parts(level, code))
     # The largest part holds the point, so islands do not pull it into the sea.
     if shape.geom_type == "MultiPolygon":
         shape = max(shape.geoms, key=lambda g: g.area)
-    return Location(
-        point=shape.point_on_surface(), precision=level, matched=code, unit_code=code
-    )
+    return Location(point=shape.point_on_surface(), precision=level, matched=code, unit_code=code)
 
 
 def border_point(country: str, other: str) -> Location:
@@ -172,5 +170,8 @@ def border_point(country: str, other: str) -> Location:
         shared = max(shared.geoms, key=lambda g: g.length)
     point = shared.interpolate(0.5, normalized=True)
     return Location(
-        point=point, precision="border", matched=f"{country}|{other}", unit_code=f"{country}|{other}"
+        point=point,
+        precision="border",
+        matched=f"{country}|{other}",
+        unit_code=f"{country}|{other}",
     )

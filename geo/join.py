@@ -42,9 +42,14 @@ def unit_name(level: str, code: str) -> str:
 
 def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
     return {
-        "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
-        "field": field, "value": rec.get(field), "reason": reason, "fix": fix,
-    }  # fmt: skip
+        "file": path,
+        "row": rec.get("row"),
+        "record_id": rec.get("record_id"),
+        "field": field,
+        "value": rec.get(field),
+        "reason": reason,
+        "fix": fix,
+    }
 
 
 def _period(rec: dict) -> tuple[dt.date | None, dt.date | None]:
@@ -88,17 +93,21 @@ def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.Data
                         f"expected one of {comp.members}"
                     )
             else:
-                unit = boundaries.units(level, [code])
-                if rec["country"] not in set(unit["country"]):
+                country = boundaries.unit_country(level, code)
+                if rec["country"] != country:
                     raise UnitNotFoundError(
-                        f"unit {code!r} is in {sorted(set(unit['country']))}, not in "
-                        f"{rec['country']!r}"
+                        f"unit {code!r} is in {country!r}, not in {rec['country']!r}"
                     )
         except (UnitNotFoundError, GroupingError) as err:
             rejects.append(
-                _reject(path, rec, "unit_code", f"unknown unit: {err}",
-                        "correct unit_code (or country), or resolve the place with geo.resolve()")
-            )  # fmt: skip
+                _reject(
+                    path,
+                    rec,
+                    "unit_code",
+                    f"unknown unit: {err}",
+                    "correct unit_code (or country), or resolve the place with geo.resolve()",
+                )
+            )
             continue
         keep.append(rec)
     return (
@@ -143,13 +152,17 @@ def measure(records: pd.DataFrame) -> pd.DataFrame:
             basis.append("reported" if unit == "km2" else f"reported in {unit}, converted")
         else:
             basis.append("")
-    out["unit_name"] = [unit_name(lv, c) for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)]
+    out["unit_name"] = [
+        unit_name(lv, c) for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)
+    ]
     out["unit_area_km2"] = unit_area
     out["composition"] = composition
     out["area_basis"] = basis
     if "area_km2" in out.columns:
         percent = out["value_unit"].eq("percent_of_unit")
-        out.loc[percent, "area_km2"] = out.loc[percent, "value"] / 100 * out.loc[percent, "unit_area_km2"]
+        out.loc[percent, "area_km2"] = (
+            out.loc[percent, "value"] / 100 * out.loc[percent, "unit_area_km2"]
+        )
         out["share_of_unit"] = out["area_km2"] / out["unit_area_km2"]
     return out
 
@@ -185,17 +198,34 @@ def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataF
                 loc = gazetteer.unit_point("admin0", rec["country"])
         except (PlaceNotFoundError, UnitNotFoundError) as err:
             field = "lookup_name" if how == "settlement" else "locate_as"
-            rejects.append(_reject(path, rec, field, f"place not found: {err}",
-                                   "correct lookup_name, or locate the record by its region"))
+            rejects.append(
+                _reject(
+                    path,
+                    rec,
+                    field,
+                    f"place not found: {err}",
+                    "correct lookup_name, or locate the record by its region",
+                )
+            )
             continue
         except MinemapError as err:
             rejects.append(_reject(path, rec, "locate_as", str(err), "correct the location fields"))
             continue
-        rows.append({**rec, "precision": loc.precision, "located_by": loc.matched,
-                     "located_unit": loc.unit_code})  # fmt: skip
+        rows.append(
+            {
+                **rec,
+                "precision": loc.precision,
+                "located_by": loc.matched,
+                "located_unit": loc.unit_code,
+            }
+        )
         points.append(loc.point)
-    frame = gpd.GeoDataFrame(rows, geometry=points, crs="EPSG:4326") if rows else gpd.GeoDataFrame(
-        columns=[*records.columns, "precision", "located_by", "located_unit"],
-        geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+    frame = (
+        gpd.GeoDataFrame(rows, geometry=points, crs="EPSG:4326")
+        if rows
+        else gpd.GeoDataFrame(
+            columns=[*records.columns, "precision", "located_by", "located_unit"],
+            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
+        )
     )
     return frame, pd.DataFrame(rejects, columns=_REJECT_BASE)

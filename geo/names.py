@@ -25,11 +25,35 @@ __all__ = ["AmbiguousNameError", "Resolution", "normalise", "resolve"]
 
 # Words that say what kind of unit a name is, not which one.
 _GENERIC_WORDS = frozenset(
-    """
-    oblast oblasti oblast' region province governorate muhafazat republic respublika
-    autonomous okrug krai kray district city municipality of the
-    область обл республика республіка край регион регіон автономная автономна
-    """.split()
+    [
+        "oblast",
+        "oblasti",
+        "oblast'",
+        "region",
+        "province",
+        "governorate",
+        "muhafazat",
+        "republic",
+        "respublika",
+        "autonomous",
+        "okrug",
+        "krai",
+        "kray",
+        "district",
+        "city",
+        "municipality",
+        "of",
+        "the",
+        "область",
+        "обл",
+        "республика",
+        "республіка",
+        "край",
+        "регион",
+        "регіон",
+        "автономная",
+        "автономна",
+    ]
 )
 _APOSTROPHES = "'’‘`ʼʹ′´\u02bb"
 _PUNCT = re.compile(r"[\s\-_.,;:()\[\]/\"«»“”]+")
@@ -105,9 +129,21 @@ def _index(level: str) -> dict[str, dict]:
         frame = boundaries.admin0().drop(columns="geometry")
         frame["ISO_A2_code"] = frame["ISO_A2"].where(frame["ISO_A2"] != "-99", "")
         name_fields = (
-            "name", "ADMIN", "NAME_LONG", "FORMAL_EN", "NAME_ALT", "NAME_SORT", "NAME_EN",
-            "NAME_RU", "NAME_UK", "NAME_AR", "NAME_FR", "NAME_DE", "NAME_ES", "SOVEREIGNT",
-        )  # fmt: skip
+            "name",
+            "ADMIN",
+            "NAME_LONG",
+            "FORMAL_EN",
+            "NAME_ALT",
+            "NAME_SORT",
+            "NAME_EN",
+            "NAME_RU",
+            "NAME_UK",
+            "NAME_AR",
+            "NAME_FR",
+            "NAME_DE",
+            "NAME_ES",
+            "SOVEREIGNT",
+        )
     else:
         raise ValueError(f"level must be 'admin0' or 'admin1', got {level!r}")
     codes: dict[str, set[str]] = {}
@@ -191,16 +227,17 @@ def resolve(name: str, *, country: str | None = None, level: str = "admin1") -> 
     for found, method in (
         (by_code, "code"),
         (_in_country(index["exact"].get(text.casefold(), set()), country, level), "name"),
-        (_in_country(index["normal"].get(normalise(text), set()), country, level), "normalised name"),
+        (
+            _in_country(index["normal"].get(normalise(text), set()), country, level),
+            "normalised name",
+        ),
         (_in_country(set(_aliases().get((level, normalise(text)), [])), country, level), "alias"),
     ):
         result = _pick(found, text, level, method)
         if result is not None:
             return result
     scope = f" in {country}" if country else ""
-    pool = [
-        n for n, cs in index["normal"].items() if _in_country(cs, country, level)
-    ]
+    pool = [n for n, cs in index["normal"].items() if _in_country(cs, country, level)]
     close = difflib.get_close_matches(normalise(text), pool, n=3, cutoff=0.6)
     hint = f" Closest names: {close}." if close else ""
     raise UnitNotFoundError(

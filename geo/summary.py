@@ -15,6 +15,7 @@ Rules
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -22,7 +23,7 @@ import pandas as pd
 from geo import groupings
 from geo.join import unit_name
 
-__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "stockpiles"]
+__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "period_label", "stockpiles"]
 
 #: Levels a summary can be made by.
 BY = ("admin0", "admin1", "district")
@@ -40,13 +41,36 @@ class Summary:
     notes: list[str] = field(default_factory=list)
 
 
+def period_label(rec: dict) -> str:
+    """Short label of a record's period: a year when it spans one whole year.
+
+    Examples
+    --------
+    >>> period_label({"date_start": dt.date(2018, 1, 1), "date_end": dt.date(2018, 12, 31)})
+    '2018'
+    >>> period_label({"date_start": dt.date(1994, 1, 1), "date_end": dt.date(2016, 12, 31)})
+    '1994–2016'
+    >>> period_label({"date_start": None, "date_end": None, "as_of": "previously"})
+    'previously'
+    """
+    start, end = rec.get("date_start"), rec.get("date_end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+        return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
+    return str(rec.get("as_of") or "")
+
+
 def _join_ids(values) -> str:
     return ";".join(sorted(str(v) for v in values))
 
 
 def _latest_date(records: pd.DataFrame) -> dt.date:
-    dates = [d for d in list(records.get("date_end", [])) + list(records.get("date_start", []))
-             if isinstance(d, dt.date)]  # fmt: skip
+    dates = [
+        d
+        for d in list(records.get("date_end", [])) + list(records.get("date_start", []))
+        if isinstance(d, dt.date)
+    ]
     if not dates:
         return dt.date.today()
     return max(dates)
@@ -103,19 +127,25 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
         table.insert(2, "unit_name", [unit_name("admin1", c) for c in table["unit_code"]])
         other = len(whole) - len(regional)
         if other:
-            notes.append(f"{other} country-level record(s) are not shown by admin1; use --by admin0.")
+            notes.append(
+                f"{other} country-level record(s) are not shown by admin1; use --by admin0."
+            )
         title = "Reported contamination by admin-1 unit (range of estimates)"
     elif by == "district":
         russian = regional[regional["country"].eq("RUS")].copy()
         russian["district"] = _district_of(russian, on, notes)
         per_unit = _unit_ranges(russian, ["district", "unit_code"])
-        table = per_unit.groupby("district", sort=True).agg(
-            units=("unit_code", _join_ids),
-            estimates=("estimates", "sum"),
-            low_km2=("low_km2", "sum"),
-            high_km2=("high_km2", "sum"),
-            records=("records", lambda s: ";".join(s)),
-        ).reset_index()
+        table = (
+            per_unit.groupby("district", sort=True)
+            .agg(
+                units=("unit_code", _join_ids),
+                estimates=("estimates", "sum"),
+                low_km2=("low_km2", "sum"),
+                high_km2=("high_km2", "sum"),
+                records=("records", lambda s: ";".join(s)),
+            )
+            .reset_index()
+        )
         outside = len(whole) - len(russian)
         if outside:
             notes.append(f"{outside} record(s) outside Russian admin-1 units are not in districts.")
@@ -128,16 +158,26 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
             regional_high_km2=("high_km2", "sum"),
             regional_records=("records", lambda s: ";".join(s)),
         )
-        national = valued[valued["unit_level"].eq("admin0")].groupby("country").agg(
-            country_estimates=("record_id", "size"),
-            country_low_km2=("area_km2", "min"),
-            country_high_km2=("area_km2", "max"),
-            country_records=("record_id", _join_ids),
+        national = (
+            valued[valued["unit_level"].eq("admin0")]
+            .groupby("country")
+            .agg(
+                country_estimates=("record_id", "size"),
+                country_low_km2=("area_km2", "min"),
+                country_high_km2=("area_km2", "max"),
+                country_records=("record_id", _join_ids),
+            )
         )
-        status = unvalued.groupby("country").apply(
-            lambda g: "; ".join(f"{h}: {s}" for h, s in zip(g["hazard_type"], g["status"], strict=True)),
-            include_groups=False,
-        ).rename("without_value")
+        status = (
+            unvalued.groupby("country")
+            .apply(
+                lambda g: "; ".join(
+                    f"{h}: {s}" for h, s in zip(g["hazard_type"], g["status"], strict=True)
+                ),
+                include_groups=False,
+            )
+            .rename("without_value")
+        )
         table = pd.concat([sums, national, status], axis=1).reset_index(names="country")
         table.insert(1, "name", [unit_name("admin0", c) for c in table["country"]])
         notes.append(
@@ -164,19 +204,24 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     figures = records[records["record_role"].eq("figure")].copy()
     stated = records[records["record_role"].eq("reported_total")]
     figures["column"] = figures["measure"].map(_AREA_MEASURES).fillna(figures["measure"])
+    figures["period"] = [period_label(r) for r in figures.to_dict("records")]
     figures["amount"] = figures["area_km2"].where(
         figures["measure"].isin(list(_AREA_MEASURES)), figures["value"]
     )
     if by == "district":
         rows = figures[figures["unit_level"].eq("grouping")].copy()
         rows["district"] = rows["unit_code"]
-        comps = sorted(set(rows["composition"]))
-        notes.extend(f"Composition used: {c}." for c in comps)
+        rows["composition_date"] = [
+            c.split(" as in force on ")[-1][:10] for c in rows["composition"]
+        ]
+        notes.extend(f"Composition used: {c}." for c in sorted(set(rows["composition"])))
         regional = figures[figures["unit_level"].eq("admin1") & figures["country"].eq("RUS")].copy()
         if not regional.empty:
-            regional["district"] = _district_of(regional, on, notes)
+            day = on or _latest_date(regional)
+            regional["district"] = _district_of(regional, day, notes)
+            regional["composition_date"] = day.isoformat()
             rows = pd.concat([rows, regional])
-        keys = ["district", "as_of"]
+        keys = ["district", "period", "composition_date"]
         label = "district"
     elif by in ("admin1", "admin0"):
         level = by
@@ -187,7 +232,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             grouped["unit_code"] = grouped["country"]
             rows = pd.concat([rows, grouped])
         rows["unit_name"] = [unit_name(level, c) for c in rows["unit_code"]]
-        keys = ["country", "unit_code", "unit_name", "as_of"]
+        keys = ["country", "unit_code", "unit_name", "period"]
         label = by
         skipped = len(figures) - len(rows)
         if skipped:
@@ -196,25 +241,39 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         raise ValueError(f"by must be one of {BY}, got {by!r}")
     if rows.empty:
         return Summary(f"Clearance by {label}", pd.DataFrame(columns=keys), notes)
-    table = rows.pivot_table(index=keys, columns="column", values="amount", aggfunc="sum", sort=True)
+    table = rows.pivot_table(
+        index=keys, columns="column", values="amount", aggfunc="sum", sort=True
+    )
     table.columns.name = None
     records_col = rows.groupby(keys, sort=True)["record_id"].agg(_join_ids)
     table = table.join(records_col.rename("records")).reset_index()
     if by == "district":
-        table = table.sort_values(["as_of", "district"], kind="stable")
+        table = table.sort_values(["period", "district"], kind="stable")
         area_cols = [c for c in table.columns if c.endswith("_km2")]
         totals = []
-        for period, group in table.groupby("as_of", sort=True):
+        for (period, comp_date), group in table.groupby(["period", "composition_date"], sort=True):
             if group[area_cols].notna().any(axis=None):
-                total = {"district": "Total", "as_of": period, "records": ""}
-                total.update({c: group[c].sum(min_count=1) for c in area_cols})
+                total = {
+                    "district": "Total",
+                    "period": period,
+                    "composition_date": comp_date,
+                    "records": "",
+                }
+                total.update(
+                    {
+                        c: round(math.fsum(group[c].dropna()), 9)
+                        if group[c].notna().any()
+                        else None
+                        for c in area_cols
+                    }
+                )
                 totals.append(total)
         table = pd.concat([table, pd.DataFrame(totals)], ignore_index=True)
         for rec in stated.to_dict("records"):
             qualifier = f"{rec['value_qualifier']} " if rec.get("value_qualifier") else ""
             notes.append(
                 f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "
-                f"({rec['measure']}, {rec['as_of']}; record {rec['record_id']}); the Total row is "
+                f"({rec['measure']}, {period_label(rec)}; record {rec['record_id']}); the Total row is "
                 "the sum of the district figures."
             )
     title = f"Clearance by {label}"
@@ -236,14 +295,20 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         )
         unplaced = frame["key"].isna().sum()
         if unplaced:
-            notes.append(f"{unplaced} record(s) located only to a country or border are not shown by admin1.")
+            notes.append(
+                f"{unplaced} record(s) located only to a country or border are not shown by admin1."
+            )
         frame = frame[frame["key"].notna()]
     elif by == "admin0":
         frame["key"] = frame["country"]
     elif by == "district":
-        russian = frame[frame["country"].eq("RUS") & frame["precision"].isin(["settlement", "admin1", "exact"])].copy()
+        russian = frame[
+            frame["country"].eq("RUS") & frame["precision"].isin(["settlement", "admin1", "exact"])
+        ].copy()
         russian["unit_code"] = russian["located_unit"]
-        notes.append(f"{len(frame) - len(russian)} record(s) outside Russian admin-1 units are not in districts.")
+        notes.append(
+            f"{len(frame) - len(russian)} record(s) outside Russian admin-1 units are not in districts."
+        )
         russian["key"] = _district_of(russian, on, notes)
         frame = russian
     else:
@@ -254,7 +319,9 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         aggregates = group[group["record_type"].eq("aggregate")]
         row = {
             "unit": key,
-            "name": unit_name("admin1" if by == "admin1" else "admin0", key) if by != "district" else key,
+            "name": unit_name("admin1" if by == "admin1" else "admin0", key)
+            if by != "district"
+            else key,
             "events": len(events),
             "reported_use": int(events["event_type"].eq("reported_use").sum()),
             "casualty_events": int(events["event_type"].eq("casualty").sum()),
@@ -271,7 +338,9 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             row["largest_count_period"] = f"{top['as_of']} ({top['record_id']})"
         rows.append(row)
     table = pd.DataFrame(rows)
-    notes.append("Aggregate counts cover overlapping periods and are not added; the largest is shown.")
+    notes.append(
+        "Aggregate counts cover overlapping periods and are not added; the largest is shown."
+    )
     return Summary(f"Incidents by {by}", table, notes)
 
 
@@ -279,12 +348,16 @@ def stockpiles(records: pd.DataFrame) -> Summary:
     """Summarise stockpiles by country: declared cluster munitions and other figures."""
     rows = []
     for country, group in records.groupby("country", sort=True):
-        declared = group[group["status"].eq("declared") & group["munition_category"].eq("cluster_munitions")]
+        declared = group[
+            group["status"].eq("declared") & group["munition_category"].eq("cluster_munitions")
+        ]
         rows.append(
             {
                 "country": country,
                 "name": unit_name("admin0", country),
-                "declared_cluster_munitions": int(declared["quantity"].sum()) if len(declared) else None,
+                "declared_cluster_munitions": int(declared["quantity"].sum())
+                if len(declared)
+                else None,
                 "declared_types": len(declared),
                 "other_records": len(group) - len(declared),
                 "records": _join_ids(group["record_id"]),

@@ -56,8 +56,8 @@ def prepare(layer: Layer) -> Prepared:
         records, place_rejects = join.locate(records, layer.path)
     else:
         records, place_rejects = join.measure(records), None
-    parts = [r for r in (layer.rejects, unit_rejects, place_rejects) if r is not None and not r.empty]
-    rejects = (
-        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
-    )
+    parts = [
+        r for r in (layer.rejects, unit_rejects, place_rejects) if r is not None and not r.empty
+    ]
+    rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
     return Prepared(layer.kind, layer.path, records, rejects, layer.rows_read)

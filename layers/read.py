@@ -86,12 +86,16 @@ def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | Non
 
     def level_grouping(r: dict):
         if r["unit_level"] == "grouping" and not r.get("grouping"):
-            return "grouping", "unit_level is 'grouping' but no grouping is named", (
-                "name the grouping id (e.g. ru_military_districts_operational)"
+            return (
+                "grouping",
+                "unit_level is 'grouping' but no grouping is named",
+                ("name the grouping id (e.g. ru_military_districts_operational)"),
             )
         if r["unit_level"] != "grouping" and r.get("grouping"):
-            return "grouping", "a grouping is named but unit_level is not 'grouping'", (
-                "set unit_level to 'grouping' or clear grouping"
+            return (
+                "grouping",
+                "a grouping is named but unit_level is not 'grouping'",
+                ("set unit_level to 'grouping' or clear grouping"),
             )
         return None
 
@@ -103,11 +107,17 @@ def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | Non
     def area_value(r: dict):
         if r.get("status") in ("not_known", "none"):
             if r.get("value") is not None:
-                return "value", f"status {r['status']!r} takes no value", "clear value or fix status"
+                return (
+                    "value",
+                    f"status {r['status']!r} takes no value",
+                    "clear value or fix status",
+                )
             return None
         if r.get("value") is None or not r.get("value_unit"):
-            return "value", "an area value and its unit are required", (
-                "fill in value and value_unit, or set status to not_known"
+            return (
+                "value",
+                "an area value and its unit are required",
+                ("fill in value and value_unit, or set status to not_known"),
             )
         if r.get("land_use") not in (None, "all") and not r.get("part_of"):
             return "part_of", "a land-use part needs the record_id of its whole", "fill in part_of"
@@ -115,8 +125,10 @@ def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | Non
 
     def location(r: dict):
         if r["locate_as"] == "border" and not r.get("border_with"):
-            return "border_with", "locate_as is 'border' but border_with is empty", (
-                "give the ISO alpha-3 code of the other country"
+            return (
+                "border_with",
+                "locate_as is 'border' but border_with is empty",
+                ("give the ISO alpha-3 code of the other country"),
             )
         return None
 
@@ -145,10 +157,13 @@ def _validate(frame: pd.DataFrame, sch: Schema, path: str) -> tuple[pd.DataFrame
     missing = [f.name for f in sch.fields if f.required and f.name not in frame.columns]
     if missing:
         raise RecordError(
-            path, 1, missing[0], list(frame.columns),
+            path,
+            1,
+            missing[0],
+            list(frame.columns),
             f"the {sch.kind} layer needs the column(s) {missing}",
             f"add the column(s) to the header row; see layers/schema/{sch.kind}.json",
-        )  # fmt: skip
+        )
     for f in sch.fields:
         if f.name not in frame.columns:
             frame[f.name] = ""
@@ -184,10 +199,16 @@ def _validate(frame: pd.DataFrame, sch: Schema, path: str) -> tuple[pd.DataFrame
             for fld, value, reason, fix in row_problems:
                 problems.append(
                     {
-                        "file": path, "row": row_no, "record_id": original.get("record_id", ""),
-                        "field": fld, "value": value, "reason": reason, "fix": fix, **original,
+                        "file": path,
+                        "row": row_no,
+                        "record_id": original.get("record_id", ""),
+                        "field": fld,
+                        "value": value,
+                        "reason": reason,
+                        "fix": fix,
+                        **original,
                     }
-                )  # fmt: skip
+                )
         else:
             accepted.append({"row": row_no, **parsed})
     records = pd.DataFrame(accepted, columns=["row", *sch.names])

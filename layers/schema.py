@@ -86,4 +86,6 @@ def schema(kind: str) -> Schema:
                 pattern=cons.get("pattern"),
             )
         )
-    return Schema(kind=kind, title=raw["title"], description=raw["description"], fields=tuple(fields))
+    return Schema(
+        kind=kind, title=raw["title"], description=raw["description"], fields=tuple(fields)
+    )

@@ -289,10 +289,17 @@ def add_background(
     minx, miny, maxx, maxy = bounds
     margin_x = max((maxx - minx) * 0.6, 30)
     margin_y = max((maxy - miny) * 0.6, 15)
-    window = (minx - margin_x, max(miny - margin_y, -89.9), maxx + margin_x, min(maxy + margin_y, 89.9))
+    window = (
+        minx - margin_x,
+        max(miny - margin_y, -89.9),
+        maxx + margin_x,
+        min(maxy + margin_y, 89.9),
+    )
     countries = admin0()
     countries = countries.assign(
-        geometry=shapely.make_valid(shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance))
+        geometry=shapely.make_valid(
+            shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance)
+        )
     )
     pieces = []
     for offset in (-360, 0, 360):
@@ -308,8 +315,11 @@ def add_background(
         data,
         name="Countries (background)",
         style_function=lambda _f: {
-            "fillColor": "#f5f3ee", "fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7,
-        },  # fmt: skip
+            "fillColor": "#f5f3ee",
+            "fillOpacity": 1,
+            "color": "#9a9a9a",
+            "weight": 0.7,
+        },
         interactive=False,
         className="mm-background",
         smooth_factor=1,

@@ -7,12 +7,11 @@ palettes (Cynthia Brewer, colorbrewer2.org, Apache 2.0).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
-import warnings
-
 import mapclassify
 import numpy as np
 

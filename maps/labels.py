@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from geo.summary import period_label
 from maps.safehtml import fmt_number
 
 __all__ = ["HAZARDS", "PRECISION", "figure_text", "label", "period_label"]
@@ -29,8 +28,16 @@ PRECISION = {
     "admin0": "country (representative point)",
 }
 
-_UNITS = {"km2": "km²", "ha": "ha", "m2": "m²", "sq_mi": "sq mi", "acre": "acres",
-          "percent_of_unit": "% of the unit's area", "count": "", "tonnes": "tonnes"}  # fmt: skip
+_UNITS = {
+    "km2": "km²",
+    "ha": "ha",
+    "m2": "m²",
+    "sq_mi": "sq mi",
+    "acre": "acres",
+    "percent_of_unit": "% of the unit's area",
+    "count": "",
+    "tonnes": "tonnes",
+}
 
 
 def label(code: object) -> str:
@@ -64,22 +71,3 @@ def figure_text(value: object, unit: object, qualifier: object = "") -> str:
     unit_text = _UNITS.get(unit, label(unit)) if isinstance(unit, str) else ""
     qual = f"{qualifier} " if isinstance(qualifier, str) and qualifier else ""
     return f"{qual}{number} {unit_text}".strip()
-
-
-def period_label(rec: dict) -> str:
-    """Short label of a record's period: a year when it spans one whole year.
-
-    Examples
-    --------
-    >>> import datetime as dt
-    >>> period_label({"date_start": dt.date(2018, 1, 1), "date_end": dt.date(2018, 12, 31), "as_of": "For 2018"})
-    '2018'
-    >>> period_label({"date_start": None, "date_end": None, "as_of": "previously"})
-    'previously'
-    """
-    start, end = rec.get("date_start"), rec.get("date_end")
-    if isinstance(start, dt.date) and isinstance(end, dt.date):
-        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-        return f"{start.isoformat()} – {end.isoformat()}"
-    return str(rec.get("as_of") or "")

@@ -106,9 +106,12 @@ def js_string(text: str) -> str:
     """
     literal = json.dumps(text, ensure_ascii=False)
     return (
-        literal.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )  # fmt: skip
+        literal.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 _ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})\b")

@@ -80,14 +80,20 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
     if planned.empty:
         raise ValueError("no planned_area figures for a grouping in the clearance records")
     latest = planned.sort_values("date_start", kind="stable").iloc[-1]
-    period = planned[planned["grouping"].eq(latest["grouping"]) & planned["as_of"].eq(latest["as_of"])]
+    period = planned[
+        planned["grouping"].eq(latest["grouping"]) & planned["as_of"].eq(latest["as_of"])
+    ]
     comp = grouping_composition(latest.to_dict())
     members = dissolve(comp).set_index("member")
     subjects = units("admin1", comp.table["unit_code"]).merge(
         comp.table[["unit_code", "member"]], left_on="code", right_on="unit_code"
     )
-    stated = records[records["record_role"].eq("reported_total") & records["measure"].eq("planned_area")]
-    drawn = period.merge(members[["unit_codes", "n_units", "geometry"]], left_on="unit_code", right_index=True)
+    stated = records[
+        records["record_role"].eq("reported_total") & records["measure"].eq("planned_area")
+    ]
+    drawn = period.merge(
+        members[["unit_codes", "n_units", "geometry"]], left_on="unit_code", right_index=True
+    )
     drawn = gpd.GeoDataFrame(drawn, geometry="geometry", crs=members.crs)
     colours, legend = classify(drawn["area_km2"], unit=" km²")
     year = period_label(latest.to_dict())
@@ -98,7 +104,10 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
     drawn["popup_html"] = [
         detail_table(
             [
-                ("Planned clearance", figure_text(r["value"], r["value_unit"], r["value_qualifier"])),
+                (
+                    "Planned clearance",
+                    figure_text(r["value"], r["value_unit"], r["value_qualifier"]),
+                ),
                 ("In km²", _km2(r["area_km2"])),
                 ("Hazard", HAZARDS.get(r["hazard_type"], r["hazard_type"])),
                 ("Place as written", r["place"]),
@@ -118,26 +127,43 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
         for c, m in zip(subjects["code"], subjects["member"], strict=True)
     ]
     subjects["popup_html"] = [
-        detail_table([("Code", c), ("District", m), ("Composition", comp.describe())],
-                     title=unit_name("admin1", c))
+        detail_table(
+            [("Code", c), ("District", m), ("Composition", comp.describe())],
+            title=unit_name("admin1", c),
+        )
         for c, m in zip(subjects["code"], subjects["member"], strict=True)
-    ]  # fmt: skip
+    ]
     east = crosses_antimeridian(subjects)
     bounds = display_bounds(subjects)
     total = drawn["area_km2"].sum()
-    subtitle = f"{year}: {fmt_number(total)} km² in {len(drawn)} districts (sum of district figures)"
+    subtitle = (
+        f"{year}: {fmt_number(total)} km² in {len(drawn)} districts (sum of district figures)"
+    )
     for rec in stated.to_dict("records"):
         subtitle += f"; the source states {figure_text(rec['value'], rec['value_unit'], rec['value_qualifier'])}"
-    fmap = new_map(bounds, title="Planned clearance by military district", subtitle=subtitle, tiles=tiles)
+    fmap = new_map(
+        bounds, title="Planned clearance by military district", subtitle=subtitle, tiles=tiles
+    )
     add_background(fmap, bounds)
     subject_layer = polygon_layer(
-        subjects, name="Federal subjects (Natural Earth admin-1)", css_class="mm-subject",
-        line="#8c8c8c", weight=0.5, tolerance=0.02, east=east,
-    )  # fmt: skip
+        subjects,
+        name="Federal subjects (Natural Earth admin-1)",
+        css_class="mm-subject",
+        line="#8c8c8c",
+        weight=0.5,
+        tolerance=0.02,
+        east=east,
+    )
     district_layer = polygon_layer(
-        drawn, name=f"Planned clearance {year} (km²)", css_class="mm-choropleth",
-        fill=colours, line="#333333", weight=1.6, tolerance=0.02, east=east,
-    )  # fmt: skip
+        drawn,
+        name=f"Planned clearance {year} (km²)",
+        css_class="mm-choropleth",
+        fill=colours,
+        line="#333333",
+        weight=1.6,
+        tolerance=0.02,
+        east=east,
+    )
     district_layer.add_to(fmap)
     subject_layer.add_to(fmap)
     Legend(
@@ -159,7 +185,11 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
 def _estimate_block(rec: dict) -> str:
     rows = [
         ("Estimate", figure_text(rec["value"], rec["value_unit"], rec["value_qualifier"])),
-        ("In km²", _km2(rec.get("area_km2")) + (f" ({rec['area_basis']})" if rec.get("area_basis") else "")),
+        (
+            "In km²",
+            _km2(rec.get("area_km2"))
+            + (f" ({rec['area_basis']})" if rec.get("area_basis") else ""),
+        ),
         ("Share of unit area", _percent(rec.get("share_of_unit"))),
         ("Status", label(rec["status"])),
         ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
@@ -192,8 +222,11 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
     tooltips, popups = [], []
     for row in shown.to_dict("records"):
         recs = regional[regional["unit_code"].eq(row["code"])].to_dict("records")
-        span = (f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
-                if row["estimates"] > 1 else _km2(row["high_km2"]))  # fmt: skip
+        span = (
+            f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
+            if row["estimates"] > 1
+            else _km2(row["high_km2"])
+        )
         line = f"{span} reported ({row['estimates']} estimate{'s' if row['estimates'] > 1 else ''})"
         tooltips.append(f"<b>{escape(row['name'])}</b>: {escape(line)}")
         popups.append(_unit_popup(row["name"], row["code"], line, recs))
@@ -201,37 +234,79 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
     countries = sorted(set(records["country"]))
     context = units("admin1").pipe(lambda f: f[f["country"].isin(countries)])
     context = context.assign(
-        tooltip_html=[escape(f"{n} ({c}): no regional figure") for n, c in zip(context["name"], context["code"], strict=True)],
-        popup_html=[detail_table([("Code", c), ("Regional figure", "none reported in these layers")], title=n)
-                    for n, c in zip(context["name"], context["code"], strict=True)],
-    )  # fmt: skip
+        tooltip_html=[
+            escape(f"{n} ({c}): no regional figure")
+            for n, c in zip(context["name"], context["code"], strict=True)
+        ],
+        popup_html=[
+            detail_table(
+                [("Code", c), ("Regional figure", "none reported in these layers")], title=n
+            )
+            for n, c in zip(context["name"], context["code"], strict=True)
+        ],
+    )
     national = records[records["unit_level"].eq("admin0")]
     nat_rows = []
     for code, group in national.groupby("unit_code", sort=True):
         recs = group.to_dict("records")
-        texts = [figure_text(r["value"], r["value_unit"], r["value_qualifier"]) or label(r["status"]) for r in recs]
-        nat_rows.append({
-            "code": code,
-            "geometry": shapely.union_all(units("admin1").pipe(lambda f: f[f["country"] == code]).geometry.to_numpy()),
-            "tooltip_html": f"<b>{escape(unit_name('admin0', code))}</b> (country level): {escape('; '.join(texts))}",
-            "popup_html": _unit_popup(unit_name("admin0", code), code, "Country-level figures", recs),
-        })  # fmt: skip
+        texts = [
+            figure_text(r["value"], r["value_unit"], r["value_qualifier"]) or label(r["status"])
+            for r in recs
+        ]
+        nat_rows.append(
+            {
+                "code": code,
+                "geometry": shapely.union_all(
+                    units("admin1").pipe(lambda f: f[f["country"] == code]).geometry.to_numpy()
+                ),
+                "tooltip_html": f"<b>{escape(unit_name('admin0', code))}</b> (country level): {escape('; '.join(texts))}",
+                "popup_html": _unit_popup(
+                    unit_name("admin0", code), code, "Country-level figures", recs
+                ),
+            }
+        )
     nat = gpd.GeoDataFrame(nat_rows, geometry="geometry", crs="EPSG:4326")
     valued = set(national.loc[national["value"].notna(), "unit_code"])
     focus = pd.concat([shown[["geometry"]], nat.loc[nat["code"].isin(valued), ["geometry"]]])
     bounds = display_bounds(gpd.GeoDataFrame(focus, geometry="geometry", crs="EPSG:4326"))
     east = crosses_antimeridian(context)
-    fmap = new_map(bounds, title="Reported contamination by region",
-                   subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives the range.",
-                   tiles=tiles)  # fmt: skip
+    fmap = new_map(
+        bounds,
+        title="Reported contamination by region",
+        subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives the range.",
+        tiles=tiles,
+    )
     add_background(fmap, bounds)
-    polygon_layer(context, name="Regions without a regional figure", css_class="mm-context",
-                  line="#b0b0b0", weight=0.4, tolerance=0.02, east=east).add_to(fmap)  # fmt: skip
+    polygon_layer(
+        context,
+        name="Regions without a regional figure",
+        css_class="mm-context",
+        line="#b0b0b0",
+        weight=0.4,
+        tolerance=0.02,
+        east=east,
+    ).add_to(fmap)
     if not nat.empty:
-        polygon_layer(nat, name="Country-level figures", css_class="mm-national", line="#6a3d9a",
-                      weight=2.0, dash="6 4", tolerance=0.02, east=east).add_to(fmap)  # fmt: skip
-    polygon_layer(shown, name="Reported contamination (km², highest estimate)", css_class="mm-choropleth",
-                  fill=colours, line="#333333", weight=1.2, tolerance=0.005, east=east).add_to(fmap)  # fmt: skip
+        polygon_layer(
+            nat,
+            name="Country-level figures",
+            css_class="mm-national",
+            line="#6a3d9a",
+            weight=2.0,
+            dash="6 4",
+            tolerance=0.02,
+            east=east,
+        ).add_to(fmap)
+    polygon_layer(
+        shown,
+        name="Reported contamination (km², highest estimate)",
+        css_class="mm-choropleth",
+        fill=colours,
+        line="#333333",
+        weight=1.2,
+        tolerance=0.005,
+        east=east,
+    ).add_to(fmap)
     Legend(
         "Reported contaminated area (km²)",
         [*legend, ("none", "Country-level figure (dashed outline)")] if not nat.empty else legend,
@@ -267,7 +342,11 @@ def _incident_popup(rec: dict) -> str:
     ]
     qualifier = rec.get("value_qualifier") or ""
     rows = [
-        ("Event", label(rec["event_type"]) + (" (aggregate count)" if rec["record_type"] == "aggregate" else "")),
+        (
+            "Event",
+            label(rec["event_type"])
+            + (" (aggregate count)" if rec["record_type"] == "aggregate" else ""),
+        ),
         ("Place as written", rec["place"]),
         ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
         ("Device", rec.get("device")),
@@ -300,12 +379,18 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
     bounds = display_bounds(frame)
     pad = 2.0
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
-    fmap = new_map(bounds, title="Incidents and reported use of mines and cluster munitions",
-                   subtitle="Marker size and dashed outline show how precisely a record is placed.",
-                   credits=[GEONAMES_ATTRIBUTION], tiles=tiles)  # fmt: skip
+    fmap = new_map(
+        bounds,
+        title="Incidents and reported use of mines and cluster munitions",
+        subtitle="Marker size and dashed outline show how precisely a record is placed.",
+        credits=[GEONAMES_ATTRIBUTION],
+        tiles=tiles,
+    )
     add_background(fmap, bounds)
-    for record_type, name in (("event", "Events and reported use (clustered)"),
-                              ("aggregate", "Casualty and attack counts (aggregates, clustered)")):  # fmt: skip
+    for record_type, name in (
+        ("event", "Events and reported use (clustered)"),
+        ("aggregate", "Casualty and attack counts (aggregates, clustered)"),
+    ):
         part = frame[frame["record_type"].eq(record_type)]
         if part.empty:
             continue
@@ -316,22 +401,33 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
             marker=folium.CircleMarker(radius=8, fill=True),
             style_function=lambda f: {
                 "radius": _PRECISION_RADIUS[f["properties"]["precision"]],
-                "fillColor": f["properties"]["colour"], "color": "#222222", "fillOpacity": 0.8,
-                "weight": 1.5, "dashArray": None if f["properties"]["precision"] in ("exact", "settlement") else "3 3",
-            },  # fmt: skip
+                "fillColor": f["properties"]["colour"],
+                "color": "#222222",
+                "fillOpacity": 0.8,
+                "weight": 1.5,
+                "dashArray": None
+                if f["properties"]["precision"] in ("exact", "settlement")
+                else "3 3",
+            },
             className=f"mm-{record_type}",
         )
         folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False).add_to(layer)
         folium.GeoJsonPopup(fields=["popup_html"], labels=False, max_width=420).add_to(layer)
         # Records placed at the same point (a region's representative point,
         # say) spiderfy apart when their cluster is clicked.
-        cluster = MarkerCluster(name=name, options={"maxClusterRadius": 30, "spiderfyDistanceMultiplier": 1.6})
+        cluster = MarkerCluster(
+            name=name, options={"maxClusterRadius": 30, "spiderfyDistanceMultiplier": 1.6}
+        )
         layer.control = False
         layer.add_to(cluster)
         cluster.add_to(fmap)
     Legend(
         "Incidents",
-        [(colour, label(kind)) for kind, colour in _EVENT_COLOURS.items() if kind in set(frame["event_type"])],
+        [
+            (colour, label(kind))
+            for kind, colour in _EVENT_COLOURS.items()
+            if kind in set(frame["event_type"])
+        ],
         [
             "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
             "region's or country's representative point or a border midpoint: the source names no "
@@ -348,28 +444,46 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
 
 def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
     """Declared stockpiles of cluster munitions by country (admin-0 choropleth)."""
-    declared = records[records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")]
+    declared = records[
+        records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")
+    ]
     totals = declared.groupby("country")["quantity"].sum()
     countries = gpd.GeoDataFrame(
-        [{"code": c, "geometry": shapely.union_all(units("admin0", [c]).geometry.to_numpy())} for c in totals.index],
-        geometry="geometry", crs="EPSG:4326",
-    )  # fmt: skip
+        [
+            {"code": c, "geometry": shapely.union_all(units("admin0", [c]).geometry.to_numpy())}
+            for c in totals.index
+        ],
+        geometry="geometry",
+        crs="EPSG:4326",
+    )
     countries["total"] = countries["code"].map(totals)
     colours, legend = classify(countries["total"], palette="Purples", unit=" munitions")
     origins = sorted(set(declared["origin"].dropna()))
     tooltips, popups = [], []
     for row in countries.to_dict("records"):
-        recs = declared[declared["country"].eq(row["code"])].sort_values("munition_type").to_dict("records")
+        recs = (
+            declared[declared["country"].eq(row["code"])]
+            .sort_values("munition_type")
+            .to_dict("records")
+        )
         name = unit_name("admin0", row["code"])
-        tooltips.append(f"<b>{escape(name)}</b>: {escape(fmt_number(row['total']))} cluster munitions declared")
+        tooltips.append(
+            f"<b>{escape(name)}</b>: {escape(fmt_number(row['total']))} cluster munitions declared"
+        )
         table = "".join(
-            detail_table([
-                ("Munition", r["munition_type"]), ("Class", r["munition_class"]),
-                ("Submunition", r.get("submunition")), ("Quantity", fmt_number(r["quantity"])),
-                ("Place as written", r["place"]), *_source_rows(r),
-            ], title=f"Record {r['record_id']}")
+            detail_table(
+                [
+                    ("Munition", r["munition_type"]),
+                    ("Class", r["munition_class"]),
+                    ("Submunition", r.get("submunition")),
+                    ("Quantity", fmt_number(r["quantity"])),
+                    ("Place as written", r["place"]),
+                    *_source_rows(r),
+                ],
+                title=f"Record {r['record_id']}",
+            )
             for r in recs
-        )  # fmt: skip
+        )
         popups.append(
             f'<div class="mm-detail"><h4>{escape(name)}</h4><p>{escape(fmt_number(row["total"]))} '
             f"cluster munitions of {len(recs)} type(s) declared</p></div>{table}"
@@ -377,13 +491,28 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
     countries["tooltip_html"], countries["popup_html"] = tooltips, popups
     bounds = (-100.0, -30.0, 60.0, 60.0)
     minx, miny, maxx, maxy = countries.total_bounds
-    bounds = (min(bounds[0], minx), min(bounds[1], miny), max(bounds[2], maxx), max(bounds[3], maxy))
-    fmap = new_map(bounds, title="Declared stockpiles of Soviet/Russian cluster munitions",
-                   subtitle="Stocks declared by States Parties to the Convention on Cluster Munitions",
-                   tiles=tiles)  # fmt: skip
+    bounds = (
+        min(bounds[0], minx),
+        min(bounds[1], miny),
+        max(bounds[2], maxx),
+        max(bounds[3], maxy),
+    )
+    fmap = new_map(
+        bounds,
+        title="Declared stockpiles of Soviet/Russian cluster munitions",
+        subtitle="Stocks declared by States Parties to the Convention on Cluster Munitions",
+        tiles=tiles,
+    )
     add_background(fmap, bounds, tolerance=0.1)
-    polygon_layer(countries, name="Declared cluster munitions (count)", css_class="mm-choropleth",
-                  fill=colours, line="#333333", weight=1.0, tolerance=0.02).add_to(fmap)  # fmt: skip
+    polygon_layer(
+        countries,
+        name="Declared cluster munitions (count)",
+        css_class="mm-choropleth",
+        fill=colours,
+        line="#333333",
+        weight=1.0,
+        tolerance=0.02,
+    ).add_to(fmap)
     first = declared.iloc[0] if len(declared) else None
     Legend(
         "Declared cluster munitions",
@@ -396,4 +525,3 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
     ).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
-

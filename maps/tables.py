@@ -1,0 +1,101 @@
+"""Write summary tables as plain text, CSV, JSON, Markdown or HTML.
+
+All HTML is escaped; numbers are rounded for display only in text, Markdown and
+HTML (CSV and JSON keep full precision).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+
+import pandas as pd
+
+from geo.summary import Summary
+from maps.safehtml import escape, fmt_number
+
+__all__ = ["FORMATS", "to_csv", "to_html", "to_json", "to_markdown", "to_text", "write"]
+
+#: Output formats of ``minemap summary``.
+FORMATS = ("table", "csv", "json", "md")
+
+
+def _display(value: object) -> str:
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return fmt_number(value, digits=2)
+    if value is None or value is pd.NA:
+        return ""
+    return str(value)
+
+
+def to_text(summary: Summary) -> str:
+    """Aligned plain-text table with title and notes."""
+    frame = summary.table.map(_display) if not summary.table.empty else summary.table
+    body = frame.to_string(index=False) if not frame.empty else "(no rows)"
+    notes = "".join(f"\n- {n}" for n in summary.notes)
+    return f"{summary.title}\n\n{body}\n{notes}\n"
+
+
+def to_csv(summary: Summary) -> str:
+    """CSV with a header row (notes are not part of the CSV)."""
+    buffer = io.StringIO()
+    summary.table.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def to_json(summary: Summary) -> str:
+    """JSON object with title, notes and rows."""
+    rows = json.loads(summary.table.to_json(orient="records", date_format="iso"))
+    return (
+        json.dumps(
+            {"title": summary.title, "notes": summary.notes, "rows": rows},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n"
+    )
+
+
+def _md_cell(value: object) -> str:
+    return _display(value).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(summary: Summary) -> str:
+    """GitHub-flavoured Markdown table with title and notes."""
+    cols = list(summary.table.columns)
+    lines = [f"## {summary.title}", ""]
+    if cols:
+        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("|" + "---|" * len(cols))
+        for row in summary.table.itertuples(index=False):
+            lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+    lines.append("")
+    lines.extend(f"- {n}" for n in summary.notes)
+    return "\n".join(lines) + "\n"
+
+
+def to_html(summary: Summary) -> str:
+    """An escaped HTML fragment: heading, table, notes."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in summary.table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{escape(_display(v))}</td>" for v in row) + "</tr>"
+        for row in summary.table.itertuples(index=False)
+    )
+    notes = "".join(f"<li>{escape(n)}</li>" for n in summary.notes)
+    return (
+        f'<section class="mm-summary"><h2>{escape(summary.title)}</h2>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<ul>{notes}</ul></section>"
+    )
+
+
+def write(summary: Summary, fmt: str) -> str:
+    """Render a summary in one of :data:`FORMATS`."""
+    writers = {"table": to_text, "csv": to_csv, "json": to_json, "md": to_markdown}
+    try:
+        return writers[fmt](summary)
+    except KeyError:
+        raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}") from None
