@@ -114,7 +114,7 @@ def js_string(text: str) -> str:
     )
 
 
-_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})\b")
+_ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")
 
 
 def stable_ids(document: str) -> str:
@@ -125,8 +125,8 @@ def stable_ids(document: str) -> str:
 
     Examples
     --------
-    >>> stable_ids("map_" + "a" * 32 + " geo_json_" + "b" * 32 + " map_" + "a" * 32)
-    'map_1 geo_json_2 map_1'
+    >>> stable_ids("map_" + "a" * 32 + " geo_json_" + "b" * 32 + "_styler map_" + "a" * 32)
+    'map_1 geo_json_2_styler map_1'
     """
     seen: dict[str, str] = {}
 
