@@ -12,6 +12,7 @@ from functools import cache
 
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
@@ -71,7 +72,8 @@ def to_km2(value: float, unit: str) -> float:
 def area_km2(geometry: BaseGeometry) -> float:
     """Return the geodesic area of a polygon or multipolygon in km² (WGS84).
 
-    Rings may run either way; holes are subtracted. Empty geometry has area 0.
+    Rings may run either way (they are oriented first); holes are subtracted.
+    Empty geometry has area 0.
 
     Examples
     --------
@@ -83,7 +85,10 @@ def area_km2(geometry: BaseGeometry) -> float:
     """
     if geometry is None or geometry.is_empty:
         return 0.0
-    area, _ = GEOD.geometry_area_perimeter(geometry)
+    # Geod adds the signed area of every ring: holes must run against the
+    # exterior to be subtracted, whatever orientation the source data has.
+    oriented = shapely.orient_polygons(geometry, exterior_cw=False)
+    area, _ = GEOD.geometry_area_perimeter(oriented)
     return abs(area) / 1e6
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "NAME_FIELDS",
     "admin0",
     "admin1",
+    "corrections",
     "country_code_alpha2",
     "display_geometry",
     "unit_country",
@@ -111,8 +112,26 @@ def _alpha2_to_alpha3() -> dict[str, str]:
 
 
 @cache
+def corrections() -> pd.DataFrame:
+    """Corrections applied to Natural Earth attributes, with the reason for each.
+
+    Examples
+    --------
+    >>> corrections()[["adm1_code", "corrected_value"]].values.tolist()
+    [['RUS-2364', 'RU-MOS'], ['RUS-2365', 'RU-MOW']]
+    """
+    with _data_path("corrections.csv").open(encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, keep_default_na=False)
+
+
+@cache
 def _admin1_all() -> gpd.GeoDataFrame:
     frame = gpd.read_parquet(_data_path("admin1.parquet"))
+    for fix in corrections().to_dict("records"):
+        row = frame["adm1_code"] == fix["adm1_code"]
+        if frame.loc[row, fix["field"]].tolist() != [fix["natural_earth_value"]]:
+            raise RuntimeError(f"correction {fix} does not match the embedded admin-1 data")
+        frame.loc[row, fix["field"]] = fix["corrected_value"]
     prefix = frame["iso_3166_2"].str.split("-").str[0]
     country = prefix.map(_alpha2_to_alpha3()).fillna(frame["adm0_a3"])
     frame.insert(0, "code", frame["iso_3166_2"])

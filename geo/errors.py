@@ -7,12 +7,42 @@ Every message says what was received, what was expected and how to fix it;
 from __future__ import annotations
 
 __all__ = [
+    "REJECT_COLUMNS",
     "GroupingError",
     "MinemapError",
     "PlaceNotFoundError",
     "RecordError",
     "UnitNotFoundError",
+    "reject",
 ]
+
+#: Columns of a rejects table; the rejected row's own columns follow, each
+#: prefixed with ``original.``.
+REJECT_COLUMNS = ["file", "row", "record_id", "field", "received", "reason", "fix"]
+
+
+def reject(
+    file: str, row: object, field: str, received: object, reason: str, fix: str, original: dict
+) -> dict:
+    """One row of a rejects table: where, what was received, why, how to fix, the row itself.
+
+    Examples
+    --------
+    >>> r = reject("a.csv", 3, "value", "x", "expected a number", "write a number",
+    ...            {"record_id": "r1", "value": "x"})
+    >>> r["row"], r["record_id"], r["original.value"]
+    (3, 'r1', 'x')
+    """
+    return {
+        "file": file,
+        "row": row,
+        "record_id": original.get("record_id", ""),
+        "field": field,
+        "received": received,
+        "reason": reason,
+        "fix": fix,
+        **{f"original.{k}": v for k, v in original.items() if k != "row"},
+    }
 
 
 class MinemapError(Exception):

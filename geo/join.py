@@ -14,11 +14,17 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import area, boundaries, gazetteer, groupings
-from geo.errors import GroupingError, MinemapError, PlaceNotFoundError, UnitNotFoundError
+from geo.errors import (
+    REJECT_COLUMNS,
+    GroupingError,
+    MinemapError,
+    PlaceNotFoundError,
+    UnitNotFoundError,
+    reject,
+)
 
 __all__ = ["check_units", "grouping_composition", "locate", "measure", "unit_name"]
 
-_REJECT_BASE = ["file", "row", "record_id", "field", "value", "reason", "fix"]
 
 
 @cache
@@ -41,15 +47,7 @@ def unit_name(level: str, code: str) -> str:
 
 
 def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
-    return {
-        "file": path,
-        "row": rec.get("row"),
-        "record_id": rec.get("record_id"),
-        "field": field,
-        "value": rec.get(field),
-        "reason": reason,
-        "fix": fix,
-    }
+    return reject(path, rec.get("row"), field, rec.get(field), reason, fix, rec)
 
 
 def _period(rec: dict) -> tuple[dt.date | None, dt.date | None]:
@@ -112,7 +110,7 @@ def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.Data
         keep.append(rec)
     return (
         pd.DataFrame(keep, columns=records.columns),
-        pd.DataFrame(rejects, columns=_REJECT_BASE),
+        pd.DataFrame(rejects, columns=REJECT_COLUMNS),
     )
 
 
@@ -228,4 +226,4 @@ def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataF
             geometry=gpd.GeoSeries([], crs="EPSG:4326"),
         )
     )
-    return frame, pd.DataFrame(rejects, columns=_REJECT_BASE)
+    return frame, pd.DataFrame(rejects, columns=REJECT_COLUMNS)

@@ -239,7 +239,10 @@ def resolve(name: str, *, country: str | None = None, level: str = "admin1") -> 
     scope = f" in {country}" if country else ""
     pool = [n for n, cs in index["normal"].items() if _in_country(cs, country, level)]
     close = difflib.get_close_matches(normalise(text), pool, n=3, cutoff=0.6)
-    hint = f" Closest names: {close}." if close else ""
+    hint = ""
+    if close:
+        found = ", ".join(f"{n!r} ({'/'.join(sorted(index['normal'][n]))})" for n in close)
+        hint = f" Closest names: {found}."
     raise UnitNotFoundError(
         f"no {level} unit{scope} matches {text!r}.{hint} Fix: correct the spelling, give the "
         "unit's code, or add the name to an alias file."

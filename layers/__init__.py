@@ -6,7 +6,8 @@ default records, curated from public reports with their sources, live in
 """
 
 from layers.prepare import Prepared, prepare
-from layers.read import REJECT_COLUMNS, Layer, default, defaults, read
+from geo.errors import REJECT_COLUMNS
+from layers.read import Layer, default, defaults, read
 from layers.schema import KINDS, Schema, schema
 
 __all__ = [

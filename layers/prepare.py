@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from geo import join
-from layers.read import REJECT_COLUMNS, Layer
+from geo.errors import REJECT_COLUMNS
+from layers.read import Layer
 
 __all__ = ["Prepared", "prepare"]
 

@@ -18,13 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.area import AREA_UNITS_KM2, to_km2
-from geo.errors import RecordError
+from geo.errors import REJECT_COLUMNS, RecordError, reject
 from layers.schema import KINDS, Field, Schema, schema
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
-
-#: Columns of a rejects table, before the original row's columns.
-REJECT_COLUMNS = ["file", "row", "record_id", "field", "value", "reason", "fix"]
 
 
 @dataclass
@@ -41,7 +38,8 @@ class Layer:
         Accepted rows, typed, in schema order, with ``row`` (file row number)
         and, for area values, ``area_km2`` (the value normalised to km²).
     rejects : pandas.DataFrame
-        Rejected rows: :data:`REJECT_COLUMNS` then the original columns.
+        Rejected rows: :data:`geo.errors.REJECT_COLUMNS`, then the row as read,
+        each column prefixed with ``original.``.
     rows_read : int
         Data rows read; always ``len(records) + len(set(rejects.row))``.
     """
@@ -197,22 +195,13 @@ def _validate(frame: pd.DataFrame, sch: Schema, path: str) -> tuple[pd.DataFrame
                 first_rows[parsed[f_name]] = row_no
         if row_problems:
             for fld, value, reason, fix in row_problems:
-                problems.append(
-                    {
-                        "file": path,
-                        "row": row_no,
-                        "record_id": original.get("record_id", ""),
-                        "field": fld,
-                        "value": value,
-                        "reason": reason,
-                        "fix": fix,
-                        **original,
-                    }
-                )
+                problems.append(reject(path, row_no, fld, value, reason, fix, original))
         else:
             accepted.append({"row": row_no, **parsed})
     records = pd.DataFrame(accepted, columns=["row", *sch.names])
-    rejects = pd.DataFrame(problems, columns=REJECT_COLUMNS + list(frame.columns))
+    rejects = pd.DataFrame(
+        problems, columns=REJECT_COLUMNS + [f"original.{c}" for c in frame.columns]
+    )
     return records, rejects
 
 

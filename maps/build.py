@@ -18,6 +18,7 @@ import pandas as pd
 
 import layers
 from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, summary
+from geo.errors import REJECT_COLUMNS
 from layers import Prepared
 from maps import tables, views
 from maps.safehtml import escape
@@ -51,7 +52,7 @@ class BuildResult:
     out: Path
     files: list[Path] = field(default_factory=list)
     rejects: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=layers.REJECT_COLUMNS)
+        default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS)
     )
 
 

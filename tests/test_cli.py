@@ -1,0 +1,40 @@
+import csv
+import io
+import subprocess
+import sys
+
+import pytest
+
+from maps.cli import main
+
+
+def test_summary_clearance_by_district_csv(capsys):
+    assert main(["summary", "clearance", "--by", "district", "--format", "csv"]) == 0
+    out = capsys.readouterr()
+    rows = list(csv.DictReader(io.StringIO(out.out)))
+    plan = {r["district"]: float(r["planned_km2"]) for r in rows if r["period"] == "2018"}
+    assert plan == {"Central": 13.9, "Eastern": 6.2, "Northern Fleet": 4.1, "Southern": 14.2, "Western": 14.7, "Total": 53.1}
+    assert "composition" in out.err.lower()
+
+
+def test_summary_formats(capsys):
+    assert main(["summary", "contamination", "--by", "admin1", "--format", "md"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("## Reported contamination by admin-1 unit")
+    assert "| RUS | RU-CE | Chechnya |" in md
+    assert main(["summary", "incidents", "--by", "admin0", "--format", "json"]) == 0
+    assert '"largest_casualty_count": 3187' in capsys.readouterr().out
+
+
+def test_help_reads_well():
+    result = subprocess.run([sys.executable, "-m", "maps.cli", "--help"], capture_output=True, text=True, check=True)
+    assert "build" in result.stdout and "summary" in result.stdout
+    result = subprocess.run([sys.executable, "-m", "maps.cli", "summary", "--help"], capture_output=True, text=True, check=True)
+    assert "--by {admin0,admin1,district}" in result.stdout
+
+
+def test_bad_arguments_exit_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["summary", "clearance", "--by", "oblast"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'oblast'" in capsys.readouterr().err

@@ -1,0 +1,58 @@
+import pytest
+
+from geo import UnitNotFoundError, resolve
+from geo.names import AmbiguousNameError, normalise
+
+
+@pytest.mark.parametrize(
+    ("written", "code", "method"),
+    [
+        ("RU-CE", "RU-CE", "code"),
+        ("ru_ce", "RU-CE", "code"),
+        ("UA63", "UA-63", "code"),
+        ("Chechnya", "RU-CE", "name"),
+        ("Chechen Republic", "RU-CE", "name"),
+        ("Чечня", "RU-CE", "name"),
+        ("Ingushetia", "RU-IN", "name"),
+        ("Donets'k", "UA-14", "name"),
+        ("Donetsk", "UA-14", "name"),
+        ("Donetsk Oblast", "UA-14", "normalised name"),
+        ("Донецкая область", "UA-14", "name"),
+        ("Kharkiv", "UA-63", "name"),
+        ("Харківська область", "UA-63", "name"),
+        ("Republic of Dagestan", "RU-DA", "name"),
+        ("Shida Kartli", "GE-SK", "name"),
+    ],
+)
+def test_resolves_codes_names_and_spellings(written, code, method):
+    found = resolve(written)
+    assert (found.code, found.method) == (code, method)
+
+
+def test_country_narrows_an_ambiguous_name():
+    with pytest.raises(AmbiguousNameError, match=r"'La Paz' matches 3 admin1 units by name: \['BO-L', 'HN-LP', 'SV-PA'\]"):
+        resolve("La Paz")
+    assert resolve("La Paz", country="BOL").code == "BO-L"
+
+
+def test_country_excludes_units_of_other_countries():
+    with pytest.raises(UnitNotFoundError, match=r"no admin1 unit in RUS matches 'Kharkiv'"):
+        resolve("Kharkiv", country="RUS")
+
+
+def test_unknown_name_suggests_close_names_and_a_fix():
+    with pytest.raises(UnitNotFoundError, match=r"no admin1 unit in RUS matches 'Chechnia'\. Closest names: .*'chechnya' \(RU-CE\)\. Fix:"):
+        resolve("Chechnia", country="RUS")
+
+
+def test_countries_resolve_by_code_name_and_alias():
+    assert resolve("GEO", level="admin0").code == "GEO"
+    assert resolve("Côte d’Ivoire", level="admin0").code == "CIV"
+    found = resolve("FYR Macedonia", level="admin0")
+    assert (found.code, found.method) == ("MKD", "alias")
+
+
+def test_normalise_edge_cases():
+    assert normalise("") == ""
+    assert normalise("  Luhans'k   Oblast' ") == "luhansk"
+    assert normalise("Autonomous Republic of Crimea") == "crimea"
