@@ -191,6 +191,7 @@ def new_map(
         # marker clustering needs maxZoom on the map.
         minZoom=2,
         maxZoom=12,
+        zoomSnap=0.25,
         prefer_canvas=False,
     )
     fmap.get_root().header.add_child(Element(_CSS), name="minemap_css")
@@ -278,7 +279,7 @@ def geojson_of(
 
 
 def add_background(
-    fmap: folium.Map, bounds: tuple[float, float, float, float], *, tolerance: float = 0.05
+    fmap: folium.Map, bounds: tuple[float, float, float, float], *, tolerance: float = 0.1
 ) -> None:
     """Draw country outlines from the embedded admin-0 boundaries under the data.
 
@@ -287,8 +288,10 @@ def add_background(
     shifted by 360°.
     """
     minx, miny, maxx, maxy = bounds
-    margin_x = max((maxx - minx) * 0.6, 30)
-    margin_y = max((maxy - miny) * 0.6, 15)
+    # Generous margins: the visible window is wider than the bounds when the
+    # map's aspect ratio differs from theirs, and the user pans.
+    margin_x = max(maxx - minx, 90)
+    margin_y = max(maxy - miny, 40)
     window = (
         minx - margin_x,
         max(miny - margin_y, -89.9),
@@ -310,7 +313,7 @@ def add_background(
             pieces.append(clipped.set_geometry(clipped.translate(xoff=offset)))
     frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), crs=countries.crs)
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
-    data = geojson_of(frame, [], decimals=3)
+    data = geojson_of(frame, [], decimals=2)
     folium.GeoJson(
         data,
         name="Countries (background)",

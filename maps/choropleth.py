@@ -86,7 +86,9 @@ def polygon_layer(
     """
     fills = [fill] * len(frame) if isinstance(fill, str) else list(fill)
     drawn = frame.assign(fill=fills)
-    data = geojson_of(drawn, ["fill", "tooltip_html", "popup_html"], tolerance=tolerance, east=east)
+    data = geojson_of(
+        drawn, ["fill", "tooltip_html", "popup_html"], tolerance=tolerance, east=east, decimals=3
+    )
     layer = folium.GeoJson(
         data,
         name=name,

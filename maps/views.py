@@ -503,7 +503,7 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
         subtitle="Stocks declared by States Parties to the Convention on Cluster Munitions",
         tiles=tiles,
     )
-    add_background(fmap, bounds, tolerance=0.1)
+    add_background(fmap, bounds)
     polygon_layer(
         countries,
         name="Declared cluster munitions (count)",
