@@ -26,7 +26,6 @@ from geo.errors import (
 __all__ = ["check_units", "grouping_composition", "locate", "measure", "unit_name"]
 
 
-
 @cache
 def _names(level: str) -> dict[str, str]:
     frame = boundaries.admin1() if level == "admin1" else boundaries.admin0()

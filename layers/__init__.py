@@ -5,8 +5,8 @@ default records, curated from public reports with their sources, live in
 ``layers/data/``.
 """
 
-from layers.prepare import Prepared, prepare
 from geo.errors import REJECT_COLUMNS
+from layers.prepare import Prepared, prepare
 from layers.read import Layer, default, defaults, read
 from layers.schema import KINDS, Schema, schema
 

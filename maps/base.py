@@ -9,6 +9,7 @@ All text placed by these elements is escaped (:mod:`maps.safehtml`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 import folium
 import geopandas as gpd
@@ -66,8 +67,8 @@ _CSS = """
 class OfflineMap(folium.Map):
     """A folium map that loads Leaflet only: what minemap's maps need, nothing more."""
 
-    default_js = [("leaflet", f"{_LEAFLET}.js")]
-    default_css = [("leaflet_css", f"{_LEAFLET}.css")]
+    default_js: ClassVar = [("leaflet", f"{_LEAFLET}.js")]
+    default_css: ClassVar = [("leaflet_css", f"{_LEAFLET}.css")]
 
 
 class MapText(MacroElement):

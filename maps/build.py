@@ -51,9 +51,7 @@ class BuildResult:
 
     out: Path
     files: list[Path] = field(default_factory=list)
-    rejects: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS)
-    )
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
 
 
 def load_default() -> dict[str, Prepared]:

@@ -78,7 +78,7 @@ def polygon_layer(
     east: bool = False,
     show: bool = True,
 ) -> folium.GeoJson:
-    """A GeoJson layer of polygons with escaped tooltip and popup HTML.
+    """Build a GeoJson layer of polygons with escaped tooltip and popup HTML.
 
     ``frame`` must hold ``tooltip_html`` and ``popup_html`` columns built with
     :mod:`maps.safehtml`; no other attribute reaches the page. Each polygon is

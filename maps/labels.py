@@ -54,7 +54,7 @@ def label(code: object) -> str:
 
 
 def figure_text(value: object, unit: object, qualifier: object = "") -> str:
-    """A reported figure as the source gives it: qualifier, value and unit.
+    """Write a reported figure as the source gives it: qualifier, value and unit.
 
     Examples
     --------

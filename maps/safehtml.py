@@ -97,7 +97,7 @@ def list_table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 
 def js_string(text: str) -> str:
-    """Return ``text`` as a JavaScript string literal safe inside ``<script>``.
+    r"""Return ``text`` as a JavaScript string literal safe inside ``<script>``.
 
     Examples
     --------

@@ -78,7 +78,7 @@ def to_markdown(summary: Summary) -> str:
 
 
 def to_html(summary: Summary) -> str:
-    """An escaped HTML fragment: heading, table, notes."""
+    """Render an escaped HTML fragment: heading, table, notes."""
     head = "".join(f"<th>{escape(c)}</th>" for c in summary.table.columns)
     rows = "".join(
         "<tr>" + "".join(f"<td>{escape(_display(v))}</td>" for v in row) + "</tr>"

@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 from folium.plugins import MarkerCluster
 
-from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, dissolve, summary, units
+from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, admin1, dissolve, summary, units
 from geo.join import grouping_composition, unit_name
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
@@ -208,7 +208,7 @@ def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -
 
 
 def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
-    """Reported contamination by admin-1 unit, with the range where sources disagree.
+    """Map reported contamination by admin-1 unit, with the range where sources disagree.
 
     Units are filled by their highest reported estimate; the tooltip gives the
     range and the number of estimates, and the popup lists every estimate with
@@ -256,10 +256,9 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
         nat_rows.append(
             {
                 "code": code,
-                "geometry": shapely.union_all(
-                    units("admin1").pipe(lambda f: f[f["country"] == code]).geometry.to_numpy()
-                ),
-                "tooltip_html": f"<b>{escape(unit_name('admin0', code))}</b> (country level): {escape('; '.join(texts))}",
+                "geometry": shapely.union_all(admin1([code]).geometry.to_numpy()),
+                "tooltip_html": f"<b>{escape(unit_name('admin0', code))}</b> "
+                f"(country level): {escape('; '.join(texts))}",
                 "popup_html": _unit_popup(
                     unit_name("admin0", code), code, "Country-level figures", recs
                 ),
@@ -443,7 +442,7 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
 
 
 def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
-    """Declared stockpiles of cluster munitions by country (admin-0 choropleth)."""
+    """Map declared stockpiles of cluster munitions by country (admin-0 choropleth)."""
     declared = records[
         records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")
     ]
