@@ -24,6 +24,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import importlib
+import importlib.util
 import json
 import os
 import platform
@@ -134,6 +136,7 @@ def machine() -> dict[str, object]:
         "platform": platform.platform(),
         "cpu": cpu,
         "cores": cores,
+        "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
         "versions": versions,
     }
 
@@ -197,6 +200,9 @@ def in_process(repeat: int, out: Path) -> dict[str, object]:
     target = out / "inprocess"
     target.mkdir(exist_ok=True)
     explore_path = out / "explore_clearance.html"
+    # explore() imports matplotlib on its first call; import it now, as minemap's
+    # own imports are, so the baseline times drawing only.
+    importlib.import_module("matplotlib.pyplot")
 
     @contextmanager
     def timed(name: str):
@@ -255,9 +261,11 @@ def write_summaries(prepared) -> int:
 
 
 def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
+    load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
     lines = [
         f"minemap build benchmark, {info['date']}",
         f"Python {info['python']} on {info['platform']}; {info['cpu']}; {info['cores']} cores",
+        f"Load average at start: {info['load_average']}, at end: {load_end}",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
         f"Repeats: {repeat} (min and median of the repeats)",
         f"Command: {' '.join(cli['command']['argv0'])} build --out DIR --assets MODE",
@@ -394,6 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if importlib.util.find_spec("matplotlib") is None:
+        parser.error("the explore() baseline needs matplotlib: pip install matplotlib")
     keep = args.out is not None
     out = args.out.resolve() if keep else Path(tempfile.mkdtemp(prefix="minemap-bench-"))
     out.mkdir(parents=True, exist_ok=True)

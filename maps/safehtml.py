@@ -102,7 +102,7 @@ def js_string(text: str) -> str:
     Examples
     --------
     >>> js_string("</script><b>")
-    '"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"'
+    '"\\u003c/script\\u003e\\u003cb\\u003e"'
     """
     literal = json.dumps(text, ensure_ascii=False)
     return (

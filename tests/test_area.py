@@ -3,9 +3,9 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import DATA, ROOT
 from pyproj import Geod
 
-from conftest import DATA, ROOT
 from geo import area_km2, country_area_km2, share_of_unit, to_km2, unit_area_km2
 from geo.area import AREA_UNITS_KM2
 
@@ -64,14 +64,22 @@ def test_orientation_does_not_matter(geometries):
 
 @pytest.mark.parametrize(
     ("value", "unit", "km2"),
-    [(25000, "ha", 250.0), (1_000_000, "m2", 1.0), (1, "sq_mi", 2.589988110336), (640, "acre", 2.589988110336), (14.7, "km2", 14.7)],
+    [
+        (25000, "ha", 250.0),
+        (1_000_000, "m2", 1.0),
+        (1, "sq_mi", 2.589988110336),
+        (640, "acre", 2.589988110336),
+        (14.7, "km2", 14.7),
+    ],
 )
 def test_unit_conversion(value, unit, km2):
     assert to_km2(value, unit) == pytest.approx(km2, rel=1e-12)
 
 
 def test_unknown_area_unit_names_the_allowed_units():
-    with pytest.raises(ValueError, match=r"unknown area unit 'hectare': expected one of \['acre', 'ha'"):
+    with pytest.raises(
+        ValueError, match=r"unknown area unit 'hectare': expected one of \['acre', 'ha'"
+    ):
         to_km2(1, "hectare")
 
 

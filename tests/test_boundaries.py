@@ -44,7 +44,10 @@ def test_a_code_shared_by_several_features_selects_them_all():
 
 
 def test_unknown_code_says_what_was_expected_and_how_to_fix():
-    with pytest.raises(UnitNotFoundError, match=r"unknown admin1 code\(s\) \['RU-XX'\]: expected ISO 3166-2 codes .* Fix:"):
+    with pytest.raises(
+        UnitNotFoundError,
+        match=r"unknown admin1 code\(s\) \['RU-XX'\]: expected ISO 3166-2 codes .* Fix:",
+    ):
         units("admin1", ["RU-CE", "RU-XX"])
 
 
@@ -68,10 +71,16 @@ def test_display_geometry_keeps_shared_borders_shared():
     caucasus = units("admin1", ["RU-CE", "RU-IN", "RU-DA", "RU-SE", "RU-KB", "RU-STA"])
     simple = display_geometry(caucasus, 0.02)
     full = np.asarray(caucasus.geometry.values)
-    assert shapely.get_num_coordinates(simple.values).sum() < 0.5 * shapely.get_num_coordinates(full).sum()
+    assert (
+        shapely.get_num_coordinates(simple.values).sum()
+        < 0.5 * shapely.get_num_coordinates(full).sum()
+    )
     assert shapely.coverage_is_valid(np.asarray(simple.values))
     # The shared border of Chechnya and Ingushetia is still one line for both.
-    ce, ing = simple.iloc[list(caucasus["code"]).index("RU-CE")], simple.iloc[list(caucasus["code"]).index("RU-IN")]
+    ce, ing = (
+        simple.iloc[list(caucasus["code"]).index("RU-CE")],
+        simple.iloc[list(caucasus["code"]).index("RU-IN")],
+    )
     assert ce.intersection(ing).length > 0.5
     assert ce.intersection(ing).area == pytest.approx(0, abs=1e-9)
 

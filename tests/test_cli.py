@@ -13,7 +13,14 @@ def test_summary_clearance_by_district_csv(capsys):
     out = capsys.readouterr()
     rows = list(csv.DictReader(io.StringIO(out.out)))
     plan = {r["district"]: float(r["planned_km2"]) for r in rows if r["period"] == "2018"}
-    assert plan == {"Central": 13.9, "Eastern": 6.2, "Northern Fleet": 4.1, "Southern": 14.2, "Western": 14.7, "Total": 53.1}
+    assert plan == {
+        "Central": 13.9,
+        "Eastern": 6.2,
+        "Northern Fleet": 4.1,
+        "Southern": 14.2,
+        "Western": 14.7,
+        "Total": 53.1,
+    }
     assert "composition" in out.err.lower()
 
 
@@ -27,9 +34,16 @@ def test_summary_formats(capsys):
 
 
 def test_help_reads_well():
-    result = subprocess.run([sys.executable, "-m", "maps.cli", "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "maps.cli", "--help"], capture_output=True, text=True, check=True
+    )
     assert "build" in result.stdout and "summary" in result.stdout
-    result = subprocess.run([sys.executable, "-m", "maps.cli", "summary", "--help"], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "maps.cli", "summary", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert "--by {admin0,admin1,district}" in result.stdout
 
 

@@ -26,12 +26,17 @@ def test_donetsk_in_ukraine_is_not_donetsk_in_russia():
 
 
 def test_unit_narrows_the_lookup():
-    with pytest.raises(PlaceNotFoundError, match=r"'Izium' is not in the GeoNames gazetteer for UKR, unit UA-14\. Fix:"):
+    with pytest.raises(
+        PlaceNotFoundError,
+        match=r"'Izium' is not in the GeoNames gazetteer for UKR, unit UA-14\. Fix:",
+    ):
         locate("Izium", country="UKR", unit_code="UA-14")
 
 
 def test_unknown_place_is_an_error_never_a_point_at_zero():
-    with pytest.raises(PlaceNotFoundError, match=r"place 'Atlantis' is not in the GeoNames gazetteer for LBY"):
+    with pytest.raises(
+        PlaceNotFoundError, match=r"place 'Atlantis' is not in the GeoNames gazetteer for LBY"
+    ):
         locate("Atlantis", country="LBY")
 
 

@@ -11,7 +11,13 @@ def _counts(comp):
 
 def test_2018_operational_composition_has_five_districts():
     comp = composition("ru_military_districts_operational", "2018-06-30")
-    assert _counts(comp) == {"Western": 26, "Northern Fleet": 4, "Southern": 13, "Central": 29, "Eastern": 11}
+    assert _counts(comp) == {
+        "Western": 26,
+        "Northern Fleet": 4,
+        "Southern": 13,
+        "Central": 29,
+        "Eastern": 11,
+    }
     assert comp.excluded == ("UA-40", "UA-43")
 
 
@@ -23,7 +29,13 @@ def test_2018_legal_composition_has_four_districts():
 
 def test_2024_split_of_the_western_district():
     comp = composition("ru_military_districts", "2024-03-01")
-    assert _counts(comp) == {"Leningrad": 11, "Moscow": 19, "Southern": 13, "Central": 29, "Eastern": 11}
+    assert _counts(comp) == {
+        "Leningrad": 11,
+        "Moscow": 19,
+        "Southern": 13,
+        "Central": 29,
+        "Eastern": 11,
+    }
     assert set(comp.excluded) == {"UA-43", "UA-40", "UA-14", "UA-09", "UA-23", "UA-65"}
 
 
@@ -33,7 +45,10 @@ def test_day_before_a_change_uses_the_old_composition():
 
 
 def test_date_before_the_data_is_an_error_with_a_fix():
-    with pytest.raises(GroupingError, match=r"no composition on 2009-01-01: its data start on 2010-12-01\. Fix: use a date on or after 2010-12-01"):
+    with pytest.raises(
+        GroupingError,
+        match=r"no composition on 2009-01-01: its data start on 2010-12-01\. Fix: use a date on or after 2010-12-01",
+    ):
         composition("ru_military_districts", "2009-01-01")
 
 
@@ -43,7 +58,9 @@ def test_unknown_grouping():
 
 
 def test_period_across_a_change_is_refused():
-    with pytest.raises(GroupingError, match=r"changes within 2020-06-01\.\.2021-06-01 \(on 2021-01-01\)"):
+    with pytest.raises(
+        GroupingError, match=r"changes within 2020-06-01\.\.2021-06-01 \(on 2021-01-01\)"
+    ):
         composition_for_period("ru_military_districts", "2020-06-01", "2021-06-01")
 
 

@@ -2,14 +2,23 @@ import csv
 import re
 
 import pytest
+from conftest import ROOT
 
 import layers
-from conftest import ROOT
 from geo import RecordError, resolve
 from layers.schema import KINDS, schema
 
 DATA = ROOT / "layers" / "data"
-NUMERIC = ("value", "quantity", "casualties", "killed", "injured", "outcome_unknown", "children", "attacks")
+NUMERIC = (
+    "value",
+    "quantity",
+    "casualties",
+    "killed",
+    "injured",
+    "outcome_unknown",
+    "children",
+    "attacks",
+)
 WORDS = {"a quarter": 25, "a civilian": 1, "one": 1, "two": 2, "six": 6, "nine": 9, "a dozen": 12}
 
 
@@ -97,7 +106,13 @@ def test_2018_plan_has_five_districts_and_a_stated_total():
     records = layers.default("clearance").records
     plan = records[records["record_id"].str.startswith("ru-2018-plan")]
     figures = plan[plan["record_role"].eq("figure")].set_index("unit_code")["value"].to_dict()
-    assert figures == {"Western": 14.7, "Southern": 14.2, "Central": 13.9, "Eastern": 6.2, "Northern Fleet": 4.1}
+    assert figures == {
+        "Western": 14.7,
+        "Southern": 14.2,
+        "Central": 13.9,
+        "Eastern": 6.2,
+        "Northern Fleet": 4.1,
+    }
     total = plan[plan["record_role"].eq("reported_total")].iloc[0]
     assert (total["value"], total["value_qualifier"]) == (53.0, "more than")
 
@@ -155,12 +170,17 @@ def test_missing_required_column_is_an_error_naming_file_and_column(tmp_path):
     header = [h for h in HEADER if h != "hazard_type"]
     row = {k: v for k, v in _good().items() if k != "hazard_type"}
     path = _write(tmp_path, [row], header)
-    with pytest.raises(RecordError, match=r"contamination\.csv, row 1, field 'hazard_type': the contamination layer needs the column\(s\) \['hazard_type'\].*Fix: add the column"):
+    with pytest.raises(
+        RecordError,
+        match=r"contamination\.csv, row 1, field 'hazard_type': the contamination layer needs the column\(s\) \['hazard_type'\].*Fix: add the column",
+    ):
         layers.read(path, "contamination")
 
 
 def test_unknown_unit_is_rejected_not_dropped(tmp_path):
-    layer = layers.read(_write(tmp_path, [_good(record_id="x", unit_code="RU-XX")]), "contamination")
+    layer = layers.read(
+        _write(tmp_path, [_good(record_id="x", unit_code="RU-XX")]), "contamination"
+    )
     prepared = layers.prepare(layer)
     assert prepared.records.empty
     reject = prepared.rejects.iloc[0]

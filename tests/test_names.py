@@ -30,7 +30,10 @@ def test_resolves_codes_names_and_spellings(written, code, method):
 
 
 def test_country_narrows_an_ambiguous_name():
-    with pytest.raises(AmbiguousNameError, match=r"'La Paz' matches 3 admin1 units by name: \['BO-L', 'HN-LP', 'SV-PA'\]"):
+    with pytest.raises(
+        AmbiguousNameError,
+        match=r"'La Paz' matches 3 admin1 units by name: \['BO-L', 'HN-LP', 'SV-PA'\]",
+    ):
         resolve("La Paz")
     assert resolve("La Paz", country="BOL").code == "BO-L"
 
@@ -41,7 +44,10 @@ def test_country_excludes_units_of_other_countries():
 
 
 def test_unknown_name_suggests_close_names_and_a_fix():
-    with pytest.raises(UnitNotFoundError, match=r"no admin1 unit in RUS matches 'Chechnia'\. Closest names: .*'chechnya' \(RU-CE\)\. Fix:"):
+    with pytest.raises(
+        UnitNotFoundError,
+        match=r"no admin1 unit in RUS matches 'Chechnia'\. Closest names: .*'chechnya' \(RU-CE\)\. Fix:",
+    ):
         resolve("Chechnia", country="RUS")
 
 

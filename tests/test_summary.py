@@ -10,14 +10,18 @@ def prepared():
 
 
 def test_contamination_by_admin1_shows_the_range_never_a_pick(prepared):
-    table = summary.contamination(prepared["contamination"].records, "admin1").table.set_index("unit_code")
+    table = summary.contamination(prepared["contamination"].records, "admin1").table.set_index(
+        "unit_code"
+    )
     chechnya = table.loc["RU-CE"]
     records = prepared["contamination"].records
     whole = records[records["unit_code"].eq("RU-CE") & records["land_use"].eq("all")]
     assert chechnya["estimates"] == len(whole)
     assert chechnya["low_km2"] == whole["area_km2"].min() == 14.0
     assert chechnya["high_km2"] == whole["area_km2"].max()
-    assert chechnya["high_share_pct"] == pytest.approx(100 * chechnya["high_km2"] / 16170.574, rel=1e-5)
+    assert chechnya["high_share_pct"] == pytest.approx(
+        100 * chechnya["high_km2"] / 16170.574, rel=1e-5
+    )
 
 
 def test_land_use_parts_are_not_added(prepared):
@@ -27,7 +31,9 @@ def test_land_use_parts_are_not_added(prepared):
 
 
 def test_contamination_by_country_keeps_country_figures_apart(prepared):
-    table = summary.contamination(prepared["contamination"].records, "admin0").table.set_index("country")
+    table = summary.contamination(prepared["contamination"].records, "admin0").table.set_index(
+        "country"
+    )
     russia = table.loc["RUS"]
     assert russia["regional_units"] == 2
     assert russia["regional_low_km2"] == pytest.approx(14 + 20)
@@ -43,7 +49,14 @@ def test_clearance_by_district_lists_the_2018_plan_and_its_total(prepared):
     result = summary.clearance(prepared["clearance"].records, "district")
     table = result.table
     plan = table[table["period"].eq("2018")].set_index("district")["planned_km2"].to_dict()
-    assert plan == {"Central": 13.9, "Eastern": 6.2, "Northern Fleet": 4.1, "Southern": 14.2, "Western": 14.7, "Total": 53.1}
+    assert plan == {
+        "Central": 13.9,
+        "Eastern": 6.2,
+        "Northern Fleet": 4.1,
+        "Southern": 14.2,
+        "Western": 14.7,
+        "Total": 53.1,
+    }
     assert set(table.loc[table["period"].eq("2018"), "composition_date"]) == {"2018-01-01"}
     assert any("more than 53" in n for n in result.notes)
     assert any("Northern Fleet 4" in n for n in result.notes)
