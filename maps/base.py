@@ -9,6 +9,7 @@ All text placed by these elements is escaped (:mod:`maps.safehtml`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import ClassVar
 
 import folium
@@ -279,6 +280,14 @@ def geojson_of(
     return {"type": "FeatureCollection", "features": features}
 
 
+@cache
+def _simplified_countries(tolerance: float) -> gpd.GeoDataFrame:
+    """All countries simplified together (shared borders stay shared), once per tolerance."""
+    countries = admin0()[["code", "geometry"]]
+    simple = shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance)
+    return countries.assign(geometry=shapely.make_valid(simple))
+
+
 def add_background(
     fmap: folium.Map, bounds: tuple[float, float, float, float], *, tolerance: float = 0.1
 ) -> None:
@@ -299,12 +308,7 @@ def add_background(
         maxx + margin_x,
         min(maxy + margin_y, 89.9),
     )
-    countries = admin0()
-    countries = countries.assign(
-        geometry=shapely.make_valid(
-            shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance)
-        )
-    )
+    countries = _simplified_countries(tolerance)
     pieces = []
     for offset in (-360, 0, 360):
         box = shapely.box(window[0] - offset, window[1], window[2] - offset, window[3])
