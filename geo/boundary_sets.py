@@ -9,12 +9,14 @@ ISO 3166-2 units.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cache
 
 import geopandas as gpd
 
-from geo import boundaries
+from geo import area, boundaries
+from geo.errors import UnitNotFoundError
 
 __all__ = ["BoundarySet", "embedded"]
 
@@ -46,6 +48,7 @@ class BoundarySet:
     code_fields: tuple[str, ...] = ("code",)
     name_fields: tuple[str, ...] = ("name",)
     source: str = ""
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         missing = [c for c in ("code", "name", "country", "geometry") if c not in self.frame.columns]
@@ -56,6 +59,64 @@ class BoundarySet:
     def codes(self) -> list[str]:
         """Unit codes in file order, each once."""
         return list(dict.fromkeys(self.frame["code"]))
+
+    def _positions(self) -> dict[str, list[int]]:
+        if "positions" not in self._cache:
+            found: dict[str, list[int]] = {}
+            for pos, code in enumerate(self.frame["code"].astype(str).tolist()):
+                found.setdefault(code, []).append(pos)
+            self._cache["positions"] = found
+        return self._cache["positions"]
+
+    def units(self, codes) -> gpd.GeoDataFrame:
+        """Features of the given unit codes (all features of each code).
+
+        Examples
+        --------
+        >>> embedded("admin1").units(["RU-CE"])["name"].tolist()
+        ['Chechnya']
+        """
+        positions = self._positions()
+        wanted = list(dict.fromkeys(codes))
+        missing = [c for c in wanted if c not in positions]
+        if missing:
+            raise UnitNotFoundError(
+                f"unknown {self.level} code(s) {missing} in {self.source or self.name}. "
+                "Fix: correct the code or resolve the name with geo.resolve()."
+            )
+        return self.frame.iloc[sorted(p for c in wanted for p in positions[c])]
+
+    def unit_name(self, code: str) -> str:
+        """Display name of a unit (its code when unknown).
+
+        Examples
+        --------
+        >>> embedded("admin0").unit_name("GEO")
+        'Georgia'
+        """
+        rows = self._positions().get(code)
+        return str(self.frame["name"].iloc[rows[0]]) if rows else code
+
+    def unit_country(self, code: str) -> str:
+        """Country (ISO alpha-3) of a unit, '' when the set does not say."""
+        rows = self._positions().get(code)
+        return str(self.frame["country"].iloc[rows[0]] or "") if rows else ""
+
+    def area_km2(self, code: str) -> float:
+        """Geodesic area (WGS84) of a unit in km², cached.
+
+        Examples
+        --------
+        >>> round(embedded("admin1").area_km2("RU-CE"))
+        16171
+        """
+        key = ("area", code)
+        if key not in self._cache:
+            if self.name.startswith("natural-earth-"):
+                self._cache[key] = area.unit_area_km2(self.level, code)
+            else:
+                self._cache[key] = math.fsum(area.area_km2(g) for g in self.units([code]).geometry)
+        return self._cache[key]
 
 
 @cache

@@ -13,7 +13,8 @@ from functools import cache
 import geopandas as gpd
 import pandas as pd
 
-from geo import area, boundaries, gazetteer, groupings
+from geo import area, boundaries, gazetteer, groupings, names
+from geo.boundary_sets import BoundarySet, embedded
 from geo.errors import (
     REJECT_COLUMNS,
     GroupingError,
@@ -71,13 +72,97 @@ def grouping_composition(rec: dict) -> groupings.Composition:
     return groupings.composition_for_period(rec["grouping"], start, end or start)
 
 
-def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split records into those whose unit exists and rejects that say why not.
+def _spatial_unit(geom, bset: BoundarySet) -> str | None:
+    """Code of the unit containing a point, or overlapping a polygon most (by area)."""
+    frame = bset.frame
+    hits = frame.sindex.query(geom, predicate="intersects")
+    if len(hits) == 0:
+        return None
+    if geom.geom_type in ("Point", "MultiPoint"):
+        inside = [i for i in hits if frame.geometry.iloc[i].covers(geom)]
+        return str(frame["code"].iloc[inside[0]]) if inside else None
+    overlaps = {}
+    for i in hits:
+        code = str(frame["code"].iloc[i])
+        overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(frame.geometry.iloc[i].intersection(geom))
+    return max(sorted(overlaps), key=overlaps.get)
 
-    Admin codes must exist in the embedded boundaries (and lie in the record's
-    country); grouping members must exist in the grouping's composition for
-    the record's period.
+
+def resolve_units(
+    records: pd.DataFrame,
+    path: str,
+    *,
+    boundary_set: BoundarySet | None = None,
+    aliases: names.Aliases | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Resolve every record to a unit; reject those that name none.
+
+    A record's unit is its ``unit_code`` (any code form: ``RU-CE``, ``ru_ce``,
+    ``UA63``, a p-code of ``boundary_set``), else its ``place`` resolved by name
+    (:func:`geo.names.resolve`, narrowed to the record's country), else, for a
+    record with geometry, the unit containing it (a polygon: the unit it
+    overlaps most). Grouping members must exist in the grouping's composition
+    for the record's period.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame, list of dict)
+        Resolved records (``unit_code`` canonical, ``unit_resolved_by`` says
+        how), rejects, and the fuzzy matches that were applied, for reporting.
     """
+    keep, rejects, fuzzy = [], [], []
+    for rec in records.to_dict("records"):
+        level, code = rec["unit_level"], rec.get("unit_code")
+        try:
+            if level == "grouping":
+                comp = grouping_composition(rec)
+                if code not in comp.members:
+                    raise GroupingError(
+                        f"{code!r} is not a member of {rec['grouping']} on {comp.date}: "
+                        f"expected one of {comp.members}"
+                    )
+                rec["unit_resolved_by"] = "grouping member"
+            else:
+                bset = boundary_set if (boundary_set and boundary_set.level == level) else embedded(level)
+                country = rec.get("country") or None
+                geom = rec.get("geometry")
+                if code:
+                    found = names.resolve(code, country=country, level=level, boundaries=bset, aliases=aliases)
+                    field = "unit_code"
+                elif rec.get("place"):
+                    found = names.resolve(rec["place"], country=country, level=level, boundaries=bset, aliases=aliases)
+                    field = "place"
+                elif geom is not None and not getattr(geom, "is_empty", True):
+                    spatial = _spatial_unit(geom, bset)
+                    if spatial is None:
+                        raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
+                    found = names.Resolution(code=spatial, level=level, method="location", matched="(geometry)")
+                    field = "geometry"
+                else:
+                    raise UnitNotFoundError("the record gives no unit code, place or geometry")
+                rec["unit_code"] = found.code
+                rec["unit_resolved_by"] = found.method
+                if found.method == "fuzzy":
+                    fuzzy.append({
+                        "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
+                        "field": field, "written": found.matched, "code": found.code,
+                        "score": found.score, "candidates": found.candidates,
+                    })  # fmt: skip
+        except (UnitNotFoundError, GroupingError) as err:
+            field = "unit_code" if rec.get("unit_code") or level == "grouping" else "place"
+            rejects.append(_reject(path, rec, field, f"unknown unit: {err}",
+                                   "correct the code or name, or add the name to an alias file"))  # fmt: skip
+            continue
+        keep.append(rec)
+    columns = [*records.columns, *(["unit_resolved_by"] if "unit_resolved_by" not in records.columns else [])]
+    kept = pd.DataFrame(keep, columns=columns)
+    if isinstance(records, gpd.GeoDataFrame):
+        kept = gpd.GeoDataFrame(kept, geometry="geometry", crs=records.crs)
+    return kept, pd.DataFrame(rejects, columns=REJECT_COLUMNS), fuzzy
+
+
+def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split records into those whose unit exists and rejects that say why not."""
     keep, rejects = [], []
     for rec in records.to_dict("records"):
         level, code = rec["unit_level"], rec["unit_code"]
@@ -96,21 +181,11 @@ def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.Data
                         f"unit {code!r} is in {country!r}, not in {rec['country']!r}"
                     )
         except (UnitNotFoundError, GroupingError) as err:
-            rejects.append(
-                _reject(
-                    path,
-                    rec,
-                    "unit_code",
-                    f"unknown unit: {err}",
-                    "correct unit_code (or country), or resolve the place with geo.resolve()",
-                )
-            )
+            rejects.append(_reject(path, rec, "unit_code", f"unknown unit: {err}",
+                                   "correct unit_code (or country), or resolve the place with geo.resolve()"))  # fmt: skip
             continue
         keep.append(rec)
-    return (
-        pd.DataFrame(keep, columns=records.columns),
-        pd.DataFrame(rejects, columns=REJECT_COLUMNS),
-    )
+    return pd.DataFrame(keep, columns=records.columns), pd.DataFrame(rejects, columns=REJECT_COLUMNS)
 
 
 def measure(records: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,110 @@
+"""Geometry of input rows: from the file, from latitude/longitude, or from WKT.
+
+Each row gets at most one geometry in EPSG:4326. Problems become rejects with
+the row's field and a fix: coordinates out of range (and likely swaps flagged),
+unparseable WKT, empty geometry, invalid polygons. Nothing is repaired silently:
+a polygon that is not valid is rejected with shapely's reason.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from layers.validate import Problem
+
+__all__ = ["row_geometries"]
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(str(text).strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, list[Problem]]:
+    if str(lat_text).strip() == "" and str(lon_text).strip() == "":
+        return None, []
+    lat, lon = _number(lat_text), _number(lon_text)
+    problems: list[Problem] = []
+    if lat is None:
+        problems.append(("latitude", lat_text, "expected a number (decimal degrees)", "write the latitude like 48.0159"))
+    if lon is None:
+        problems.append(("longitude", lon_text, "expected a number (decimal degrees)", "write the longitude like 37.8028"))
+    if problems:
+        return None, problems
+    if abs(lat) > 90 and abs(lon) <= 90:
+        return None, [(
+            "latitude", lat_text,
+            f"latitude {lat:g} is out of range -90..90, and longitude {lon:g} would be a valid latitude: "
+            "latitude and longitude look swapped",
+            "swap the latitude and longitude columns (or their mapping)",
+        )]  # fmt: skip
+    if abs(lat) > 90:
+        return None, [("latitude", lat_text, f"latitude {lat:g} is out of range -90..90", "correct the latitude")]
+    if abs(lon) > 180:
+        return None, [("longitude", lon_text, f"longitude {lon:g} is out of range -180..180", "correct the longitude")]
+    return shapely.Point(lon, lat), []
+
+
+def _checked(geom: BaseGeometry | None, field: str, text: object) -> tuple[BaseGeometry | None, list[Problem]]:
+    if geom is None or geom.is_empty:
+        return None, [(field, text, "the geometry is empty", "give the feature a geometry or remove it")]
+    if not geom.is_valid:
+        reason = shapely.is_valid_reason(geom)
+        return None, [(
+            field, text, f"invalid {geom.geom_type}: {reason}",
+            "repair the geometry (e.g. QGIS 'Fix geometries' or shapely.make_valid) and read the file again",
+        )]  # fmt: skip
+    if geom.geom_type not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
+        return None, [(field, text, f"expected points or polygons, got {geom.geom_type}", "convert the features to points or polygons")]
+    return geom, []
+
+
+def row_geometries(
+    frame: pd.DataFrame, file_geometry: Sequence[BaseGeometry | None] | None
+) -> tuple[list[BaseGeometry | None], dict[int, list[Problem]]]:
+    """Geometry of each row, and the problems found, by row position.
+
+    A row's geometry comes from the file's own geometry column when the file
+    has one, else from ``latitude``/``longitude``, else from ``wkt``. Returns
+    one entry per row (``None`` where the row has none) and the problems.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"latitude": ["48.0", "137.8", ""], "longitude": ["37.8", "48.0", ""]})
+    >>> geoms, problems = row_geometries(rows, None)
+    >>> geoms[0].wkt, geoms[2]
+    ('POINT (37.8 48)', None)
+    >>> problems[1][0][2].endswith("look swapped")
+    True
+    """
+    geoms: list[BaseGeometry | None] = []
+    problems: dict[int, list[Problem]] = {}
+    has_lat_lon = "latitude" in frame.columns or "longitude" in frame.columns
+    for pos, row in enumerate(frame.to_dict("records")):
+        found: list[Problem] = []
+        geom = None
+        if file_geometry is not None:
+            geom, found = _checked(file_geometry[pos], "geometry", "(feature geometry)")
+        elif has_lat_lon:
+            geom, found = _from_lat_lon(row.get("latitude", ""), row.get("longitude", ""))
+            if geom is not None:
+                geom, found = _checked(geom, "latitude", row.get("latitude"))
+        elif str(row.get("wkt", "")).strip():
+            try:
+                parsed = shapely.from_wkt(row["wkt"])
+            except shapely.errors.GEOSException as err:
+                parsed, found = None, [("wkt", row["wkt"], f"not well-known text: {err}", "write the geometry as WKT, e.g. POINT (37.8 48.0)")]
+            if parsed is not None:
+                geom, found = _checked(parsed, "wkt", row["wkt"])
+        if found:
+            problems[pos] = found
+        geoms.append(geom)
+    return geoms, problems
