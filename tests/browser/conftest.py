@@ -153,6 +153,8 @@ class MapPage:
         pop = self.popup()
         expect(pop).to_have_count(1)
         expect(pop).to_be_visible()
+        # Fully faded in (Leaflet fades popups in), so a screenshot shows it.
+        expect(self.page.locator(".leaflet-popup")).to_have_css("opacity", "1")
         return pop
 
     def close_popup(self) -> None:
@@ -161,6 +163,13 @@ class MapPage:
         expect(self.popup()).to_have_count(0)
         self.idle()
         self.reset_view()
+
+    def screenshot(self, name: str) -> Path:
+        """Save the page as ``test-output/screenshots/<name>.png`` for a person to look at."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=path)
+        return path
 
     def layer_control(self) -> Locator:
         """Expand the (collapsed) layer control by hovering it; return its list."""
@@ -252,12 +261,11 @@ def open_map(browser: Browser) -> Iterator[Callable[..., MapPage]]:
         mp = _open(browser, Path(path), ready)
         opened.append(mp)
         if screenshot:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            mp.page.screenshot(path=SCREENSHOTS / f"{screenshot}.png")
+            mp.screenshot(screenshot)
         return mp
 
     yield _open_map
-    problems = [p for mp in opened for p in ([mp.url] + mp.problems() if mp.problems() else [])]
+    problems = [p for mp in opened if mp.problems() for p in (mp.url, *mp.problems())]
     for mp in opened:
         mp.context.close()
     assert not problems, "\n".join(problems)
