@@ -61,6 +61,8 @@ _CSS = """
 .mm-list th, .mm-list td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left;
   vertical-align: top; }
 .leaflet-popup-content { max-height: 360px; overflow-y: auto; }
+path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
+.mm-legend .mm-swatch.mm-dashed { background: none; border: 2px dashed; }
 </style>
 """
 
@@ -138,7 +140,8 @@ class Legend(MapText):
     title : str
         Legend heading, e.g. "Planned clearance 2018 (km²)".
     entries : sequence of (str, str)
-        ``(colour, label)`` pairs; colours are CSS hex strings.
+        ``(colour, label)`` pairs; colours are CSS hex strings, or
+        ``"dashed:#hex"`` for an outline-only swatch.
     notes : sequence of str
         Lines under the swatches: sources, composition used, caveats.
     """
@@ -151,10 +154,13 @@ class Legend(MapText):
         *,
         position: str = "bottomright",
     ) -> None:
+        def swatch(colour: str) -> str:
+            if colour.startswith("dashed:"):
+                return f'<span class="mm-swatch mm-dashed" style="border-color:{escape(colour[7:])}"></span>'
+            return f'<span class="mm-swatch" style="background:{escape(colour)}"></span>'
+
         rows = "".join(
-            f'<div class="mm-row"><span class="mm-swatch" style="background:{escape(colour)}">'
-            f"</span>{escape(label)}</div>"
-            for colour, label in entries
+            f'<div class="mm-row">{swatch(colour)}{escape(label)}</div>' for colour, label in entries
         )
         text = "".join(f"<p>{escape(n)}</p>" for n in notes)
         super().__init__(

@@ -29,8 +29,16 @@ __all__ = ["MAPS", "SUMMARIES", "BuildResult", "build", "load_default", "summari
 MAPS = {
     "clearance": ("clearance", views.clearance_map, "Planned clearance by military district"),
     "contamination": ("contamination", views.contamination_map, "Reported contamination by region"),
-    "incidents": ("incidents", views.incidents_map, "Incidents and reported use"),
-    "stockpiles": ("stockpiles", views.stockpiles_map, "Declared cluster munition stockpiles"),
+    "incidents": (
+        "incidents",
+        views.incidents_map,
+        "Incidents and reported use of mines and cluster munitions",
+    ),
+    "stockpiles": (
+        "stockpiles",
+        views.stockpiles_map,
+        "Declared stockpiles of Soviet/Russian cluster munitions",
+    ),
 }
 
 #: The summaries a build writes: (layer kind, by).
@@ -103,7 +111,7 @@ table {{ border-collapse: collapse; margin: 8px 0 4px 0; font-size: 12px; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-align: top; }}
 th {{ background: #f0f0f0; }}
 section.mm-summary {{ overflow-x: auto; }}
-section.mm-summary td {{ max-width: 360px; word-break: break-word; }}
+section.mm-summary td {{ max-width: 360px; overflow-wrap: break-word; }}
 h2 {{ font-size: 16px; margin-top: 28px; }}
 </style></head><body>
 <h1>Landmine and ERW figures: maps and area summaries</h1>

@@ -18,13 +18,19 @@ import numpy as np
 from maps.base import geojson_of
 from maps.safehtml import fmt_number
 
-__all__ = ["PALETTES", "classify", "polygon_layer"]
+__all__ = ["PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
 
-#: ColorBrewer sequential palettes, 5 classes.
+#: Keep popups clear of the title panel (top left) and the legend (bottom right)
+#: when Leaflet pans the map to show them.
+POPUP_PADDING = {"autoPanPaddingTopLeft": [20, 150], "autoPanPaddingBottomRight": [370, 30]}
+
+#: ColorBrewer sequential palettes, 5 classes (from the 6-class schemes).
 PALETTES = {
-    "YlOrRd": ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"],
-    "Purples": ["#f2f0f7", "#cbc9e2", "#9e9ac8", "#756bb1", "#54278f"],
-    "Blues": ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"],
+    # The 6-class palettes without their lightest colour, which is too close to
+    # the background land colour to read as "has a value".
+    "YlOrRd": ["#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+    "Purples": ["#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"],
+    "Blues": ["#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
 }
 
 
@@ -39,7 +45,7 @@ def classify(
     >>> colours[0] == PALETTES["YlOrRd"][-1], colours[-1] == PALETTES["YlOrRd"][0]
     (True, True)
     >>> legend[0]
-    ('#ffffb2', '4.1 km²')
+    ('#fed976', '4.1 km²')
     """
     data = np.asarray(values, dtype=float)
     distinct = np.unique(data)
@@ -56,10 +62,13 @@ def classify(
         warnings.filterwarnings("ignore", message="Numba not installed", category=UserWarning)
         scheme = mapclassify.FisherJenks(data, k=k)
     colours = [colours_all[c] for c in scheme.yb]
-    lower = [data.min(), *scheme.bins[:-1]]
+    # Each class is labelled with the lowest and highest value it holds, so
+    # neighbouring labels never share an edge.
+    classes = np.asarray(scheme.yb)
     legend = [
-        (colours_all[i], f"{fmt_number(lo)} – {fmt_number(hi)}{unit}")
-        for i, (lo, hi) in enumerate(zip(lower, scheme.bins, strict=True))
+        (colours_all[i], f"{fmt_number(data[classes == i].min())} – {fmt_number(data[classes == i].max())}{unit}")
+        for i in range(len(scheme.bins))
+        if (classes == i).any()
     ]
     return colours, legend
 
@@ -77,18 +86,19 @@ def polygon_layer(
     tolerance: float | None = 0.01,
     east: bool = False,
     show: bool = True,
+    interactive: bool = True,
 ) -> folium.GeoJson:
     """Build a GeoJson layer of polygons with escaped tooltip and popup HTML.
 
-    ``frame`` must hold ``tooltip_html`` and ``popup_html`` columns built with
-    :mod:`maps.safehtml`; no other attribute reaches the page. Each polygon is
+    An interactive layer's ``frame`` must hold ``tooltip_html`` and
+    ``popup_html`` columns built with :mod:`maps.safehtml`; no other attribute
+    reaches the page. A layer that is not interactive carries no text at all. Each polygon is
     drawn as one SVG path with class ``css_class``.
     """
     fills = [fill] * len(frame) if isinstance(fill, str) else list(fill)
     drawn = frame.assign(fill=fills)
-    data = geojson_of(
-        drawn, ["fill", "tooltip_html", "popup_html"], tolerance=tolerance, east=east, decimals=3
-    )
+    properties = ["fill", "tooltip_html", "popup_html"] if interactive else ["fill"]
+    data = geojson_of(drawn, properties, tolerance=tolerance, east=east, decimals=3)
     layer = folium.GeoJson(
         data,
         name=name,
@@ -99,11 +109,15 @@ def polygon_layer(
             "weight": weight,
             "dashArray": dash,
         },
-        highlight_function=lambda _f: {"weight": weight + 2, "color": "#000000"},
+        highlight_function=(lambda _f: {"weight": weight + 2, "color": "#000000"}) if interactive else None,
         className=css_class,
         show=show,
         smooth_factor=0.5,
+        interactive=interactive,
     )
-    folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True).add_to(layer)
-    folium.GeoJsonPopup(fields=["popup_html"], labels=False, max_width=420).add_to(layer)
+    if interactive:
+        folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True).add_to(layer)
+        folium.GeoJsonPopup(
+            fields=["popup_html"], labels=False, max_width=420, **POPUP_PADDING
+        ).add_to(layer)
     return layer

@@ -13,13 +13,13 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from folium.plugins import MarkerCluster
 
 from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, admin1, dissolve, summary, units
 from geo.join import grouping_composition, unit_name
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
 from maps.choropleth import classify, polygon_layer
+from maps.markers import ClusteredMarkers
 from maps.labels import HAZARDS, PRECISION, figure_text, label, period_label
 from maps.safehtml import detail_table, escape, fmt_number, stable_ids
 
@@ -74,7 +74,8 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
 
     Draws the latest period of ``planned_area`` figures given for a grouping:
     a choropleth of planned km² on the members dissolved from their units in
-    the composition in force for that period, with the units outlined beneath.
+    the composition in force for that period, with the units' outlines drawn
+    thin over the fill (not interactive, so hovering shows the district).
     """
     planned = records[records["unit_level"].eq("grouping") & records["measure"].eq("planned_area")]
     if planned.empty:
@@ -122,17 +123,6 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
         )
         for r in drawn.to_dict("records")
     ]
-    subjects["tooltip_html"] = [
-        f"{escape(unit_name('admin1', c))} ({escape(c)}) – {escape(m)}"
-        for c, m in zip(subjects["code"], subjects["member"], strict=True)
-    ]
-    subjects["popup_html"] = [
-        detail_table(
-            [("Code", c), ("District", m), ("Composition", comp.describe())],
-            title=unit_name("admin1", c),
-        )
-        for c, m in zip(subjects["code"], subjects["member"], strict=True)
-    ]
     east = crosses_antimeridian(subjects)
     bounds = display_bounds(subjects)
     total = drawn["area_km2"].sum()
@@ -153,6 +143,7 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
         weight=0.5,
         tolerance=0.02,
         east=east,
+        interactive=False,
     )
     district_layer = polygon_layer(
         drawn,
@@ -308,7 +299,7 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
     ).add_to(fmap)
     Legend(
         "Reported contaminated area (km²)",
-        [*legend, ("none", "Country-level figure (dashed outline)")] if not nat.empty else legend,
+        [*legend, ("dashed:#6a3d9a", "Country-level figure (dashed outline)")] if not nat.empty else legend,
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
             "Estimates are never averaged or picked from.",
@@ -393,33 +384,19 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
         part = frame[frame["record_type"].eq(record_type)]
         if part.empty:
             continue
-        data = part[["tooltip_html", "popup_html", "colour", "precision", "geometry"]]
-        layer = folium.GeoJson(
-            data.__geo_interface__,
-            name=name,
-            marker=folium.CircleMarker(radius=8, fill=True),
-            style_function=lambda f: {
-                "radius": _PRECISION_RADIUS[f["properties"]["precision"]],
-                "fillColor": f["properties"]["colour"],
-                "color": "#222222",
-                "fillOpacity": 0.8,
-                "weight": 1.5,
-                "dashArray": None
-                if f["properties"]["precision"] in ("exact", "settlement")
-                else "3 3",
-            },
-            className=f"mm-{record_type}",
-        )
-        folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False).add_to(layer)
-        folium.GeoJsonPopup(fields=["popup_html"], labels=False, max_width=420).add_to(layer)
-        # Records placed at the same point (a region's representative point,
-        # say) spiderfy apart when their cluster is clicked.
-        cluster = MarkerCluster(
-            name=name, options={"maxClusterRadius": 30, "spiderfyDistanceMultiplier": 1.6}
-        )
-        layer.control = False
-        layer.add_to(cluster)
-        cluster.add_to(fmap)
+        rows = [
+            (
+                round(r["geometry"].y, 5),
+                round(r["geometry"].x, 5),
+                _PRECISION_RADIUS[r["precision"]],
+                r["colour"],
+                r["precision"] not in ("exact", "settlement"),
+                r["tooltip_html"],
+                r["popup_html"],
+            )
+            for r in part.to_dict("records")
+        ]
+        ClusteredMarkers(rows, name=name, css_class=f"mm-{record_type}").add_to(fmap)
     Legend(
         "Incidents",
         [

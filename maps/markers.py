@@ -1,0 +1,99 @@
+"""Clustered point markers built in the browser from one compact array.
+
+One JSON array holds every marker (latitude, longitude, style, tooltip and popup
+HTML); a short script turns it into Leaflet circle markers inside a
+``leaflet.markercluster`` group. No Python object per marker, and each marker
+carries its own tooltip and popup, so they open inside clusters too. All HTML in
+the array is built from escaped text (:mod:`maps.safehtml`); the array itself is
+embedded as a JSON literal that cannot close the script.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import ClassVar
+
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from jinja2 import Template
+
+__all__ = ["ClusteredMarkers"]
+
+_CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
+
+
+def _json_literal(data: object) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )  # fmt: skip
+
+
+class ClusteredMarkers(JSCSSMixin, Layer):
+    """A clustered layer of circle markers from compact rows.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(lat, lon, radius, fill_colour, dashed, tooltip_html, popup_html)``
+        per marker; the HTML strings must be built from escaped text.
+    name : str
+        Layer name in the layer control.
+    css_class : str
+        Class of every marker's SVG path (for styling and tests).
+    max_cluster_radius : int
+        Pixel radius within which markers cluster.
+    """
+
+    default_js: ClassVar = [("markerclusterjs", f"{_CLUSTER}/leaflet.markercluster.js")]
+    default_css: ClassVar = [
+        ("markerclustercss", f"{_CLUSTER}/MarkerCluster.css"),
+        ("markerclusterdefaultcss", f"{_CLUSTER}/MarkerCluster.Default.css"),
+    ]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var rows = {{ this.rows_js }};
+            var group = L.markerClusterGroup({
+                maxClusterRadius: {{ this.max_cluster_radius }},
+                spiderfyDistanceMultiplier: 1.6,
+                showCoverageOnHover: false
+            });
+            var markers = rows.map(function (r) {
+                var m = L.circleMarker([r[0], r[1]], {
+                    radius: r[2], fillColor: r[3], color: "#222222", weight: 1.5,
+                    fillOpacity: 0.85, dashArray: r[4] ? "3 3" : null,
+                    className: {{ this.class_js }}
+                });
+                m.bindTooltip(r[5]);
+                m.bindPopup(r[6], {maxWidth: 420, autoPanPaddingTopLeft: [20, 150],
+                                   autoPanPaddingBottomRight: [370, 30]});
+                return m;
+            });
+            group.addLayers(markers);
+            return group;
+        })();
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: Sequence[tuple],
+        *,
+        name: str,
+        css_class: str,
+        max_cluster_radius: int = 30,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "ClusteredMarkers"
+        self.rows_js = _json_literal([list(r) for r in rows])
+        self.class_js = _json_literal(css_class)
+        self.max_cluster_radius = int(max_cluster_radius)
