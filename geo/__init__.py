@@ -16,9 +16,11 @@ from geo.gazetteer import ATTRIBUTION as GEONAMES_ATTRIBUTION
 from geo.gazetteer import Location, locate
 from geo.groupings import Composition, composition, composition_for_period, dissolve
 from geo.names import Resolution, resolve
+from geo.user_boundaries import BoundaryFileError, ValidationReport, load_boundaries
 
 __all__ = [
     "BOUNDARY_VERSION",
+    "BoundaryFileError",
     "GEONAMES_ATTRIBUTION",
     "Composition",
     "GroupingError",
@@ -28,6 +30,7 @@ __all__ = [
     "RecordError",
     "Resolution",
     "UnitNotFoundError",
+    "ValidationReport",
     "admin0",
     "admin1",
     "area_km2",
@@ -36,6 +39,7 @@ __all__ = [
     "country_area_km2",
     "display_geometry",
     "dissolve",
+    "load_boundaries",
     "locate",
     "resolve",
     "share_of_unit",

@@ -34,6 +34,7 @@ __all__ = [
     "NAME_FIELDS",
     "admin0",
     "admin1",
+    "alpha2_to_alpha3",
     "corrections",
     "country_code_alpha2",
     "display_geometry",
@@ -138,6 +139,17 @@ def _admin1_all() -> gpd.GeoDataFrame:
     frame.insert(2, "country", country)
     frame["admin_de_facto"] = frame["adm0_a3"]
     return frame
+
+
+def alpha2_to_alpha3() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 -> alpha-3 codes of the countries in the embedded data.
+
+    Examples
+    --------
+    >>> alpha2_to_alpha3()["UA"]
+    'UKR'
+    """
+    return dict(_alpha2_to_alpha3())
 
 
 def country_code_alpha2(alpha3: str) -> str:

@@ -40,6 +40,8 @@ class BoundarySet:
         Columns holding names; a cell may list alternatives separated by ``|``.
     source : str
         Where the boundaries come from, with version: said in every output.
+    builtin : bool
+        True for the embedded Natural Earth sets (their areas are cached per level).
     """
 
     name: str
@@ -48,6 +50,7 @@ class BoundarySet:
     code_fields: tuple[str, ...] = ("code",)
     name_fields: tuple[str, ...] = ("name",)
     source: str = ""
+    builtin: bool = False
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -112,7 +115,7 @@ class BoundarySet:
         """
         key = ("area", code)
         if key not in self._cache:
-            if self.name.startswith("natural-earth-"):
+            if self.builtin:
                 self._cache[key] = area.unit_area_km2(self.level, code)
             else:
                 self._cache[key] = math.fsum(area.area_km2(g) for g in self.units([code]).geometry)
@@ -138,6 +141,7 @@ def embedded(level: str) -> BoundarySet:
             code_fields=("code", "code_hasc", "adm1_code"),
             name_fields=boundaries.NAME_FIELDS,
             source=boundaries.BOUNDARY_VERSION["admin1"],
+            builtin=True,
         )
     if level == "admin0":
         frame = boundaries.admin0()
@@ -151,5 +155,6 @@ def embedded(level: str) -> BoundarySet:
                 "NAME_RU", "NAME_UK", "NAME_AR", "NAME_FR", "NAME_DE", "NAME_ES", "SOVEREIGNT",
             ),  # fmt: skip
             source=boundaries.BOUNDARY_VERSION["admin0"],
+            builtin=True,
         )
     raise ValueError(f"no embedded boundaries at level {level!r}: expected 'admin0' or 'admin1'")
