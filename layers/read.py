@@ -1,25 +1,29 @@
 """Read a layer file, validate every row against its schema, keep the rejects.
 
-Every row read ends up either in :attr:`Layer.records` or in
-:attr:`Layer.rejects` with the file, row, field, value received, the reason and
-a fix: nothing is dropped silently. Row numbers count the header as row 1, as
-a spreadsheet does.
+read (any format, :mod:`layers.formats`) -> map columns (:mod:`layers.mapping`)
+-> fill defaults -> geometry (:mod:`layers.geometry`) -> validate
+(:mod:`layers.validate`). Every row read ends up either in
+:attr:`Layer.records` or in :attr:`Layer.rejects` with the file, row, field,
+value received, the reason and a fix: nothing is dropped silently. Row numbers
+are the file's: a spreadsheet's row (the header is row 1), or a feature number.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
-from geo.area import AREA_UNITS_KM2, to_km2
-from geo.errors import REJECT_COLUMNS, RecordError, reject
-from layers.schema import KINDS, Field, Schema, schema
+from geo.area import area_km2
+from geo.errors import REJECT_COLUMNS
+from layers.formats import read_table
+from layers.geometry import row_geometries
+from layers.mapping import ColumnMapping, map_columns
+from layers.schema import KINDS, schema
+from layers.validate import normalise_area, validate
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
 
@@ -33,15 +37,19 @@ class Layer:
     kind : str
         Layer kind (see :data:`layers.schema.KINDS`).
     path : str
-        File the records were read from.
+        File the records were read from (with layer or sheet, if any).
     records : pandas.DataFrame
-        Accepted rows, typed, in schema order, with ``row`` (file row number)
-        and, for area values, ``area_km2`` (the value normalised to km²).
+        Accepted rows, typed, in schema order, with ``row`` (file row number),
+        ``area_km2`` for area values, and ``geometry`` when the file gives any.
     rejects : pandas.DataFrame
         Rejected rows: :data:`geo.errors.REJECT_COLUMNS`, then the row as read,
         each column prefixed with ``original.``.
     rows_read : int
-        Data rows read; always ``len(records) + len(set(rejects.row))``.
+        Data rows read; always ``len(records) + rejects["row"].nunique()``.
+    mapping : dict
+        Schema field -> how its column was found (for reports).
+    unmapped : list of str
+        Columns of the file that map to no field (reported, not used).
     """
 
     kind: str
@@ -49,171 +57,67 @@ class Layer:
     records: pd.DataFrame
     rejects: pd.DataFrame
     rows_read: int
+    mapping: dict[str, str] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
 
 
-def _check_value(text: str, f: Field) -> tuple[object, str | None, str | None]:
-    """Parse one cell; return (value, reason, fix) with reason None when valid."""
-    if text == "":
-        if f.required:
-            return None, "a value is required", f"fill in {f.name}: {f.description}"
-        return None, None, None
-    value: object = text
-    if f.type in ("number", "integer"):
-        try:
-            value = float(text) if f.type == "number" else int(text)
-        except ValueError:
-            kind = "a number" if f.type == "number" else "a whole number"
-            return None, f"expected {kind}", f"write {f.name} as {kind} with '.' as decimal mark"
-        if f.minimum is not None and value < f.minimum:
-            return None, f"expected a value >= {f.minimum:g}", f"correct {f.name}"
-    elif f.type == "date":
-        try:
-            value = dt.date.fromisoformat(text)
-        except ValueError:
-            return None, "expected an ISO date YYYY-MM-DD", f"write {f.name} like 2018-12-31"
-    if f.enum is not None and text not in f.enum:
-        allowed = ", ".join(repr(e) for e in f.enum if e)
-        return None, f"expected one of {allowed}", f"use one of the allowed values for {f.name}"
-    if f.pattern is not None and not re.fullmatch(f.pattern, text):
-        return None, f"expected text matching {f.pattern}", f"correct the format of {f.name}"
-    return value, None, None
+def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]) -> pd.DataFrame:
+    out = frame.copy()
+
+    def blank(col: str) -> pd.Series:
+        if col not in out.columns:
+            return pd.Series(True, index=out.index)
+        return out[col].astype(str).str.strip().eq("")
+
+    stem = Path(path.split(",")[0]).stem
+    if "record_id" not in out.columns:
+        out["record_id"] = [f"{stem}-row-{n}" for n in numbers]
+    if "source_file" not in out.columns or blank("source_file").all():
+        out["source_file"] = Path(path.split(",")[0]).name
+    out.loc[blank("unit_level"), "unit_level"] = "admin1"
+    if kind == "clearance" and "record_role" not in frame.columns:
+        out["record_role"] = "figure"
+    if kind == "contamination" and "land_use" not in frame.columns:
+        out["land_use"] = "all"
+    return out
 
 
-def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | None]]:
-    """Rules that involve several fields of one row: (field, reason, fix) or None."""
-
-    def level_grouping(r: dict):
-        if r["unit_level"] == "grouping" and not r.get("grouping"):
-            return (
-                "grouping",
-                "unit_level is 'grouping' but no grouping is named",
-                ("name the grouping id (e.g. ru_military_districts_operational)"),
-            )
-        if r["unit_level"] != "grouping" and r.get("grouping"):
-            return (
-                "grouping",
-                "a grouping is named but unit_level is not 'grouping'",
-                ("set unit_level to 'grouping' or clear grouping"),
-            )
-        return None
-
-    def period(r: dict):
-        if r.get("date_start") and r.get("date_end") and r["date_end"] < r["date_start"]:
-            return "date_end", "date_end is before date_start", "swap or correct the dates"
-        return None
-
-    def area_value(r: dict):
-        if r.get("status") in ("not_known", "none"):
-            if r.get("value") is not None:
-                return (
-                    "value",
-                    f"status {r['status']!r} takes no value",
-                    "clear value or fix status",
-                )
-            return None
-        if r.get("value") is None or not r.get("value_unit"):
-            return (
-                "value",
-                "an area value and its unit are required",
-                ("fill in value and value_unit, or set status to not_known"),
-            )
-        if r.get("land_use") not in (None, "all") and not r.get("part_of"):
-            return "part_of", "a land-use part needs the record_id of its whole", "fill in part_of"
-        return None
-
-    def location(r: dict):
-        if r["locate_as"] == "border" and not r.get("border_with"):
-            return (
-                "border_with",
-                "locate_as is 'border' but border_with is empty",
-                ("give the ISO alpha-3 code of the other country"),
-            )
-        return None
-
-    checks = [level_grouping, period]
-    if kind == "contamination":
-        checks.append(area_value)
-    if kind == "incidents":
-        checks.append(location)
-    return checks
+def _measure_polygons(frame: pd.DataFrame, geoms: list) -> None:
+    """Give a polygon without a value its geodesic area in km² (the value is then measured)."""
+    for col in ("value", "value_unit"):
+        if col not in frame.columns:
+            frame[col] = ""
+    for pos, geom in enumerate(geoms):
+        polygonal = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
+        if polygonal and not str(frame["value"].iloc[pos]).strip():
+            frame.iloc[pos, frame.columns.get_loc("value")] = repr(area_km2(geom))
+            frame.iloc[pos, frame.columns.get_loc("value_unit")] = "km2"
 
 
-def _normalise_area(records: pd.DataFrame) -> pd.Series:
-    def one(value, unit):
-        if pd.isna(value) or unit not in AREA_UNITS_KM2:
-            return float("nan")
-        return to_km2(value, unit)
-
-    return pd.Series(
-        [one(v, u) for v, u in zip(records["value"], records["value_unit"], strict=True)],
-        index=records.index,
-        dtype=float,
-    )
-
-
-def _validate(frame: pd.DataFrame, sch: Schema, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    missing = [f.name for f in sch.fields if f.required and f.name not in frame.columns]
-    if missing:
-        raise RecordError(
-            path,
-            1,
-            missing[0],
-            list(frame.columns),
-            f"the {sch.kind} layer needs the column(s) {missing}",
-            f"add the column(s) to the header row; see layers/schema/{sch.kind}.json",
-        )
-    for f in sch.fields:
-        if f.name not in frame.columns:
-            frame[f.name] = ""
-    accepted, problems = [], []
-    seen: dict[str, dict[object, int]] = {f.name: {} for f in sch.fields if f.unique}
-    checks = _cross_checks(sch.kind)
-    for offset, original in enumerate(frame.to_dict("records")):
-        row_no = offset + 2
-        parsed: dict[str, object] = {}
-        row_problems = []
-        for f in sch.fields:
-            text = str(original.get(f.name, "")).strip()
-            value, reason, fix = _check_value(text, f)
-            if reason is not None:
-                row_problems.append((f.name, text, reason, fix))
-            parsed[f.name] = value
-        for f_name, first_rows in seen.items():
-            key = parsed[f_name]
-            if key is not None and key in first_rows:
-                row_problems.append(
-                    (f_name, key, f"duplicate of row {first_rows[key]}", f"make {f_name} unique")
-                )
-        if not row_problems:
-            for check in checks:
-                result = check(parsed)
-                if result is not None:
-                    fld, reason, fix = result
-                    row_problems.append((fld, original.get(fld, ""), reason, fix))
-        for f_name, first_rows in seen.items():
-            if parsed[f_name] is not None and parsed[f_name] not in first_rows:
-                first_rows[parsed[f_name]] = row_no
-        if row_problems:
-            for fld, value, reason, fix in row_problems:
-                problems.append(reject(path, row_no, fld, value, reason, fix, original))
-        else:
-            accepted.append({"row": row_no, **parsed})
-    records = pd.DataFrame(accepted, columns=["row", *sch.names])
-    rejects = pd.DataFrame(
-        problems, columns=REJECT_COLUMNS + [f"original.{c}" for c in frame.columns]
-    )
-    return records, rejects
-
-
-def read(path: str | Path, kind: str) -> Layer:
-    """Read and validate a CSV layer file.
+def read(
+    path: str | Path,
+    kind: str,
+    *,
+    mapping: ColumnMapping | None = None,
+    layer: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    crs: str | None = None,
+) -> Layer:
+    """Read and validate a layer file of any supported format.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        CSV file (UTF-8, comma separated, header row of schema field names).
+        CSV (any delimiter; UTF-8 or CP1251; HXL-tagged or not), Excel
+        ``.xlsx``, GeoJSON, GeoPackage, Shapefile (also zipped) or KML.
     kind : str
         Layer kind, one of :data:`layers.schema.KINDS`.
+    mapping : ColumnMapping, optional
+        Explicit column mapping and constants (see :mod:`layers.mapping`).
+    layer, sheet, encoding, delimiter, crs
+        Passed to :func:`layers.formats.read_table`.
 
     Returns
     -------
@@ -222,8 +126,10 @@ def read(path: str | Path, kind: str) -> Layer:
 
     Raises
     ------
-    RecordError
-        The file cannot be used at all (a required column is missing).
+    layers.formats.FileReadError
+        The file cannot be read at all.
+    geo.errors.RecordError
+        A required column is missing, or the mapping does not fit the file.
 
     Examples
     --------
@@ -232,12 +138,42 @@ def read(path: str | Path, kind: str) -> Layer:
     True
     """
     sch = schema(kind)
-    with open(path, encoding="utf-8-sig", newline="") as f:
-        frame = pd.read_csv(f, dtype=str, keep_default_na=False)
-    records, rejects = _validate(frame, sch, str(path))
+    raw = read_table(path, layer=layer, sheet=sheet, encoding=encoding, delimiter=delimiter, crs=crs)
+    mapped = map_columns(raw.frame, sch, path=raw.source, hxl_tags=raw.hxl_tags, mapping=mapping)
+    frame = _fill_defaults(mapped.frame, kind, raw.source, raw.row_numbers)
+    file_geometry = list(raw.geometry) if raw.geometry is not None else None
+    geoms, problems = row_geometries(frame, file_geometry)
+    if kind == "contamination":
+        _measure_polygons(frame, geoms)
+    if kind == "incidents":
+        has_point = pd.Series([g is not None for g in geoms], index=frame.index)
+        if "locate_as" not in frame.columns:
+            frame["locate_as"] = ""
+        empty = frame["locate_as"].astype(str).str.strip().eq("")
+        frame.loc[empty & has_point, "locate_as"] = "exact"
+        lookup = frame["lookup_name"].astype(str).str.strip().ne("") if "lookup_name" in frame.columns else False
+        frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
+        rest = frame["locate_as"].astype(str).str.strip().eq("")
+        frame.loc[rest, "locate_as"] = frame.loc[rest, "unit_level"].where(
+            frame.loc[rest, "unit_level"].isin(["admin0", "admin1"]), "admin1"
+        )
+    records, rejects = validate(frame, sch, raw.source, row_numbers=raw.row_numbers, extra=problems)
     if kind in ("contamination", "clearance"):
-        records["area_km2"] = _normalise_area(records)
-    return Layer(kind=kind, path=str(path), records=records, rejects=rejects, rows_read=len(frame))
+        records["area_km2"] = normalise_area(records)
+    if any(g is not None for g in geoms):
+        records = gpd.GeoDataFrame(
+            records, geometry=[geoms[p] for p in records["position"]], crs="EPSG:4326"
+        )
+    records = records.drop(columns="position")
+    return Layer(
+        kind=kind,
+        path=raw.source,
+        records=records,
+        rejects=rejects,
+        rows_read=len(raw.frame),
+        mapping=mapped.how,
+        unmapped=mapped.unmapped,
+    )
 
 
 def default(kind: str) -> Layer:

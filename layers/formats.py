@@ -1,0 +1,487 @@
+"""Read the files users bring: CSV, Excel, GeoJSON, GeoPackage, Shapefile, KML.
+
+:func:`read_table` takes a file as it is and returns a :class:`RawTable`: each
+data row or feature with its cells as text, the row number a user sees, the
+geometry in EPSG:4326 and the HXL hashtags of an HDX file. It judges no value
+(validation does, row by row); a file that cannot be read at all raises
+:class:`FileReadError`, saying what was received, what is accepted and the fix.
+The kind of file is told from its content and checked against its extension;
+zip archives are checked member by member before anything reads them, and
+nothing is ever extracted.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import warnings
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyogrio
+import pyproj
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from pyogrio.errors import DataLayerError, DataSourceError
+
+from geo.errors import MinemapError
+from layers.hxl import TableError, cell_text, csv_rows, decode_text, normalise_hxl_tag, split_header
+
+__all__ = ["FORMATS", "FileReadError", "RawTable", "list_layers", "normalise_hxl_tag", "read_table"]
+
+#: Values of :attr:`RawTable.format`.
+FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml")
+
+# Kinds of file as detected; "shapezip" and "kmz" are the zipped "shapefile" and "kml".
+_EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "geojson",
+               ".geojson": "geojson", ".gpkg": "gpkg", ".shp": "shapefile", ".zip": "shapezip",
+               ".kml": "kml", ".kmz": "kmz"}  # fmt: skip
+_DESCRIBE = {"csv": "delimited text (CSV)", "xlsx": "an Excel workbook", "geojson": "GeoJSON",
+             "gpkg": "a GeoPackage (SQLite)", "shapefile": "a shapefile", "kml": "KML",
+             "shapezip": "a zip archive", "kmz": "KMZ (zipped KML)"}  # fmt: skip
+_VECTOR = {"geojson", "gpkg", "shapefile", "shapezip", "kml", "kmz"}
+_ACCEPTED = (
+    "CSV (.csv, .tsv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), GeoPackage "
+    "(.gpkg), Shapefile (.shp, or a .zip holding one), KML (.kml, .kmz)"
+)
+_MAGIC = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+          (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Office file (.xls, .doc)"),
+          (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
+          (b"7z\xbc\xaf", "a 7-Zip archive"), (b"PAR1", "a Parquet file"))  # fmt: skip
+# Fields the LIBKML driver adds to every layer; dropped when they hold only their default.
+_KML_EXTRAS = {"id": "", "timestamp": "", "begin": "", "end": "", "altitudeMode": "",
+               "tessellate": "-1", "extrude": "0", "visibility": "-1", "drawOrder": "",
+               "icon": "", "snippet": ""}  # fmt: skip
+
+
+class FileReadError(MinemapError, ValueError):
+    """A file that cannot be read at all.
+
+    Parameters
+    ----------
+    file : str
+        The file as given.
+    reason : str
+        What is wrong, with what was received and what is accepted.
+    fix : str
+        What would fix it.
+
+    Examples
+    --------
+    >>> str(FileReadError("a.csv", "no data rows", "add rows below the header"))
+    'a.csv: no data rows. Fix: add rows below the header'
+    """
+
+    def __init__(self, file: str, reason: str, fix: str) -> None:
+        self.file, self.reason, self.fix = file, reason, fix
+        super().__init__(f"{file}: {reason}. Fix: {fix}")
+
+
+@dataclass(eq=False)
+class RawTable:
+    """The rows of one table of a file, as text, before any validation.
+
+    Attributes
+    ----------
+    path : str
+        The file given.
+    source : str
+        What was read, e.g. ``"hazards.gpkg, layer 'sha'"``.
+    frame : pandas.DataFrame
+        One row per data row or feature; the file's columns, names and order
+        kept (a GeoPackage's fid first; GeoJSON's integer feature ids as
+        ``id``); every cell a str (``''`` when empty); no geometry column.
+    row_numbers : list of int
+        Number a user sees for each row: the spreadsheet row for CSV and Excel
+        (header row 1; an HXL hashtag row is row 2); blank rows are left out but
+        counted. For vector formats, the feature number from 1.
+    geometry : geopandas.GeoSeries or None
+        Geometry in EPSG:4326, index aligned with ``frame``; missing or empty
+        geometries are None. None when the table has no geometry column.
+    crs : str or None
+        CRS the coordinates were in (``'EPSG:3857'``, or a CRS name): the
+        file's, else the ``crs=`` given; None when neither says.
+    hxl_tags : dict of str to str
+        Column -> normalised HXL hashtag; ``{}`` when the file is not HXL.
+    encoding : str or None
+        Encoding a CSV file was decoded with (or given for a shapefile).
+    format : str
+        One of :data:`FORMATS`.
+    """
+
+    path: str
+    source: str
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    geometry: gpd.GeoSeries | None
+    crs: str | None
+    hxl_tags: dict[str, str]
+    encoding: str | None
+    format: str
+
+
+def _zip_members(file: str, path: Path) -> list[str]:
+    """List the files in a zip archive after checking that none can escape its folder."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError) as e:
+        raise FileReadError(file, f"not a readable zip archive ({e})", "zip it again") from e
+    for info in infos:
+        name = info.filename
+        if (
+            name.startswith(("/", "\\"))
+            or re.match(r"[A-Za-z]:", name)
+            or (".." in name.replace("\\", "/").split("/"))
+        ):
+            problem = "escapes its folder"
+        elif "\\" in name:
+            problem = "has a backslash in its name, which can point outside its folder"
+        elif (info.external_attr >> 16) & 0o170000 == 0o120000:
+            problem = "is a symbolic link, which can point outside the archive"
+        elif info.flag_bits & 1:
+            problem = "is encrypted"
+        else:
+            continue
+        fix = "zip the files again with plain relative names and no password"
+        raise FileReadError(file, f"zip member {name!r} {problem}", fix)
+    return [i.filename for i in infos if not i.is_dir()]
+
+
+def _content_kind(file: str, path: Path) -> tuple[str | None, str]:
+    """Tell the kind of a file from its first bytes: (kind or None, description)."""
+    with open(path, "rb") as f:
+        head = f.read(65536)
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        names = [n.lower() for n in _zip_members(file, path)]
+        if "xl/workbook.xml" in names:
+            return "xlsx", _DESCRIBE["xlsx"]
+        if "content.xml" in names or "word/document.xml" in names:
+            return None, "an OpenDocument or Word file"
+        shp, kml = (any(n.endswith(e) for n in names) for e in (".shp", ".kml"))
+        return ("kmz", _DESCRIBE["kmz"]) if kml and not shp else ("shapezip", "a zip archive")
+    if head.startswith(b"SQLite format 3\x00"):
+        return "gpkg", _DESCRIBE["gpkg"]
+    if head.startswith(b"\x00\x00\x27\x0a"):
+        return "shapefile", _DESCRIBE["shapefile"]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            return None, what
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    text = head.decode("utf-16" if utf16 else "utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    if text.startswith("<"):
+        if "<kml" in text:
+            return "kml", "KML"
+        return None, "an HTML page" if "<html" in text.lower() else "XML that is not KML"
+    if text.startswith("{") and '"type"' in text:
+        return "geojson", "GeoJSON"
+    if re.match(r"[{\[]\s*[\[{\"\]\d-]|{\s*}", text):  # not '[Region],[Area]', a CSV header
+        return None, "JSON that is not GeoJSON"
+    return ("csv", _DESCRIBE["csv"]) if utf16 or b"\x00" not in head else (None, "binary data")
+
+
+def _kind(file: str, path: Path) -> str:
+    """Tell the kind of a file from its content, and check it against its extension."""
+    if not path.is_file():
+        what = "this is a folder, not a file" if path.is_dir() else "no such file"
+        raise FileReadError(file, f"{what} ({path.absolute()})", "check the folder and file name")
+    if path.stat().st_size == 0:
+        raise FileReadError(file, "no data rows: the file is empty", "export the data again")
+    kind, described = _content_kind(file, path)
+    ext = path.suffix.lower()
+    named = _EXTENSIONS.get(ext)
+    if kind is not None and (named == kind or ext == ""):
+        return kind
+    if kind is not None and named is not None:
+        right = next(e for e, k in _EXTENSIONS.items() if k == kind)
+        raise FileReadError(
+            file,
+            f"wrong file type: the name ends in {ext!r} ({_DESCRIBE[named]}) but the "
+            f"content looks like {described}",
+            f"rename the file to end in {right!r}",
+        )
+    raise FileReadError(
+        file,
+        f"wrong file type: the content looks like {described} (name ending {ext!r}); "
+        f"accepted: {_ACCEPTED}",
+        "export the data as one of these, with its usual extension",
+    )
+
+
+def _text_table(file: str, fn, *args):
+    """Call a :mod:`layers.hxl` function; a TableError becomes a FileReadError."""
+    try:
+        return fn(*args)
+    except TableError as e:
+        raise FileReadError(file, e.reason, e.fix) from e
+
+
+def _open_book(file: str, path: Path, data_only: bool = True):
+    try:
+        with warnings.catch_warnings():  # about styles and extensions it will not keep
+            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as e:
+        raise FileReadError(file, f"the workbook cannot be read ({e})", "save it again") from e
+
+
+def _sheet_rows(file: str, path: Path, sheet: str | None, data_only: bool):
+    """Return (sheet name, rows of cell values) of one sheet, the first by default."""
+    book = _open_book(file, path, data_only)
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise FileReadError(file, f"no sheet {sheet!r}; its sheets are {book.sheetnames}",
+                                "pass sheet= with one of them")  # fmt: skip
+        ws = book[sheet if sheet is not None else book.sheetnames[0]]
+        ws.reset_dimensions()  # some writers record a wrong used range
+        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _read_xlsx(file: str, path: Path, sheet: str | None) -> RawTable:
+    name, values = _sheet_rows(file, path, sheet, data_only=True)
+    _, formulas = _sheet_rows(file, path, name, data_only=False)
+    lost = [
+        f"{get_column_letter(c + 1)}{r + 1}"
+        for r, (row, frow) in enumerate(zip(values, formulas, strict=False))
+        for c, (v, f) in enumerate(zip(row, frow, strict=False))
+        if v is None and f is not None
+    ]
+    if lost:
+        raise FileReadError(
+            file,
+            f"sheet {name!r}: cell(s) {', '.join(lost[:5])} hold formulas with no saved "
+            "result (the program that wrote the file did not calculate them)",
+            "open the file in Excel or LibreOffice and save it again, or paste the values",
+        )
+    rows = [(r, [cell_text(v) for v in row]) for r, row in enumerate(values, start=1)]
+    frame, numbers, hxl = _text_table(file, split_header, rows, f"sheet {name!r}")
+    return RawTable(
+        file, f"{path.name}, sheet {name!r}", frame, numbers, None, None, hxl, None, "xlsx"
+    )
+
+
+def _layer_names(file: str, path: Path, kind: str) -> list[str]:
+    if kind == "xlsx":
+        book = _open_book(file, path)
+        names = book.sheetnames
+        book.close()
+        return names
+    if kind == "shapezip":
+        return sorted(n[:-4] for n in _zip_members(file, path) if n.lower().endswith(".shp"))
+    if kind == "csv":
+        return []
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except (DataSourceError, DataLayerError) as e:
+        raise FileReadError(file, f"GDAL cannot open it ({e})", "export it again") from e
+
+
+def _check_shapefile(file: str, names: list[str], shp: str) -> None:
+    """Raise unless the .shx and .dbf files of a shapefile sit beside its .shp."""
+    have = {n.lower() for n in names}
+    missing = [e for e in (".shx", ".dbf") if shp[:-4].lower() + e not in have]
+    if missing:
+        reason = f"the shapefile {shp!r} has no {' or '.join(missing)} file beside it"
+        fix = "keep the files of a shapefile (.shp, .shx, .dbf, .prj, .cpg) together, or zip them"
+        raise FileReadError(file, reason, fix)
+
+
+def _crs_name(crs: pyproj.CRS) -> str:
+    return ":".join(crs.to_authority() or ()) or crs.name
+
+
+def _in_lonlat(geom: gpd.GeoSeries, max_x: float) -> bool:
+    x0, y0, x1, y1 = geom.total_bounds
+    return bool(np.isnan(x0) or (-max_x <= x0 and x1 <= max_x and y0 >= -90 and y1 <= 90))
+
+
+def _to_wgs84(file: str, geom: gpd.GeoSeries, kind: str, crs: str | None):
+    """Return the geometry in EPSG:4326 (empty as None) and the name of the CRS it was in."""
+    given = None
+    if crs is not None:
+        try:
+            given = pyproj.CRS.from_user_input(crs)
+        except pyproj.exceptions.CRSError as e:
+            raise FileReadError(
+                file, f"crs={crs!r} is not a CRS that pyproj knows", "pass e.g. crs='EPSG:32637'"
+            ) from e
+    # GeoJSON has no CRS (RFC 7946): the EPSG:4326 GDAL reports is an assumption.
+    own = geom.crs
+    if given is not None and own is not None and kind != "geojson":
+        epsg = own.to_epsg()
+        if not (own.equals(given, ignore_axis_order=True) or (epsg and epsg == given.to_epsg())):
+            reason = f"the file's CRS is {_crs_name(own)} but crs={crs!r} was given"
+            fix = "drop crs= (it is for files without a CRS), or correct the file's CRS"
+            raise FileReadError(file, reason, fix)
+    source = given or own
+    if source is None and not _in_lonlat(geom, 180):
+        x0, y0, x1, y1 = geom.total_bounds
+        raise FileReadError(
+            file,
+            "no CRS and coordinates are not longitude/latitude "
+            f"(x {x0:g} to {x1:g}, y {y0:g} to {y1:g})",
+            "pass crs='EPSG:xxxx'",
+        )
+    if source is not None and source.is_geographic and not _in_lonlat(geom, 360):
+        raise FileReadError(
+            file,
+            f"the CRS is {_crs_name(source)} but the coordinates are not longitude/latitude",
+            "pass crs='EPSG:xxxx' with the CRS the coordinates are in"
+            if kind == "geojson"
+            else "correct the CRS saved in the file (for a shapefile, its .prj)",
+        )
+    out = geom.set_crs(source or "EPSG:4326", allow_override=True).to_crs("EPSG:4326")
+    out = [None if g is None or g.is_empty else g for g in out]
+    name = _crs_name(source) if source is not None else None
+    return gpd.GeoSeries(out, index=geom.index, crs="EPSG:4326"), name
+
+
+def _read_vector(file, path, kind, layer, encoding, crs) -> RawTable:
+    names = _layer_names(file, path, kind)
+    if kind == "shapezip" and not names:
+        raise FileReadError(
+            file,
+            f"the zip holds no shapefile (.shp), only {_zip_members(file, path)[:10]}",
+            "unzip it and pass the file inside, or zip a .shp with its .shx, .dbf and .prj",
+        )
+    if layer is not None and layer.removesuffix(".shp") not in names:
+        raise FileReadError(
+            file, f"no layer {layer!r}; its layers are {names}", "pass layer= with one of them"
+        )
+    if layer is None and len(names) != 1:
+        raise FileReadError(file, f"it holds {len(names)} layers {names} and layer= does not say "
+                            "which to read", "pass layer= with one of them")  # fmt: skip
+    name = layer.removesuffix(".shp") if layer is not None else names[0]
+    target, layer_arg = str(path), name
+    if kind == "shapezip":
+        members = _zip_members(file, path)
+        shp = next(n for n in members if n[:-4] == name and n.lower().endswith(".shp"))
+        _check_shapefile(file, members, shp)
+        target, layer_arg = f"/vsizip/{path.absolute()}/{shp}", None
+    elif kind == "shapefile":
+        _check_shapefile(file, [p.name for p in path.parent.iterdir()], path.name)
+    try:
+        df = pyogrio.read_dataframe(
+            target, layer=layer_arg, encoding=encoding, on_invalid="ignore", fid_as_index=True
+        )  # GDAL keeps a GeoPackage's fid, and GeoJSON's integer feature "id", apart: as index
+        fid = pyogrio.read_info(target, layer=layer_arg)["fid_column"] if kind == "gpkg" else "id"
+    except (DataSourceError, DataLayerError) as e:
+        raise FileReadError(file, f"GDAL cannot read it ({e})", "export it again") from e
+    if len(df) == 0:
+        raise FileReadError(file, f"no data rows: layer {name!r} has no features", "add features")
+    fids, df = df.index.to_numpy(), df.reset_index(drop=True)
+    geom = df.geometry if isinstance(df, gpd.GeoDataFrame) else None
+    texts = {}
+    if kind == "gpkg" or (kind == "geojson" and (fids != np.arange(len(df))).any()):
+        texts[fid or "fid"] = [str(f) for f in fids]
+    for c in df.columns:
+        if geom is None or c != geom.name:
+            values = list(df[c]) if df[c].dtype.kind == "M" else df[c].to_numpy()
+            texts[c] = [cell_text(v) for v in values]
+    for c in _KML_EXTRAS if kind in ("kml", "kmz") else ():
+        if c in texts and not set(texts[c]) - {"", _KML_EXTRAS[c]}:
+            del texts[c]
+    frame = pd.DataFrame(texts, index=range(len(df)), dtype=str)
+    geometry, crs_name = (None, None) if geom is None else _to_wgs84(file, geom, kind, crs)
+    named = len(names) > 1 or kind in ("gpkg", "kml", "kmz")
+    source = f"{path.name}, layer {name!r}" if named else path.name
+    fmt = {"shapezip": "shapefile", "kmz": "kml"}.get(kind, kind)
+    return RawTable(file, source, frame, list(range(1, len(df) + 1)), geometry, crs_name, {},
+                    encoding, fmt)  # fmt: skip
+
+
+def list_layers(path: str | os.PathLike) -> list[str]:
+    r"""List the names that ``layer=`` (for Excel, ``sheet=``) of :func:`read_table` takes.
+
+    GeoPackage and KML layers, the shapefiles in a zip (paths without
+    ``.shp``), the sheets of a workbook; the one layer of a GeoJSON file or
+    ``.shp``; ``[]`` for CSV.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("x\n1\n")
+    >>> list_layers(p)
+    []
+    """
+    return _layer_names(str(path), Path(path), _kind(str(path), Path(path)))
+
+
+def read_table(
+    path: str | os.PathLike,
+    *,
+    layer: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    crs: str | None = None,
+) -> RawTable:
+    r"""Read one table of a user's file as rows of text, with its geometry if any.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        CSV, Excel (.xlsx), GeoJSON, GeoPackage, Shapefile (.shp, or a .zip
+        holding one) or KML (.kml, .kmz) file.
+    layer : str, optional
+        Layer of a GeoPackage or KML file, or shapefile in a zip: needed when
+        there are several (see :func:`list_layers`).
+    sheet : str, optional
+        Sheet of an Excel workbook; the first by default.
+    encoding : str, optional
+        Encoding of a CSV file (or shapefile). By default UTF-8 (with or
+        without BOM), UTF-16 with BOM, or CP1251 when the text reads as such.
+    delimiter : str, optional
+        CSV delimiter. By default the one of ``, ; TAB |`` that fits the rows.
+    crs : str, optional
+        CRS of a vector file that has none (or a GeoJSON file, which cannot
+        say), e.g. ``'EPSG:32637'``. Without it, such files must be lon/lat.
+
+    Returns
+    -------
+    RawTable
+
+    Raises
+    ------
+    FileReadError
+        The file is missing, of a kind not read, unsafe, not decodable or
+        without data rows, or the options do not pick one table of it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "targets.csv"
+    >>> _ = p.write_text("district;target_km2\nNorth;14.5\n", encoding="utf-8")
+    >>> t = read_table(p)
+    >>> t.frame.to_dict("records"), t.row_numbers, t.format, t.encoding
+    ([{'district': 'North', 'target_km2': '14.5'}], [2], 'csv', 'utf-8')
+    """
+    file, p = str(path), Path(path)
+    kind = _kind(file, p)
+    options = {"layer": (layer, _VECTOR), "sheet": (sheet, {"xlsx"}), "crs": (crs, _VECTOR),
+               "delimiter": (delimiter, {"csv"}),
+               "encoding": (encoding, {"csv", "shapefile", "shapezip"})}  # fmt: skip
+    for option, (value, kinds) in options.items():
+        if value is not None and kind not in kinds:
+            raise FileReadError(
+                file,
+                f"{option}= was given but does not apply to {_DESCRIBE[kind]}",
+                f"drop {option}=" + (" (use sheet= for Excel)" if option == "layer" else ""),
+            )
+    if kind == "xlsx":
+        return _read_xlsx(file, p, sheet)
+    if kind in _VECTOR:
+        return _read_vector(file, p, kind, layer, encoding, crs)
+    text, used = _text_table(file, decode_text, p.read_bytes(), encoding)
+    rows = _text_table(file, csv_rows, text, delimiter)
+    frame, numbers, hxl = _text_table(file, split_header, rows, "the file")
+    return RawTable(file, p.name, frame, numbers, None, None, hxl, used, "csv")
