@@ -17,12 +17,25 @@ from importlib.resources import files
 import geopandas as gpd
 import shapely
 from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
 
 from geo import boundaries
 from geo.errors import PlaceNotFoundError
 from geo.names import normalise
 
-__all__ = ["ATTRIBUTION", "PRECISIONS", "Location", "border_point", "locate", "unit_point"]
+__all__ = [
+    "ATTRIBUTION",
+    "PRECISIONS",
+    "AmbiguousPlaceError",
+    "Location",
+    "border_point",
+    "locate",
+    "unit_point",
+]
+
+
+class AmbiguousPlaceError(PlaceNotFoundError):
+    """A place name matches settlements in several regions of the country."""
 
 #: Credit required by the GeoNames licence wherever gazetteer points are shown.
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), licensed under CC BY 4.0"
@@ -74,12 +87,16 @@ def _country_index(alpha2: str) -> dict[str, list[int]]:
     return index
 
 
-def locate(name: str, *, country: str, unit_code: str | None = None) -> Location:
+def locate(
+    name: str, *, country: str, unit_code: str | None = None, within: BaseGeometry | None = None
+) -> Location:
     """Find a settlement by name within a country (and admin-1 unit, if given).
 
     Where several settlements of the country carry the name, the one in
-    ``unit_code`` is taken; failing that the most populous, and ``matched``
-    says how many there were.
+    ``unit_code`` (or ``within``) is taken. Without a unit, settlements of the
+    same name in several regions are ambiguous and raise
+    :class:`AmbiguousPlaceError` listing them; within one region the most
+    populous is taken and ``matched`` says how many there were.
 
     Parameters
     ----------
@@ -89,6 +106,8 @@ def locate(name: str, *, country: str, unit_code: str | None = None) -> Location
         ISO alpha-3 code of the country.
     unit_code : str, optional
         ISO 3166-2 code of the admin-1 unit that must contain the settlement.
+    within : shapely geometry, optional
+        An area that must contain the settlement (e.g. a unit of a user boundary set).
 
     Raises
     ------
@@ -109,11 +128,24 @@ def locate(name: str, *, country: str, unit_code: str | None = None) -> Location
     found = cities.loc[positions]
     if unit_code is not None:
         found = found[found["ne_iso_3166_2"] == unit_code]
+    if within is not None and not found.empty:
+        found = found[found.geometry.covered_by(within)]
     if found.empty:
         where = f"{country}" + (f", unit {unit_code}" if unit_code else "")
+        where += ", within the record's unit" if within is not None else ""
         raise PlaceNotFoundError(
             f"place {name!r} is not in the GeoNames gazetteer for {where}. Fix: check the "
             "spelling, give a larger nearby settlement, or locate the record by its region."
+        )
+    regions = sorted(set(found["ne_iso_3166_2"].dropna()))
+    if unit_code is None and within is None and len(regions) > 1:
+        listed = ", ".join(
+            f"{r['name']} ({r['ne_iso_3166_2']}, population {r['population']:,})"
+            for r in found.sort_values("population", ascending=False).head(5).to_dict("records")
+        )
+        raise AmbiguousPlaceError(
+            f"place {name!r} matches {len(found)} settlements of {country} in {len(regions)} regions: "
+            f"{listed}. Fix: give the region (admin-1 unit) of the record, or a more precise name."
         )
     best = found.sort_values(["population", "geonameid"], ascending=[False, True]).iloc[0]
     matched = f"{best['name']} (GeoNames {best['geonameid']})"

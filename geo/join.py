@@ -12,6 +12,7 @@ from functools import cache
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from geo import area, boundaries, gazetteer, groupings, names
 from geo.boundary_sets import BoundarySet, embedded
@@ -48,6 +49,14 @@ def unit_name(level: str, code: str) -> str:
 
 def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
     return reject(path, rec.get("row"), field, rec.get(field), reason, fix, rec)
+
+
+def _frame(rejects: list[dict]) -> pd.DataFrame:
+    """Rejects as a table: the reject columns first, then the record's own."""
+    frame = pd.DataFrame(rejects)
+    if frame.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    return frame[[*REJECT_COLUMNS, *[c for c in frame.columns if c not in REJECT_COLUMNS]]]
 
 
 def _period(rec: dict) -> tuple[dt.date | None, dt.date | None]:
@@ -158,7 +167,7 @@ def resolve_units(
     kept = pd.DataFrame(keep, columns=columns)
     if isinstance(records, gpd.GeoDataFrame):
         kept = gpd.GeoDataFrame(kept, geometry="geometry", crs=records.crs)
-    return kept, pd.DataFrame(rejects, columns=REJECT_COLUMNS), fuzzy
+    return kept, _frame(rejects), fuzzy
 
 
 def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -185,10 +194,10 @@ def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.Data
                                    "correct unit_code (or country), or resolve the place with geo.resolve()"))  # fmt: skip
             continue
         keep.append(rec)
-    return pd.DataFrame(keep, columns=records.columns), pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    return pd.DataFrame(keep, columns=records.columns), _frame(rejects)
 
 
-def measure(records: pd.DataFrame) -> pd.DataFrame:
+def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -> pd.DataFrame:
     """Add unit areas, shares and the km² of percent-of-unit values.
 
     Adds ``unit_name``, ``unit_area_km2`` (geodesic; a country as the sum of its
@@ -196,7 +205,8 @@ def measure(records: pd.DataFrame) -> pd.DataFrame:
     of the record's period), ``share_of_unit`` (reported km² / unit km²),
     ``composition`` (for grouping records) and ``area_basis`` (how
     ``area_km2`` was obtained). A percent-of-unit value becomes km² as that
-    share of the unit's geodesic area.
+    share of the unit's geodesic area. Units of ``boundary_set`` (a user
+    boundary set at its level) are measured on that set's geometry.
 
     Examples
     --------
@@ -214,6 +224,9 @@ def measure(records: pd.DataFrame) -> pd.DataFrame:
             codes = comp.table.loc[comp.table["member"] == code, "unit_code"]
             unit_area.append(sum(area.unit_area_km2("admin1", c) for c in codes))
             composition.append(comp.describe())
+        elif boundary_set is not None and boundary_set.level == level and not boundary_set.builtin:
+            unit_area.append(boundary_set.area_km2(code))
+            composition.append("")
         else:
             unit_area.append(area.unit_or_country_area_km2(level, code))
             composition.append("")
@@ -225,7 +238,10 @@ def measure(records: pd.DataFrame) -> pd.DataFrame:
         else:
             basis.append("")
     out["unit_name"] = [
-        unit_name(lv, c) for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)
+        boundary_set.unit_name(c)
+        if boundary_set is not None and boundary_set.level == lv and not boundary_set.builtin
+        else unit_name(lv, c)
+        for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)
     ]
     out["unit_area_km2"] = unit_area
     out["composition"] = composition
@@ -239,14 +255,18 @@ def measure(records: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+def locate(
+    records: pd.DataFrame, path: str, *, boundary_set: BoundarySet | None = None
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """Place incident records on the map, with the precision of each point.
 
     ``locate_as`` says how: ``settlement`` looks up ``lookup_name`` (or the place)
     in the gazetteer within the record's country and, for admin-1 records, its
     unit; ``admin1``/``admin0`` take the unit's representative point; ``border``
-    the midpoint of the border with ``border_with``. A place that cannot be
-    found is a reject, never a point at (0, 0).
+    the midpoint of the border with ``border_with``; ``exact`` keeps the
+    record's own geometry (a polygon is placed at its representative point).
+    With a user ``boundary_set``, admin-1 units are that set's. A place that
+    cannot be found is a reject, never a point at (0, 0).
 
     Returns
     -------
@@ -258,12 +278,30 @@ def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataF
     for rec in records.to_dict("records"):
         how = rec["locate_as"]
         try:
-            if how == "settlement":
+            user_set = boundary_set is not None and not boundary_set.builtin and rec["unit_level"] == boundary_set.level
+            if how == "exact":
+                geom = rec.get("geometry")
+                if geom is None or geom.is_empty:
+                    raise PlaceNotFoundError("locate_as is 'exact' but the record has no geometry")
+                point = geom if geom.geom_type == "Point" else geom.representative_point()
+                loc = gazetteer.Location(point=point, precision="exact", matched="coordinates given",
+                                         unit_code=rec["unit_code"])  # fmt: skip
+            elif how == "settlement":
                 name = rec.get("lookup_name") or rec["place"]
-                within = rec["unit_code"] if rec["unit_level"] == "admin1" else None
-                loc = gazetteer.locate(name, country=rec["country"], unit_code=within)
+                if user_set:
+                    shape = shapely.union_all(boundary_set.units([rec["unit_code"]]).geometry.to_numpy())
+                    loc = gazetteer.locate(name, country=rec["country"], within=shape)
+                    loc = gazetteer.Location(loc.point, loc.precision, loc.matched, rec["unit_code"])
+                else:
+                    within = rec["unit_code"] if rec["unit_level"] == "admin1" else None
+                    loc = gazetteer.locate(name, country=rec["country"], unit_code=within)
             elif how == "border":
                 loc = gazetteer.border_point(rec["country"], rec["border_with"])
+            elif how == "admin1" and user_set:
+                shape = shapely.union_all(boundary_set.units([rec["unit_code"]]).geometry.to_numpy())
+                if shape.geom_type == "MultiPolygon":
+                    shape = max(shape.geoms, key=lambda g: g.area)
+                loc = gazetteer.Location(shape.point_on_surface(), "admin1", rec["unit_code"], rec["unit_code"])
             elif how == "admin1" and rec["unit_level"] == "admin1":
                 loc = gazetteer.unit_point("admin1", rec["unit_code"])
             else:
@@ -300,4 +338,4 @@ def locate(records: pd.DataFrame, path: str) -> tuple[gpd.GeoDataFrame, pd.DataF
             geometry=gpd.GeoSeries([], crs="EPSG:4326"),
         )
     )
-    return frame, pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    return frame, _frame(rejects)

@@ -58,7 +58,8 @@ def period_label(rec: dict) -> str:
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
             return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
         return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
-    return str(rec.get("as_of") or "")
+    as_of = rec.get("as_of")
+    return str(as_of) if isinstance(as_of, str) else ""
 
 
 def _join_ids(values) -> str:
@@ -87,6 +88,7 @@ def _district_of(records: pd.DataFrame, on: dt.date | None, notes: list[str]) ->
 
 def _unit_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per unit: count, lowest and highest estimate, records, period span."""
+    frame = frame.assign(period=[period_label(r) for r in frame.to_dict("records")])
     grouped = frame.groupby(keys, sort=True)
     out = grouped.agg(
         estimates=("record_id", "size"),
@@ -94,7 +96,7 @@ def _unit_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         high_km2=("area_km2", "max"),
         unit_area_km2=("unit_area_km2", "first"),
         hazard_types=("hazard_type", lambda s: ";".join(sorted(set(s)))),
-        as_of=("as_of", lambda s: "; ".join(s)),
+        as_of=("period", lambda s: "; ".join(p for p in s if p)),
         records=("record_id", _join_ids),
     ).reset_index()
     out["low_share_pct"] = 100 * out["low_km2"] / out["unit_area_km2"]
@@ -124,7 +126,8 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
     regional = valued[valued["unit_level"].eq("admin1")]
     if by == "admin1":
         table = _unit_ranges(regional, ["country", "unit_code"])
-        table.insert(2, "unit_name", [unit_name("admin1", c) for c in table["unit_code"]])
+        names = dict(zip(regional["unit_code"], regional.get("unit_name", regional["unit_code"]), strict=True))
+        table.insert(2, "unit_name", [names.get(c) or unit_name("admin1", c) for c in table["unit_code"]])
         other = len(whole) - len(regional)
         if other:
             notes.append(
@@ -168,15 +171,13 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
                 country_records=("record_id", _join_ids),
             )
         )
-        status = (
-            unvalued.groupby("country")
-            .apply(
-                lambda g: "; ".join(
-                    f"{h}: {s}" for h, s in zip(g["hazard_type"], g["status"], strict=True)
-                ),
-                include_groups=False,
-            )
-            .rename("without_value")
+        status = pd.Series(
+            {
+                country: "; ".join(f"{h}: {st}" for h, st in zip(g["hazard_type"], g["status"], strict=True))
+                for country, g in unvalued.groupby("country", sort=True)
+            },
+            name="without_value",
+            dtype=object,
         )
         table = pd.concat([sums, national, status], axis=1).reset_index(names="country")
         table.insert(1, "name", [unit_name("admin0", c) for c in table["country"]])
@@ -335,7 +336,7 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         if not counted.empty:
             top = counted.sort_values("casualties", ascending=False, kind="stable").iloc[0]
             row["largest_casualty_count"] = int(top["casualties"])
-            row["largest_count_period"] = f"{top['as_of']} ({top['record_id']})"
+            row["largest_count_period"] = f"{period_label(top.to_dict())} ({top['record_id']})"
         rows.append(row)
     table = pd.DataFrame(rows)
     notes.append(

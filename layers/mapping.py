@@ -3,7 +3,7 @@
 Users' files name their columns as they please ("Oblast", "area_ha", "lat",
 "#adm1+code"). :func:`map_columns` finds, for every schema field, the column
 that holds it, in this order: an explicit mapping (from a project file), the
-field's own name, a known synonym, an HXL hashtag. A column whose name carries
+field's own name, an HXL hashtag, a known synonym. A column whose name carries
 an area unit (``area_ha``, ``area_sq_mi``) also sets ``value_unit``. Constants
 given for a whole file (``country = "UKR"``) fill fields the file lacks.
 Columns that map to no field are listed, never dropped silently.
@@ -70,8 +70,10 @@ _AREA_SUFFIXES = {
     "m2": "m2", "sq m": "m2", "sqm": "m2", "m²": "m2", "square metres": "m2", "square meters": "m2",
     "sq mi": "sq_mi", "sqmi": "sq_mi", "square miles": "sq_mi", "mi2": "sq_mi",
     "acres": "acre", "acre": "acre", "ac": "acre",
+    "га": "ha", "км2": "km2", "км²": "km2", "кв км": "km2", "м2": "m2", "кв м": "m2",
 }  # fmt: skip
-_AREA_WORDS = ("area", "size", "value", "contaminated", "hazard area", "planned", "cleared")
+_AREA_WORDS = ("area", "size", "value", "contaminated", "hazard area", "planned", "cleared",
+               "площадь", "площа")  # fmt: skip
 
 
 def column_key(name: str) -> str:
@@ -79,11 +81,11 @@ def column_key(name: str) -> str:
 
     Examples
     --------
-    >>> column_key("  Area_HA "), column_key("ADM1_PCODE"), column_key("Record-ID")
-    ('area ha', 'adm1 pcode', 'record id')
+    >>> column_key("  Area_HA "), column_key("ADM1_PCODE"), column_key("Площадь, га")
+    ('area ha', 'adm1 pcode', 'площадь га')
     """
     text = unicodedata.normalize("NFKC", str(name)).casefold().strip()
-    return re.sub(r"[\s_\-./()]+", " ", text).strip()
+    return re.sub(r"[\s_\-./(),:;]+", " ", text).strip()
 
 
 @dataclass(frozen=True)
@@ -191,10 +193,10 @@ def map_columns(
             target, reason = key.replace(" ", "_"), "same name"
         elif key.replace(" ", "_") in wanted:
             target, reason = key.replace(" ", "_"), "same name"
-        elif key in SYNONYMS:
-            target, reason = SYNONYMS[key], f"column {column!r}"
         elif column in tags and tags[column] in HXL_FIELDS:
             target, reason = HXL_FIELDS[tags[column]], f"HXL hashtag {tags[column]}"
+        elif key in SYNONYMS:
+            target, reason = SYNONYMS[key], f"column {column!r}"
         elif (unit := _area_unit(key)) is not None:
             target, reason = "value", f"column {column!r}"
             units_from_names[column] = unit

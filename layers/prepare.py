@@ -1,17 +1,20 @@
 """Prepare a layer for maps and summaries: resolve units, measure, locate.
 
-read -> validate (:mod:`layers.read`) -> check units -> measure or locate.
-Every row ends up in the prepared records or in the rejects.
+read -> validate (:mod:`layers.read`) -> resolve units (:func:`geo.join.resolve_units`)
+-> measure (areas) or locate (incidents). Every row ends up in the prepared
+records or in the rejects; fuzzy name matches that were applied are listed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from geo import join
+from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
+from geo.names import Aliases
 from layers.read import Layer
 
 __all__ = ["Prepared", "prepare"]
@@ -33,6 +36,11 @@ class Prepared:
         Every rejected row with file, row, field, reason and fix.
     rows_read : int
         Rows read from the file.
+    fuzzy : list of dict
+        Names resolved by fuzzy matching (applied above the threshold), with
+        their score and the candidates: to be confirmed in an alias file.
+    boundary_set : BoundarySet or None
+        The user boundary set the units were resolved to (None: embedded).
     """
 
     kind: str
@@ -40,10 +48,36 @@ class Prepared:
     records: pd.DataFrame
     rejects: pd.DataFrame
     rows_read: int
+    fuzzy: list[dict] = field(default_factory=list)
+    boundary_set: BoundarySet | None = None
 
 
-def prepare(layer: Layer) -> Prepared:
-    """Check units, then measure (areas) or locate (incidents) a layer's records.
+def _with_original_rows(rejects: pd.DataFrame, raw: pd.DataFrame | None) -> pd.DataFrame:
+    """Attach each rejected row as the file had it (columns ``original.<name>``)."""
+    base = rejects[[c for c in rejects.columns if not str(c).startswith("original.")]]
+    if raw is None:
+        return rejects
+    original = raw.rename(columns={c: f"original.{c}" for c in raw.columns if c != "row"})
+    merged = base.merge(original, on="row", how="left") if len(base) else base.reindex(
+        columns=[*base.columns, *[c for c in original.columns if c != "row"]]
+    )
+    return merged[[*REJECT_COLUMNS, *[c for c in merged.columns if c not in REJECT_COLUMNS]]]
+
+
+def prepare(
+    layer: Layer, *, boundary_set: BoundarySet | None = None, aliases: Aliases | None = None
+) -> Prepared:
+    """Resolve units, then measure (areas) or locate (incidents) a layer's records.
+
+    Parameters
+    ----------
+    layer : Layer
+        A layer read by :func:`layers.read`.
+    boundary_set : BoundarySet, optional
+        A user boundary set for the records' level (default: the embedded
+        Natural Earth units).
+    aliases : geo.names.Aliases, optional
+        User aliases confirming names (see :func:`geo.names.load_aliases`).
 
     Examples
     --------
@@ -52,13 +86,16 @@ def prepare(layer: Layer) -> Prepared:
     >>> p.rows_read == len(p.records) + p.rejects["row"].nunique()
     True
     """
-    records, unit_rejects = join.check_units(layer.records, layer.path)
+    records, unit_rejects, fuzzy = join.resolve_units(
+        layer.records, layer.path, boundary_set=boundary_set, aliases=aliases
+    )
     if layer.kind == "incidents":
-        records, place_rejects = join.locate(records, layer.path)
+        records, place_rejects = join.locate(records, layer.path, boundary_set=boundary_set)
     else:
-        records, place_rejects = join.measure(records), None
+        records, place_rejects = join.measure(records, boundary_set=boundary_set), None
     parts = [
         r for r in (layer.rejects, unit_rejects, place_rejects) if r is not None and not r.empty
     ]
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
-    return Prepared(layer.kind, layer.path, records, rejects, layer.rows_read)
+    rejects = _with_original_rows(rejects, layer.raw)
+    return Prepared(layer.kind, layer.path, records, rejects, layer.rows_read, fuzzy, boundary_set)

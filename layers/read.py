@@ -50,6 +50,9 @@ class Layer:
         Schema field -> how its column was found (for reports).
     unmapped : list of str
         Columns of the file that map to no field (reported, not used).
+    raw : pandas.DataFrame
+        The file's rows as read (original columns) with their ``row`` number,
+        so every reject can carry its original row.
     """
 
     kind: str
@@ -59,6 +62,7 @@ class Layer:
     rows_read: int
     mapping: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
+    raw: pd.DataFrame | None = None
 
 
 def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]) -> pd.DataFrame:
@@ -165,6 +169,8 @@ def read(
             records, geometry=[geoms[p] for p in records["position"]], crs="EPSG:4326"
         )
     records = records.drop(columns="position")
+    raw_rows = raw.frame.copy()
+    raw_rows.insert(0, "row", raw.row_numbers)
     return Layer(
         kind=kind,
         path=raw.source,
@@ -173,6 +179,7 @@ def read(
         rows_read=len(raw.frame),
         mapping=mapped.how,
         unmapped=mapped.unmapped,
+        raw=raw_rows,
     )
 
 

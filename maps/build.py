@@ -85,26 +85,36 @@ def _sources() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def _index_page(prepared: dict[str, Prepared], tables_html: list[str], n_rejects: int) -> str:
+def _index_page(
+    *,
+    title: str,
+    maps: list[tuple[str, str, int, str]],
+    tables_html: list[str],
+    n_rejects: int,
+    sources: list[dict[str, str]],
+    boundary_note: str,
+    notes: list[str] = (),
+) -> str:
+    """The index page: map links ``(file, title, records, kind)``, summaries, sources."""
     links = "".join(
-        f'<li><a href="{escape(stem)}.html">{escape(title)}</a> '
-        f"({escape(len(prepared[kind].records))} {escape(kind)} records)</li>"
-        for stem, (kind, _f, title) in MAPS.items()
+        f'<li><a href="{escape(file)}">{escape(map_title)}</a> ({escape(count)} {escape(kind)} records)</li>'
+        for file, map_title, count, kind in maps
     )
-    sources = "".join(
-        f"<tr><td>{escape(s['source_file'])}</td><td>{escape(s['title'])}</td>"
-        f"<td>{escape(s['publisher'])}</td><td>{escape(s['published'])}</td></tr>"
-        for s in _sources()
+    rows = "".join(
+        f"<tr><td>{escape(s.get('source_file', ''))}</td><td>{escape(s.get('title', ''))}</td>"
+        f"<td>{escape(s.get('publisher', ''))}</td><td>{escape(s.get('published', ''))}</td></tr>"
+        for s in sources
     )
     rejected = (
         f'<p>{n_rejects} input row(s) were rejected: see <a href="rejects.csv">rejects.csv</a>.</p>'
         if n_rejects
         else "<p>No input row was rejected.</p>"
     )
+    extra = "".join(f"<p>{escape(n)}</p>" for n in notes)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>minemap: maps and area summaries</title>
+<title>{escape(title)}</title>
 <style>
 body {{ font: 14px/1.45 "DejaVu Sans", Arial, sans-serif; margin: 24px auto; max-width: 1100px; color: #222; }}
 table {{ border-collapse: collapse; margin: 8px 0 4px 0; font-size: 12px; }}
@@ -114,16 +124,16 @@ section.mm-summary {{ overflow-x: auto; }}
 section.mm-summary td {{ max-width: 360px; overflow-wrap: break-word; }}
 h2 {{ font-size: 16px; margin-top: 28px; }}
 </style></head><body>
-<h1>Landmine and ERW figures: maps and area summaries</h1>
-<p>Each figure comes from a named report; popups and tables give the source of every value.
-Areas are geodesic (WGS84) on {escape(BOUNDARY_VERSION["admin1"])}.</p>
+<h1>{escape(title)}</h1>
+<p>Each figure comes from a named source; popups and tables give the source of every value.
+Areas are geodesic (WGS84) on {escape(boundary_note)}.</p>
 <h2>Maps</h2><ul>{links}</ul>
-{rejected}
+{rejected}{extra}
 <h2>Summaries</h2>
 <p>Each table is also written as CSV and Markdown in <code>summaries/</code>.</p>
 {"".join(tables_html)}
 <h2>Sources</h2>
-<table><tr><th>file</th><th>title</th><th>publisher</th><th>published</th></tr>{sources}</table>
+<table><tr><th>file</th><th>title</th><th>publisher</th><th>published</th></tr>{rows}</table>
 <h2>Credits</h2>
 <p>Boundaries: Made with Natural Earth (public domain). {escape(GEONAMES_ATTRIBUTION)}.</p>
 </body></html>
@@ -179,7 +189,15 @@ def build(
     parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
     result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
     write(out / "rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
-    write(out / "index.html", _index_page(prepared, tables_html, len(result.rejects)))
+    page = _index_page(
+        title="Landmine and ERW figures: maps and area summaries",
+        maps=[(f"{stem}.html", title, len(prepared[kind].records), kind) for stem, (kind, _f, title) in MAPS.items()],
+        tables_html=tables_html,
+        n_rejects=len(result.rejects),
+        sources=_sources(),
+        boundary_note=BOUNDARY_VERSION["admin1"],
+    )
+    write(out / "index.html", page)
     manifest = {
         "boundaries": BOUNDARY_VERSION,
         "layers": {
@@ -195,4 +213,114 @@ def build(
     }
     write(out / "build.json", json.dumps(manifest, indent=1) + "\n")
     say(f"done: {len(result.files)} files in {out} ({time.perf_counter() - start:.1f} s)")
+    return result
+
+
+def _draw(kind: str, records: pd.DataFrame, *, title: str | None, bset, tiles: str | None):
+    """Draw a project layer by kind; None with a reason when it cannot be drawn."""
+    if records.empty:
+        return None, "no record was accepted"
+    if kind == "contamination":
+        return views.contamination_map(
+            records, tiles=tiles, boundary_set=bset, title=title or "Reported contamination by region"
+        ), ""
+    if kind == "incidents":
+        return views.incidents_map(records, tiles=tiles), ""
+    if kind == "stockpiles":
+        return views.stockpiles_map(records, tiles=tiles), ""
+    if kind == "clearance" and records["unit_level"].eq("grouping").any():
+        return views.clearance_map(records, tiles=tiles), ""
+    return None, "clearance maps draw figures for a grouping (e.g. military districts); none given"
+
+
+def build_project(
+    project_path: str | Path,
+    out: str | Path = "out",
+    *,
+    assets_mode: str = "inline",
+    tiles: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build the maps and summaries a project file names.
+
+    Reads every layer with its column mapping, resolves it against its boundary
+    set (embedded or the user's, validated) and aliases, draws the maps, and
+    writes summaries, ``rejects.csv`` (every rejected row),
+    ``fuzzy_matches.csv`` (names matched by fuzzy matching, to confirm) and one
+    ``boundaries_<name>.txt`` validation report per user boundary set.
+    """
+    from geo.names import Aliases, load_aliases
+    from geo.user_boundaries import load_boundaries
+    from layers.project import load_project
+
+    say = progress or (lambda _msg: None)
+    project = load_project(project_path)
+    out = Path(out)
+    (out / "summaries").mkdir(parents=True, exist_ok=True)
+    result = BuildResult(out=out)
+
+    def write(path: Path, text: str) -> None:
+        path.write_text(text, encoding="utf-8", newline="\n")
+        result.files.append(path)
+
+    sets = {}
+    for name, spec in project.boundaries.items():
+        say(f"loading and validating boundaries {name!r}")
+        bset, report = load_boundaries(
+            spec.path, level=spec.level, code_field=spec.code_field, name_fields=spec.name_fields,
+            country=spec.country, layer=spec.layer, name=name,
+        )  # fmt: skip
+        sets[name] = bset
+        write(out / f"boundaries_{name}.txt", f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()))
+    aliases = Aliases([e for f in project.alias_files for e in load_aliases(f).entries]) or None
+    prepared: dict[str, Prepared] = {}
+    for spec in project.layers:
+        say(f"reading {spec.path.name} as {spec.kind} layer {spec.name!r}")
+        layer = layers.read(
+            spec.path, spec.kind, mapping=spec.mapping, layer=spec.layer, sheet=spec.sheet,
+            encoding=spec.encoding, delimiter=spec.delimiter, crs=spec.crs,
+        )  # fmt: skip
+        prepared[spec.name] = layers.prepare(layer, boundary_set=sets.get(spec.boundaries), aliases=aliases)
+        p = prepared[spec.name]
+        say(f"{spec.name}: {p.rows_read} rows read, {len(p.records)} accepted, {p.rejects['row'].nunique()} rejected")
+    drawn, notes = [], []
+    for spec in project.maps:
+        layer_spec = project.layer(spec.layer)
+        p = prepared[spec.layer]
+        say(f"drawing {spec.layer}.html")
+        fmap, why = _draw(layer_spec.kind, p.records, title=spec.title, bset=p.boundary_set, tiles=tiles)
+        if fmap is None:
+            notes.append(f"Map of layer {spec.layer!r} not drawn: {why}.")
+            say(notes[-1])
+            continue
+        write(out / f"{spec.layer}.html", views.render(fmap, assets_mode=assets_mode))
+        drawn.append((f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind))
+    tables_html = []
+    for name, p in prepared.items():
+        if p.records.empty:
+            continue
+        kind = project.layer(name).kind
+        levels = ["admin0"] if kind == "stockpiles" else ["admin1", "admin0"]
+        for by in levels:
+            item = summary.stockpiles(p.records) if kind == "stockpiles" else _SUMMARY_FUNCS[kind](p.records, by)
+            stem = f"{name}_by_{by}"
+            write(out / "summaries" / f"{stem}.csv", tables.to_csv(item))
+            write(out / "summaries" / f"{stem}.md", tables.to_markdown(item))
+            tables_html.append(tables.to_html(item))
+    parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
+    result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
+    write(out / "rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
+    fuzzy = pd.DataFrame([m for p in prepared.values() for m in p.fuzzy])
+    write(out / "fuzzy_matches.csv", fuzzy.to_csv(index=False, lineterminator="\n"))
+    page = _index_page(
+        title=project.title,
+        maps=drawn,
+        tables_html=tables_html,
+        n_rejects=int(sum(p.rejects["row"].nunique() for p in prepared.values())),
+        sources=[{"source_file": s.path.name, "title": f"{s.kind} layer {s.name!r}"} for s in project.layers],
+        boundary_note="; ".join([b.source for b in sets.values()] or [BOUNDARY_VERSION["admin1"]]),
+        notes=notes,
+    )
+    write(out / "index.html", page)
+    say(f"done: {len(result.files)} files in {out}")
     return result

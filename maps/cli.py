@@ -14,8 +14,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import pandas as pd
+
 from geo import summary
-from geo.errors import MinemapError
+from geo.errors import REJECT_COLUMNS, MinemapError
+from layers.schema import KINDS
 from maps import build as build_mod
 from maps import tables
 
@@ -43,10 +46,13 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser(
         "build",
-        help="write maps, summaries and an index page for the embedded default layers",
+        help="write maps, summaries and an index page (default layers, or a project file)",
         description="Write one self-contained HTML file per map, summary tables (CSV, Markdown, "
-        "HTML), rejects.csv and index.html.",
+        "HTML), rejects.csv and index.html, for the embedded default layers or for the layers, "
+        "boundaries and maps a project file names (see the README's 'Project file').",
     )
+    b.add_argument("project", nargs="?", default=None, metavar="PROJECT.toml",
+                   help="project file; the embedded default layers when omitted")
     b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
     b.add_argument(
         "--assets",
@@ -62,6 +68,30 @@ def _parser() -> argparse.ArgumentParser:
         help="add an online tile layer by xyzservices name (e.g. 'CartoDB Positron'); "
         "none by default, the maps draw their own country background",
     )
+
+    c = sub.add_parser(
+        "check",
+        help="validate layer files without drawing; list every problem; write rejects",
+        description="Read, validate and resolve each file as a build would. Prints rows read, "
+        "accepted and rejected (by reason) and writes every rejected row with its row number, "
+        "field, value, reason and fix to a CSV file. Exit status: 0 nothing rejected, "
+        "1 rows rejected, 2 a file could not be read at all.",
+    )
+    c.add_argument("files", nargs="*", metavar="FILE",
+                   help="layer files (CSV, XLSX, GeoJSON, GPKG, SHP/ZIP, KML)")
+    c.add_argument("--project", default=None, metavar="PROJECT.toml",
+                   help="check the layers a project file names, with its column mappings, "
+                   "boundaries and aliases")
+    c.add_argument("--kind", choices=list(KINDS), default=None,
+                   help="layer kind of the files (default: guessed from each file name)")
+    c.add_argument("--country", default=None, metavar="ISO3",
+                   help="country of every row that gives none (ISO 3166-1 alpha-3)")
+    c.add_argument("--boundaries", default=None, metavar="FILE",
+                   help="user boundary file (COD-AB, geoBoundaries, GADM...) to resolve units against")
+    c.add_argument("--aliases", action="append", default=[], metavar="FILE",
+                   help="CSV alias,code confirming names (repeatable)")
+    c.add_argument("--rejects", default="rejects.csv", metavar="FILE",
+                   help="where to write the rejected rows (default: ./rejects.csv)")
 
     s = sub.add_parser(
         "summary",
@@ -82,10 +112,94 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _report(path: str, kind: str, result) -> int:
+    """Print one file's check result; return its exit status."""
+    if result.error:
+        print(f"{path}: could not be read: {result.error}")
+        return 2
+    print(f"{path} ({kind}): {result.rows_read} rows read, {result.accepted} accepted, "
+          f"{result.rejected} rejected")  # fmt: skip
+    for field, reason, n in result.reasons():
+        print(f"  {n:>5} x {field}: {reason}")
+    for match in result.fuzzy:
+        print(f"  fuzzy match applied, row {match['row']}: {match['written']!r} -> {match['code']} "
+              f"(score {match['score']:.0f}); confirm it in an alias file")  # fmt: skip
+    if result.unmapped:
+        print(f"  columns not used: {', '.join(result.unmapped)}")
+    return 1 if result.rejected else 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from geo.names import Aliases, load_aliases
+    from geo.user_boundaries import load_boundaries
+    from layers.check import check_file, guess_kind
+    from layers.mapping import ColumnMapping
+    from layers.project import load_project
+
+    jobs = []  # (path, kind, mapping, boundary set, read options)
+    alias_files = list(args.aliases)
+    sets = {}
+    if args.project:
+        project = load_project(args.project)
+        alias_files += [str(p) for p in project.alias_files]
+        for name, spec in project.boundaries.items():
+            sets[name], report = load_boundaries(
+                spec.path, level=spec.level, code_field=spec.code_field,
+                name_fields=spec.name_fields, country=spec.country, layer=spec.layer, name=name,
+            )  # fmt: skip
+            for line in report.lines():
+                _progress(f"boundaries {name}: {line}")
+        for spec in project.layers:
+            options = {"layer": spec.layer, "sheet": spec.sheet, "encoding": spec.encoding,
+                       "delimiter": spec.delimiter, "crs": spec.crs}  # fmt: skip
+            jobs.append((str(spec.path), spec.kind, spec.mapping, sets.get(spec.boundaries), options))
+    user_set = None
+    if args.boundaries:
+        user_set, report = load_boundaries(args.boundaries)
+        for line in report.lines():
+            _progress(f"boundaries: {line}")
+    constants = {"country": args.country} if args.country else {}
+    status = 0
+    for path in args.files:
+        kind = args.kind or guess_kind(path)
+        if kind is None:
+            print(f"{path}: cannot tell the layer kind from the file name. "
+                  f"Fix: pass --kind ({', '.join(KINDS)}).")  # fmt: skip
+            status = 2
+            continue
+        jobs.append((path, kind, ColumnMapping(constants=constants), user_set, {}))
+    if not jobs and status == 0:
+        print("nothing to check: give files, or --project. See 'minemap check --help'.")
+        return 2
+    aliases = None
+    for path in alias_files:
+        loaded = load_aliases(path)
+        aliases = loaded if aliases is None else Aliases([*aliases.entries, *loaded.entries])
+    parts = []
+    for path, kind, mapping, bset, options in jobs:
+        result = check_file(path, kind, mapping=mapping, boundary_set=bset, aliases=aliases, **options)
+        status = max(status, _report(path, kind, result))
+        if result.rejected:
+            parts.append(result.rejects)
+    rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
+    rejects.to_csv(args.rejects, index=False, lineterminator="\n")
+    print(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rejects['row'].count() and rejects.groupby(['file', 'row']).ngroups} row(s))")
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minemap`` command line; return the exit status."""
     args = _parser().parse_args(argv)
     try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "build" and args.project:
+            result = build_mod.build_project(
+                args.project, args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress
+            )
+            if len(result.rejects):
+                _progress(f"{result.rejects['row'].count()} problem(s) in rejected rows: see {result.out / 'rejects.csv'}")
+            return 0
         if args.command == "build":
             result = build_mod.build(
                 args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress

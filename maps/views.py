@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, admin1, dissolve, summary, units
+from geo.boundary_sets import BoundarySet, embedded
 from geo.join import grouping_composition, unit_name
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
@@ -47,7 +48,7 @@ def render(fmap: folium.Map, *, assets_mode: str = "inline") -> str:
 
 def _source_rows(rec: dict) -> list[tuple[str, object]]:
     return [
-        ("As of", rec.get("as_of")),
+        ("As of", rec.get("as_of") if isinstance(rec.get("as_of"), str) else period_label(rec)),
         ("Source", rec.get("source")),
         ("Source document", rec.get("source_file")),
         ("Quote", f"“{rec['source_quote']}”" if rec.get("source_quote") else ""),
@@ -198,16 +199,25 @@ def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -
     return head + "".join(_estimate_block(r) for r in recs)
 
 
-def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+def contamination_map(
+    records: pd.DataFrame,
+    *,
+    tiles: str | None = None,
+    boundary_set: BoundarySet | None = None,
+    title: str = "Reported contamination by region",
+) -> folium.Map:
     """Map reported contamination by admin-1 unit, with the range where sources disagree.
 
     Units are filled by their highest reported estimate; the tooltip gives the
     range and the number of estimates, and the popup lists every estimate with
     its status, date and source. Country-level figures form their own layer.
+    Units come from ``boundary_set`` when given (a user boundary set), else
+    from the embedded admin-1 units.
     """
+    bset = boundary_set or embedded("admin1")
     ranges = summary.contamination(records, "admin1").table.set_index("unit_code")
     regional = records[records["unit_level"].eq("admin1")]
-    shown = units("admin1", ranges.index).dissolve(by="code", as_index=False)
+    shown = bset.units(ranges.index)[["code", "name", "geometry"]].dissolve(by="code", as_index=False)
     shown = shown.merge(ranges, left_on="code", right_index=True)
     colours, legend = classify(shown["high_km2"], unit=" km²")
     tooltips, popups = [], []
@@ -223,7 +233,7 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
         popups.append(_unit_popup(row["name"], row["code"], line, recs))
     shown["tooltip_html"], shown["popup_html"] = tooltips, popups
     countries = sorted(set(records["country"]))
-    context = units("admin1").pipe(lambda f: f[f["country"].isin(countries)])
+    context = bset.frame if not bset.builtin else bset.frame[bset.frame["country"].isin(countries)]
     context = context.assign(
         tooltip_html=[
             escape(f"{n} ({c}): no regional figure")
@@ -255,14 +265,16 @@ def contamination_map(records: pd.DataFrame, *, tiles: str | None = None) -> fol
                 ),
             }
         )
-    nat = gpd.GeoDataFrame(nat_rows, geometry="geometry", crs="EPSG:4326")
+    nat = gpd.GeoDataFrame(
+        nat_rows, columns=["code", "geometry", "tooltip_html", "popup_html"], geometry="geometry", crs="EPSG:4326"
+    )
     valued = set(national.loc[national["value"].notna(), "unit_code"])
     focus = pd.concat([shown[["geometry"]], nat.loc[nat["code"].isin(valued), ["geometry"]]])
     bounds = display_bounds(gpd.GeoDataFrame(focus, geometry="geometry", crs="EPSG:4326"))
     east = crosses_antimeridian(context)
     fmap = new_map(
         bounds,
-        title="Reported contamination by region",
+        title=title,
         subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives the range.",
         tiles=tiles,
     )
@@ -360,7 +372,7 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
     frame = located.copy()
     frame["tooltip_html"] = [
         f"<b>{escape(r['place'])}</b>: {escape(label(r['event_type']))}"
-        f"{escape(' – ' + r['as_of']) if r.get('as_of') else ''}"
+        f"{escape(' – ' + period_label(r)) if period_label(r) else ''}"
         f" <i>({escape(PRECISION[r['precision']])})</i>"
         for r in frame.to_dict("records")
     ]

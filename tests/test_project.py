@@ -1,0 +1,109 @@
+"""Project files and `minemap build PROJECT` / `minemap check` on the worked example."""
+
+import csv
+import shutil
+
+import pytest
+
+from conftest import ROOT
+from layers.project import ProjectError, load_project
+from maps.build import build_project
+from maps.cli import main
+
+EXAMPLE = ROOT / "notebooks" / "example_project"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("project")
+    return out, build_project(EXAMPLE / "project.toml", out)
+
+
+def test_example_project_builds_its_maps_and_summaries(built):
+    out, _ = built
+    assert (out / "contamination.html").exists()
+    assert (out / "incidents.html").exists()
+    assert (out / "summaries" / "contamination_by_admin1.csv").exists()
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Example project: North Caucasus contamination" in page
+
+
+def test_cyrillic_names_hectares_and_aliases_resolve(built):
+    out, _ = built
+    with open(out / "summaries" / "contamination_by_admin1.csv", encoding="utf-8") as f:
+        rows = {r["unit_code"]: r for r in csv.DictReader(f)}
+    # 24,500 ha and 1,400 ha and 10,000 ha of Chechnya ("Чеченская Республика", "Чечня", "Чечнья" by alias).
+    assert rows["RU-CE"]["estimates"] == "3"
+    assert float(rows["RU-CE"]["low_km2"]) == pytest.approx(14.0)
+    assert float(rows["RU-CE"]["high_km2"]) == pytest.approx(245.0)
+    assert float(rows["RU-IN"]["high_km2"]) == pytest.approx(20.0)
+
+
+def test_rows_in_equal_accepted_plus_rejected(built):
+    _, result = built
+    with open(result.out / "rejects.csv", encoding="utf-8") as f:
+        rejects = list(csv.DictReader(f))
+    by_file = {r["file"]: r for r in rejects}
+    assert set(by_file) == {"contamination_ru.csv", "incidents_hxl.csv"}
+    assert by_file["contamination_ru.csv"]["row"] == "6"
+    assert by_file["contamination_ru.csv"]["received"] == "Атлантида"
+    assert "Closest names" in by_file["contamination_ru.csv"]["reason"]
+    assert by_file["incidents_hxl.csv"]["row"] == "5"  # header row 1, hashtag row 2
+    assert "not in the GeoNames gazetteer" in by_file["incidents_hxl.csv"]["reason"]
+
+
+def test_check_command_reports_and_exits_1(tmp_path, capsys):
+    rejects = tmp_path / "rejects.csv"
+    status = main(["check", "--project", str(EXAMPLE / "project.toml"), "--rejects", str(rejects)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "contamination_ru.csv (contamination): 5 rows read, 4 accepted, 1 rejected" in out
+    assert "incidents_hxl.csv (incidents): 3 rows read, 2 accepted, 1 rejected" in out
+    with open(rejects, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["row"] for r in rows] == ["6", "5"]
+    assert {"original.Регион", "file", "row", "field", "received", "reason", "fix"} <= set(rows[0])
+
+
+def test_check_exits_0_when_nothing_is_rejected(tmp_path, capsys):
+    status = main(["check", str(ROOT / "layers" / "data" / "clearance.csv"), "--rejects", str(tmp_path / "r.csv")])
+    assert status == 0
+    assert "17 rows read, 17 accepted, 0 rejected" in capsys.readouterr().out
+
+
+def test_check_exits_2_when_a_file_cannot_be_read(tmp_path, capsys):
+    bad = tmp_path / "incidents.png"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    status = main(["check", str(bad), "--rejects", str(tmp_path / "r.csv")])
+    assert status == 2
+    assert "could not be read" in capsys.readouterr().out
+
+
+def test_check_needs_a_kind(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["check", str(path), "--rejects", str(tmp_path / "r.csv")]) == 2
+    assert "Fix: pass --kind" in capsys.readouterr().out
+
+
+def _project(tmp_path, text):
+    shutil.copy(EXAMPLE / "contamination_ru.csv", tmp_path / "c.csv")
+    path = tmp_path / "p.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title = 'x'\n[[layers]]\nkind = 'mines'\npath = 'c.csv'\n", r"layers\[0\]\.kind: unknown layer kind 'mines'"),
+        ("[[layers]]\nkind = 'contamination'\npath = 'missing.csv'\n", r"layers\[0\]\.path: no such file 'missing.csv'"),
+        ("[[layers]]\nkind = 'contamination'\npath = 'c.csv'\nboundaries = 'ukr'\n", r"no boundaries called 'ukr'"),
+        ("[[layers]]\nkind = 'contamination'\npath = 'c.csv'\ncolour = 'red'\n", r"unknown key\(s\) \['colour'\]"),
+        ("[[maps]]\nlayer = 'x'\n", r"maps\[0\]\.layer: no layer called 'x'"),
+        ("title = \n", r"not valid TOML"),
+    ],
+)
+def test_project_file_errors_name_file_and_key(tmp_path, text, message):
+    with pytest.raises(ProjectError, match=message):
+        load_project(_project(tmp_path, text))
