@@ -184,32 +184,51 @@ def map_columns(
         chosen[target] = column
         how[target] = f"mapped from {source!r}"
     units_from_names: dict[str, str] = {}
-    for column in frame.columns:
-        if column in chosen.values():
-            continue
-        key = column_key(column)
-        target = None
-        if key in wanted:
-            target, reason = key.replace(" ", "_"), "same name"
-        elif key.replace(" ", "_") in wanted:
-            target, reason = key.replace(" ", "_"), "same name"
-        elif column in tags and tags[column] in HXL_FIELDS:
-            target, reason = HXL_FIELDS[tags[column]], f"HXL hashtag {tags[column]}"
-        elif key in SYNONYMS:
-            target, reason = SYNONYMS[key], f"column {column!r}"
-        elif (unit := _area_unit(key)) is not None:
-            target, reason = "value", f"column {column!r}"
+    fields = sorted(wanted)
+
+    def same_name(column: str, key: str) -> tuple[str | None, str]:
+        snake = key.replace(" ", "_")
+        if snake in wanted:
+            return snake, "same name"
+        # Shapefiles cut column names to 10 characters ("hazard_typ").
+        if len(column) == 10:
+            longer = [f for f in fields if f.startswith(snake) and len(f) > 10]
+            if len(longer) == 1:
+                return longer[0], f"Shapefile name {column!r} (cut to 10 characters)"
+        return None, ""
+
+    def by_tag(column: str, _key: str) -> tuple[str | None, str]:
+        tag = tags.get(column)
+        return (HXL_FIELDS[tag], f"HXL hashtag {tag}") if tag in HXL_FIELDS else (None, "")
+
+    def by_synonym(column: str, key: str) -> tuple[str | None, str]:
+        if key in SYNONYMS:
+            return SYNONYMS[key], f"column {column!r}"
+        unit = _area_unit(key)
+        if unit is not None:
             units_from_names[column] = unit
-        if target is None or target not in wanted:
-            continue
-        if target in chosen:
-            raise RecordError(
-                path, 1, target, [chosen[target], column],
-                f"two columns could hold {target!r}",
-                "name the one to use in the project file's column mapping",
-            )  # fmt: skip
-        chosen[target] = column
-        how[target] = reason
+            return "value", f"column {column!r}"
+        return None, ""
+
+    # Tiers: a column named like the field wins over a hashtag, which wins
+    # over a synonym; two columns of the same tier for one field are an error.
+    for tier in (same_name, by_tag, by_synonym):
+        found: dict[str, str] = {}
+        for column in frame.columns:
+            if column in chosen.values():
+                continue
+            target, reason = tier(column, column_key(column))
+            if target is None or target not in wanted or target in chosen:
+                continue
+            if target in found:
+                raise RecordError(
+                    path, 1, target, [found[target], column],
+                    f"two columns could hold {target!r}",
+                    "name the one to use in the project file's column mapping",
+                )  # fmt: skip
+            found[target] = column
+            how[target] = reason
+        chosen.update(found)
     out = pd.DataFrame({target: frame[column] for target, column in chosen.items()}, index=frame.index)
     value_column = chosen.get("value")
     if value_column in units_from_names and "value_unit" not in chosen:

@@ -6,6 +6,7 @@ pins the message, and checks rows in = accepted + rejected.
 
 import csv
 import json
+import warnings
 
 import pytest
 
@@ -205,3 +206,66 @@ def test_hxl_file_maps_by_hashtag(tmp_path):
     row = p.records.iloc[0]
     assert (row["record_id"], row["injured"], row["unit_code"], row["precision"]) == ("x1", 2, "UA-63", "settlement")
     assert row["row"] == 3
+
+
+FORMATS = ["csv", "xlsx", "geojson", "gpkg", "shp.zip", "kml"]
+
+
+def _write_format(tmp_path, fmt, rows):
+    import zipfile
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame(
+        [{k: v for k, v in r.items() if k not in ("latitude", "longitude")} for r in rows],
+        geometry=[Point(float(r["longitude"]), float(r["latitude"])) for r in rows],
+        crs="EPSG:4326",
+    )
+    if fmt == "csv":
+        return _csv(tmp_path / "incidents.csv", rows)
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.append(list(rows[0]))
+        for r in rows:
+            sheet.append(list(r.values()))
+        path = tmp_path / "incidents.xlsx"
+        book.save(path)
+        return path
+    if fmt == "shp.zip":
+        folder = tmp_path / "shp"
+        folder.mkdir()
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="Column names longer than 10", category=UserWarning)
+            frame.to_file(folder / "incidents.shp", engine="pyogrio")
+        path = tmp_path / "incidents.zip"
+        with zipfile.ZipFile(path, "w") as z:
+            for part in sorted(folder.iterdir()):
+                z.write(part, part.name)
+        return path
+    driver = {"geojson": "GeoJSON", "gpkg": "GPKG", "kml": "KML"}[fmt]
+    path = tmp_path / f"incidents.{fmt}"
+    frame.to_file(path, driver=driver, engine="pyogrio")
+    return path
+
+
+# Writing the Shapefile fixture, GDAL warns that it cuts long column names.
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. 'pyogrio._err.error_handler':pytest.PytestUnraisableExceptionWarning"
+)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_to_the_same_records(tmp_path, fmt):
+    rows = [
+        {**INCIDENT, "record_id": "a", "latitude": "48.0159", "longitude": "37.8028"},
+        {**INCIDENT, "record_id": "b", "place": "Kharkiv", "latitude": "49.2079", "longitude": "37.2617"},
+    ]
+    p = _prepared(_write_format(tmp_path, fmt, rows), "incidents")
+    assert p.rejects.empty, p.rejects.iloc[:, :7].to_string()
+    located = p.records.set_index("record_id")
+    assert list(located.index) == ["a", "b"]
+    assert located.loc["b", "unit_code"] == "UA-63"
+    assert located.loc["a", "geometry"].x == pytest.approx(37.8028, abs=1e-6)
+    assert set(located["precision"]) == {"exact"}
