@@ -15,11 +15,13 @@ from geo.errors import (
 from geo.gazetteer import ATTRIBUTION as GEONAMES_ATTRIBUTION
 from geo.gazetteer import Location, locate
 from geo.groupings import Composition, composition, composition_for_period, dissolve
-from geo.names import Resolution, resolve
+from geo.names import Aliases, AmbiguousNameError, Resolution, load_aliases, resolve
 from geo.user_boundaries import BoundaryFileError, ValidationReport, load_boundaries
 
 __all__ = [
     "BOUNDARY_VERSION",
+    "Aliases",
+    "AmbiguousNameError",
     "BoundaryFileError",
     "GEONAMES_ATTRIBUTION",
     "Composition",
@@ -39,6 +41,7 @@ __all__ = [
     "country_area_km2",
     "display_geometry",
     "dissolve",
+    "load_aliases",
     "load_boundaries",
     "locate",
     "resolve",

@@ -1,66 +1,89 @@
-"""Resolve what a source wrote ("Chechnya", "Donets'k", "RU-CE", "UA63") to a unit code.
+"""Resolve what a source wrote ("Chechnya", "Donets'k", "Харьков", "RU-CE", "UA63") to a unit.
 
-Resolution tries, in order: the code itself (ISO 3166-2 with or without dash,
-any case; ISO alpha-3/alpha-2 for countries), an exact name in any name field
-of the boundary data, the same after normalisation (case, accents, apostrophes,
-words such as "Oblast" or "Republic"), then the alias table
-``geo/data/aliases.csv``. Nothing is guessed: a name that matches no unit, or
-several, raises an error that lists the closest candidates.
+:func:`resolve` tries six stages, each within the country given; the first that finds wins:
+
+1. ``code``: any code field of the boundary set, ignoring case, spaces, ``-``, ``_``;
+2. ``name``: a name in any name field, ignoring case;
+3. ``normalised name``: the same after :func:`normalise` (accents, apostrophes, soft
+   signs, generic words, adjectival endings: "Kharkivs'ka oblast'" meets "Kharkiv");
+4. ``transliteration``: the keys of :func:`geo.translit.keys` (Kharkov meets Харків);
+5. ``alias``: a user alias file (:func:`load_aliases`), then ``geo/data/aliases.csv``;
+6. ``fuzzy``: the closest name (:data:`FUZZY_SCORER`) if it scores :data:`FUZZY_THRESHOLD`
+   and beats the next unit by :data:`FUZZY_MARGIN`; the result gives score and candidates.
+
+Nothing is guessed: several units at one stage raise :class:`AmbiguousNameError`
+unless the kind written ("Kyiv city", "Kyiv oblast") or an alias singles one out;
+no unit raises :class:`~geo.errors.UnitNotFoundError` with the closest candidates.
+
+Fuzzy threshold
+---------------
+:data:`FUZZY_THRESHOLD` is 90 on rapidfuzz's ``token_sort_ratio`` (Indel
+similarity of the words sorted, 0-100). 90 allows about one slip per ten letters
+(a dropped or doubled letter from six letters on, a changed letter from ten:
+"Zapoizhzhia" 95.7) and rejects one changed letter in short names (Sumy/Suma 75,
+Tula/Tuva 75, Kursk/Kirsk 80), where a slip easily makes another real name. Partial
+scorers (``WRatio``) are not used: they score a fragment such as "Don" 90 against
+"Donetsk". :data:`FUZZY_MARGIN` (5 points) requires the best unit to stand out.
 """
 
 from __future__ import annotations
 
 import csv
-import difflib
+import gc
 import re
-import unicodedata
+import weakref
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 
-from geo import boundaries
-from geo.errors import UnitNotFoundError
+from rapidfuzz import fuzz, process
 
-__all__ = ["AmbiguousNameError", "Resolution", "normalise", "resolve"]
+from geo import translit
+from geo.boundary_sets import BoundarySet, embedded
+from geo.errors import RecordError, UnitNotFoundError
+from geo.translit import analyse as _analyse
+from geo.translit import normalise
 
-# Words that say what kind of unit a name is, not which one.
-_GENERIC_WORDS = frozenset(
-    [
-        "oblast",
-        "oblasti",
-        "oblast'",
-        "region",
-        "province",
-        "governorate",
-        "muhafazat",
-        "republic",
-        "respublika",
-        "autonomous",
-        "okrug",
-        "krai",
-        "kray",
-        "district",
-        "city",
-        "municipality",
-        "of",
-        "the",
-        "область",
-        "обл",
-        "республика",
-        "республіка",
-        "край",
-        "регион",
-        "регіон",
-        "автономная",
-        "автономна",
-    ]
-)
-_APOSTROPHES = "'’‘`ʼʹ′´\u02bb"
-_PUNCT = re.compile(r"[\s\-_.,;:()\[\]/\"«»“”]+")
+__all__ = [
+    "FUZZY_MARGIN",
+    "FUZZY_SCORER",
+    "FUZZY_THRESHOLD",
+    "Alias",
+    "Aliases",
+    "AmbiguousNameError",
+    "Resolution",
+    "builtin_aliases",
+    "load_aliases",
+    "normalise",
+    "resolve",
+]
+
+#: Lowest fuzzy score (0-100) applied; see the module docstring for why 90.
+FUZZY_THRESHOLD = 90.0
+#: Points by which the best fuzzy unit must beat the second best.
+FUZZY_MARGIN = 5.0
+#: The rapidfuzz scorer of the fuzzy stage, on :func:`geo.translit.plain` forms.
+FUZZY_SCORER = fuzz.token_sort_ratio
+
+_SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
+_CODE_LIKE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,3}~?|\d+)")  # RU-XX, ru_ce, UA63
+# Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
+_EMBEDDED_NAME_ERRORS = {
+    "RU-ALT": "RU-AL",  # Altai Krai carries the Altai Republic's names: those shared are dropped
+    "RU-SA": {"Chukotka", "Chukotskiy AOk", "Чукотский АОк", "Chukot"},  # Chukotka is RU-CHU
+    "RU-ARK": {"Vologodskaya Oblast", "Вологодская область"},  # Vologda is RU-VLG
+    "RU-MOW": {"Moskovskaya", "Московская область"},  # Moscow oblast is RU-MOS
+    "RU-LEN": {"Saint Petersburg"},  # the city is RU-SPE
+}
 
 
 class AmbiguousNameError(UnitNotFoundError):
-    """A name matches several units; the message lists them."""
+    """A name matches several units; the message lists them and ``candidates`` holds them."""
+
+    def __init__(self, message: str, candidates: tuple[tuple[str, str, float | None], ...] = ()):
+        super().__init__(message)
+        self.candidates = candidates
 
 
 @dataclass(frozen=True)
@@ -70,126 +93,314 @@ class Resolution:
     Attributes
     ----------
     code : str
-        Unit code (ISO 3166-2 for admin1, ISO alpha-3 for admin0).
+        Unit code (ISO 3166-2 for the embedded admin1, ISO alpha-3 for admin0).
     level : str
-        ``admin0`` or ``admin1``.
+        Level of the boundary set, e.g. ``admin1``.
     method : str
-        ``code``, ``name``, ``normalised name`` or ``alias``.
+        Stage: ``code``, ``name``, ``normalised name``, ``transliteration``, ``alias``, ``fuzzy``.
     matched : str
-        The name or code that matched.
+        The name or code as written.
+    score : float or None
+        Fuzzy score (0-100) of the unit; None for the exact stages.
+    candidates : tuple of (code, name, score)
+        For ``fuzzy``, the best units with their closest name and score.
     """
 
     code: str
     level: str
     method: str
     matched: str
+    score: float | None = None
+    candidates: tuple[tuple[str, str, float], ...] = ()
 
 
-def normalise(text: str) -> str:
-    """Return a name folded for matching: case, accents, apostrophes, generic words.
-
-    Examples
-    --------
-    >>> normalise("Donets'k Oblast")
-    'donetsk'
-    >>> normalise("Харківська область")
-    'харківська'
-    >>> normalise("Chechen Republic")
-    'chechen'
-    >>> normalise("")
-    ''
-    """
-    text = unicodedata.normalize("NFKD", str(text).casefold())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.translate({ord(c): None for c in _APOSTROPHES})
-    words = [w for w in _PUNCT.split(text) if w and w not in _GENERIC_WORDS]
-    return " ".join(words)
-
-
-def _code_key(text: str) -> str:
+def _code_key(text: object) -> str:
     return re.sub(r"[\s_\-]", "", str(text)).upper()
 
 
-@cache
-def _aliases() -> dict[tuple[str, str], list[str]]:
-    table: dict[tuple[str, str], list[str]] = {}
-    with (files("geo") / "data" / "aliases.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            table.setdefault((row["level"], normalise(row["alias"])), []).append(row["code"])
-    return table
+@dataclass(frozen=True)
+class Alias:
+    """One alias: a name a source writes for a unit, and where the alias comes from."""
+
+    alias: str
+    code: str
+    level: str = ""
+    country: str = ""
+    note: str = ""
+    source: str = ""
 
 
-@cache
-def _index(level: str) -> dict[str, dict]:
-    """Lookup tables of one level: code keys, exact names, normalised names."""
-    if level == "admin1":
-        frame = boundaries.names_table()
-        name_fields = boundaries.NAME_FIELDS
-    elif level == "admin0":
-        frame = boundaries.admin0().drop(columns="geometry")
-        frame["ISO_A2_code"] = frame["ISO_A2"].where(frame["ISO_A2"] != "-99", "")
-        name_fields = (
-            "name",
-            "ADMIN",
-            "NAME_LONG",
-            "FORMAL_EN",
-            "NAME_ALT",
-            "NAME_SORT",
-            "NAME_EN",
-            "NAME_RU",
-            "NAME_UK",
-            "NAME_AR",
-            "NAME_FR",
-            "NAME_DE",
-            "NAME_ES",
-            "SOVEREIGNT",
+class Aliases:
+    """A table of aliases, looked up by normalised name, then by transliteration key.
+
+    Parameters
+    ----------
+    entries : iterable of Alias
+        The aliases; see :func:`load_aliases` to read them from a CSV file.
+    """
+
+    def __init__(self, entries=()) -> None:
+        self.entries = tuple(entries)
+        self._normal, self._keyed = {}, {}  # normalised name or key -> [Alias]
+        for entry in self.entries:
+            folded = normalise(entry.alias)
+            for table, key in ((self._normal, folded), *((self._keyed, k) for k in _keys(folded))):
+                table.setdefault(key, []).append(entry)
+
+    def lookup(self, text: str, level: str) -> list[Alias]:
+        """Aliases of a level (or of no stated level) that match a name.
+
+        Examples
+        --------
+        >>> {a.code for a in builtin_aliases().lookup("Kropyvnytskyi region", "admin1")}
+        {'UA-35'}
+        """
+        folded, kinds = _analyse(text)
+        found = self._normal.get(folded) or [
+            a for k in _keys(folded) for a in self._keyed.get(k, [])
+        ]
+        found = [a for a in dict.fromkeys(found) if a.level in ("", level)]
+        same = [a for a in found if _analyse(a.alias)[1] & kinds]  # "Kyiv city", "Kyiv oblast"
+        return same or [a for a in found if not _analyse(a.alias)[1]]
+
+
+_ALIAS_COLUMNS = {"alias", "code", "level", "country", "note"}
+_ALIAS_CHECKS = (
+    ("alias", normalise, "expected a name; it is empty or only generic words"),
+    ("code", bool, "expected the unit's code"),
+    ("level", re.compile(r"(admin\d)?").fullmatch, "expected admin0, admin1... or nothing"),
+    ("country", re.compile("([A-Z]{3})?").fullmatch, "expected e.g. 'UKR' or nothing"),
+)
+
+
+def load_aliases(path: str | Path) -> Aliases:
+    """Read an alias file: a UTF-8 CSV with columns ``alias,code`` (+ ``level,country,note``).
+
+    ``level`` (``admin1``...) and ``country`` (ISO alpha-3) are optional; an
+    alias without a level applies to the boundary set that has its code.
+
+    Raises
+    ------
+    geo.errors.RecordError
+        Naming the file, row and field of a malformed entry.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "aliases.csv"
+    >>> _ = path.write_text("alias,code" + chr(10) + "Kharkivshchyna region,UA-63")
+    >>> load_aliases(path).lookup("Kharkivshchyna region", "admin1")[0].code
+    'UA-63'
+    """
+
+    def fail(row, field, value, reason, fix="correct the alias file") -> RecordError:
+        return RecordError(str(path), row, field, value, reason, fix)
+
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.reader(f))
+    except UnicodeDecodeError as err:
+        bad = err.object[err.start : err.start + 8]
+        raise fail(None, None, bad, "the file is not UTF-8 text", "save it as CSV UTF-8") from err
+    header = [c.strip().lower() for c in rows[0]] if rows else []
+    columns = set(header)
+    if {"alias", "code"} - columns or columns - _ALIAS_COLUMNS or len(columns) < len(header):
+        reason = "expected a header with columns alias,code and optionally level,country,note"
+        raise fail(1, None, ",".join(header), reason, "write the header row 'alias,code'")
+    entries, seen = [], {}
+    for number, values in enumerate(rows[1:], start=2):
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            reason = f"expected {len(header)} fields ({','.join(header)}), got {len(values)}"
+            raise fail(number, None, ",".join(values), reason, "quote names that hold a comma")
+        row = dict.fromkeys(_ALIAS_COLUMNS, "") | dict(
+            zip(header, map(str.strip, values), strict=True)
         )
-    else:
-        raise ValueError(f"level must be 'admin0' or 'admin1', got {level!r}")
-    codes: dict[str, set[str]] = {}
-    exact: dict[str, set[str]] = {}
-    normal: dict[str, set[str]] = {}
-    countries: dict[str, str] = {}
-    for row in frame.to_dict("records"):
-        code = row["code"]
-        countries[code] = row["country"]
-        keys = [code] + ([row["ADM0_A3"], row["ISO_A2_code"]] if level == "admin0" else [])
-        for key in keys:
-            if key:
-                codes.setdefault(_code_key(key), set()).add(code)
-        for field in name_fields:
-            value = row.get(field)
-            if not isinstance(value, str) or not value:
-                continue
-            for name in value.split("|"):
+        row["country"] = row["country"].upper()
+        for column, valid, reason in _ALIAS_CHECKS:
+            if not valid(row[column]):
+                raise fail(number, column, row[column], reason)
+        key = (*_analyse(row["alias"]), row["level"], row["country"])
+        if key in seen and seen[key][1] != row["code"]:
+            reason = f"alias {row['alias']!r} is {seen[key][1]!r} on row {seen[key][0]}"
+            raise fail(number, "code", row["code"], reason, "keep one of the two rows")
+        seen[key] = (number, row["code"])
+        entries.append(Alias(**row, source=f"{path}, row {number}"))
+    return Aliases(entries)
+
+
+@cache
+def builtin_aliases() -> Aliases:
+    """Return the built-in aliases of ``geo/data/aliases.csv`` (renamed units, short forms).
+
+    Examples
+    --------
+    >>> {a.code for a in builtin_aliases().lookup("Dnipro oblast", "admin1")}
+    {'UA-12'}
+    """
+    return load_aliases(Path(str(files("geo") / "data" / "aliases.csv")))
+
+
+class _Index:
+    """Lookup tables of one boundary set."""
+
+    def __init__(self) -> None:
+        self.codes, self.exact, self.normal, self.keyed = {}, {}, {}, {}  # key -> {codes}
+        self.plain: dict[str, dict[str, str]] = {}  # plain form -> {code: name}, for fuzzy
+        self.kinds, self.country, self.display, self.pools = {}, {}, {}, {}
+
+
+_INDEXES: weakref.WeakKeyDictionary[BoundarySet, _Index] = weakref.WeakKeyDictionary()
+
+
+def _index(bset: BoundarySet) -> _Index:
+    """Return the lookup tables of a set, built once (cached by the set's identity)."""
+    if bset not in _INDEXES:
+        collect = gc.isenabled()
+        gc.disable()  # some 300,000 small sets and dicts: collecting meanwhile doubles the time
+        try:
+            _INDEXES[bset] = _build(bset)
+        finally:
+            if collect:
+                gc.enable()
+    return _INDEXES[bset]
+
+
+def _merge(table: dict[str, set[str]], key: str, codes: set[str]) -> None:
+    table.setdefault(key, set()).update(codes)
+
+
+def _build(bset: BoundarySet) -> _Index:
+    frame, idx = bset.frame, _Index()
+    codes = [str(c) for c in frame["code"]]
+    countries = [c if isinstance(c, str) else "" for c in frame["country"].tolist()]
+    idx.country, idx.kinds = dict(zip(codes, countries, strict=True)), {c: set() for c in codes}
+    names = map(str, reversed(frame["name"].tolist()))
+    idx.display = dict(zip(reversed(codes), names, strict=True))  # the first name of a code
+    for column in bset.code_fields:
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            if value is not None and value == value and str(value).strip() not in ("", "-99"):
+                _merge(idx.codes, _code_key(value), {code})
+    by_name: dict[str, set[str]] = {}  # each name once, with the units that carry it
+    for column in bset.name_fields:
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            for name in value.split("|") if isinstance(value, str) else ():
                 name = name.strip()
-                if name:
-                    exact.setdefault(name.casefold(), set()).add(code)
-                    folded = normalise(name)
-                    if folded:
-                        normal.setdefault(folded, set()).add(code)
-    return {"codes": codes, "exact": exact, "normal": normal, "country": countries}
+                if name in by_name:
+                    by_name[name].add(code)
+                elif name:
+                    by_name[name] = {code}
+    for code, wrong in _EMBEDDED_NAME_ERRORS.items() if bset.name == "natural-earth-admin1" else ():
+        copied = {n for n, u in by_name.items() if wrong in u} if isinstance(wrong, str) else wrong
+        for name in copied:
+            by_name.get(name, set()).discard(code)
+    for column in ("type", "type_en") if "type_en" in frame else ():  # Natural Earth unit types
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            idx.kinds[code] |= _analyse(value)[1] if isinstance(value, str) else set()
+    label: dict[str, str] = {}
+    for name, units in by_name.items():
+        folded, kinds = _analyse(name)
+        if folded and units:
+            for code in units if kinds else ():
+                idx.kinds[code] |= kinds
+            _merge(idx.exact, name.casefold(), units)
+            _merge(idx.normal, folded, units)
+            label.setdefault(folded, name)
+    for folded, units in idx.normal.items():
+        for key in _keys(folded):
+            _merge(idx.keyed, key, units)
+        if _SCRIPT.fullmatch(folded):  # fuzzy matching: Latin and Cyrillic names
+            owners = idx.plain.setdefault(translit.plain(folded), {})
+            for code in units:
+                owners.setdefault(code, label[folded])
+    idx.plain.pop("", None)
+    return idx
 
 
-def _in_country(found: set[str], country: str | None, level: str) -> set[str]:
-    if country is None:
-        return found
-    where = _index(level)["country"]
-    return {c for c in found if where[c] == country}
+def _keys(folded: str) -> frozenset[str]:  # none for short names ("Nev.") or other scripts
+    return translit.keys(folded) if len(folded) > 3 and _SCRIPT.fullmatch(folded) else frozenset()
 
 
-def _pick(found: set[str], name: str, level: str, method: str) -> Resolution | None:
-    if not found:
-        return None
-    if len(found) > 1:
-        raise AmbiguousNameError(
-            f"{name!r} matches {len(found)} {level} units by {method}: {sorted(found)}. "
-            "Fix: give the country of the record, or write the unit's code."
-        )
-    return Resolution(code=next(iter(found)), level=level, method=method, matched=name)
+def _in(idx: _Index, code: str, country: str | None) -> bool:
+    return country is None or idx.country.get(code) in (country, "")
 
 
-def resolve(name: str, *, country: str | None = None, level: str = "admin1") -> Resolution:
+def _fuzzy(idx: _Index, text: str, country: str | None) -> tuple[tuple[str, str, float], ...]:
+    """Return the five best units by fuzzy score: (code, closest name, score), best first."""
+    query = translit.plain(normalise(text))
+    if country not in idx.pools:
+        items = [(p, {c: n for c, n in owners.items() if _in(idx, c, country)})
+                 for p, owners in idx.plain.items()]  # fmt: skip
+        idx.pools[country] = ([p for p, o in items if o], [o for _, o in items if o])
+    choices, owners = idx.pools[country]
+    best: dict[str, tuple[float, str]] = {}
+    hits = process.extract(query, choices, scorer=FUZZY_SCORER, limit=None, score_cutoff=50)
+    for _, score, i in hits if query else ():
+        for code, name in owners[i].items():
+            best.setdefault(code, (score, name))  # hits come best first
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:5]
+    return tuple((code, name, round(score, 1)) for code, (score, name) in ranked)
+
+
+def _alias_codes(text: str, idx: _Index, bset: BoundarySet, country: str | None,
+                 tables: list[Aliases]) -> set[str]:  # fmt: skip
+    """Return the units aliases give a name: the user's, else the built-in ones."""
+    for table in tables:
+        found = set()
+        for entry in table.lookup(text, bset.level):
+            if entry.code not in idx.country:
+                if entry.level and table is not builtin_aliases():
+                    raise UnitNotFoundError(
+                        f"{entry.source}: alias {entry.alias!r} maps to {entry.code!r}, which is "
+                        f"not a unit code of {bset.name!r} ({bset.source}). Fix: correct the code "
+                        "or the level in the alias file."
+                    )
+                continue  # an alias of another boundary set
+            if country is None or (entry.country or idx.country[entry.code]) in (country, ""):
+                found.add(entry.code)
+        if found:
+            return found
+    return set()
+
+
+def _fitting(found: list[str], kinds: frozenset[str], idx: _Index) -> list[str]:
+    """Return the units whose kind fits the kind written; the one of that kind if one is."""
+    fit = [c for c in found if not kinds or not idx.kinds[c] or idx.kinds[c] & kinds]
+    same = [c for c in fit if idx.kinds[c] & kinds]
+    return same if len(same) == 1 else fit
+
+
+def _pick(idx: _Index, bset: BoundarySet, text: str, method: str, found: list[str]) -> Resolution:
+    """Return the one unit found, or raise :class:`AmbiguousNameError` listing them."""
+    if len(found) == 1:
+        return Resolution(found[0], bset.level, method, text)
+    candidates = tuple((c, idx.display[c], None) for c in found)
+    raise AmbiguousNameError(
+        f"{text!r} matches {len(found)} {bset.level} units by {method}: {found} "
+        f"({_listed(idx, candidates)}). Fix: give the country of the record, write the "
+        f"unit's code, or add '{text},{found[0]}' (with the code meant) to an alias file.",
+        candidates,
+    )
+
+
+def _listed(idx: _Index, candidates) -> str:
+    return ", ".join(
+        f"{code} {idx.display[code]!r}" + (f" as {name!r}" if name != idx.display[code] else "")
+        + (f" ({score:g})" if score is not None else f" in {idx.country[code] or '?'}")
+        for code, name, score in candidates
+    ) or "none"  # fmt: skip
+
+
+def resolve(
+    name: str,
+    *,
+    country: str | None = None,
+    level: str = "admin1",
+    boundaries: BoundarySet | None = None,
+    aliases: Aliases | None = None,
+    fuzzy_threshold: float = FUZZY_THRESHOLD,
+) -> Resolution:
     """Resolve a unit name or code, within a country when one is given.
 
     Parameters
@@ -197,53 +408,92 @@ def resolve(name: str, *, country: str | None = None, level: str = "admin1") -> 
     name : str
         The name or code as the source writes it.
     country : str, optional
-        ISO alpha-3 code that narrows the lookup (Donetsk in UKR, not RUS).
-    level : {"admin1", "admin0"}
-        Boundary level to search.
+        ISO alpha-3 code that narrows every stage (Donetsk in UKR, not RUS);
+        units of unknown country (empty) in a user set are kept.
+    level : str
+        Level of the embedded boundary set searched when ``boundaries`` is not given.
+    boundaries : BoundarySet, optional
+        The units to search; its own level wins over ``level``.
+    aliases : Aliases, optional
+        User aliases (:func:`load_aliases`), tried before the built-in ones.
+    fuzzy_threshold : float
+        Lowest fuzzy score applied (0-100); above 100 turns the fuzzy stage off.
 
     Raises
     ------
     UnitNotFoundError
-        No unit matches; the message lists the closest names.
+        No unit matches; the message lists the closest names with codes and scores.
     AmbiguousNameError
-        Several units match.
+        Several units match at the first stage that finds any.
 
     Examples
     --------
-    >>> resolve("Chechnya").code
-    'RU-CE'
-    >>> resolve("ua63").code, resolve("ua63").method
-    ('UA-63', 'code')
-    >>> resolve("Donets'k Oblast", country="UKR").code
-    'UA-14'
-    >>> resolve("Харківська область").code
-    'UA-63'
+    >>> resolve("Chechnya").code, resolve("ua63").code, resolve("ua63").method
+    ('RU-CE', 'UA-63', 'code')
+    >>> resolve("Donets'k Oblast", country="UKR").code, resolve("Днепропетровск").method
+    ('UA-14', 'transliteration')
+    >>> found = resolve("Zapoizhzhia", country="UKR")
+    >>> found.code, found.method, found.score
+    ('UA-23', 'fuzzy', 95.7)
     >>> resolve("Czech Republic", level="admin0").code
     'CZE'
     """
-    index = _index(level)
-    text = str(name).strip()
-    by_code = _in_country(index["codes"].get(_code_key(text), set()), country, level)
-    for found, method in (
-        (by_code, "code"),
-        (_in_country(index["exact"].get(text.casefold(), set()), country, level), "name"),
+    bset = boundaries if boundaries is not None else embedded(level)
+    idx, text = _index(bset), str(name).strip()
+    country = country.strip().upper() if country else None
+    if country and any(idx.country.values()) and country not in idx.country.values():
+        raise UnitNotFoundError(
+            f"country {country!r} has no units in {bset.name!r}: expected an ISO 3166-1 alpha-3 "
+            "code such as 'UKR'. Fix: correct the record's country."
+        )
+    tables = [t for t in (aliases, builtin_aliases()) if t is not None]
+    alias_args = (text, idx, bset, country, tables)
+    folded, kinds = _analyse(text)
+    stages = (
+        ("code", lambda: idx.codes.get(_code_key(text), ())),
+        ("name", lambda: idx.exact.get(text.casefold(), ())),
+        ("normalised name", lambda: idx.normal.get(folded, ())),
         (
-            _in_country(index["normal"].get(normalise(text), set()), country, level),
-            "normalised name",
+            "transliteration",
+            lambda: {c for k in _keys(folded) for c in idx.keyed.get(k, ())},
         ),
-        (_in_country(set(_aliases().get((level, normalise(text)), [])), country, level), "alias"),
-    ):
-        result = _pick(found, text, level, method)
-        if result is not None:
-            return result
-    scope = f" in {country}" if country else ""
-    pool = [n for n, cs in index["normal"].items() if _in_country(cs, country, level)]
-    close = difflib.get_close_matches(normalise(text), pool, n=3, cutoff=0.6)
-    hint = ""
-    if close:
-        found = ", ".join(f"{n!r} ({'/'.join(sorted(index['normal'][n]))})" for n in close)
-        hint = f" Closest names: {found}."
-    raise UnitNotFoundError(
-        f"no {level} unit{scope} matches {text!r}.{hint} Fix: correct the spelling, give the "
-        "unit's code, or add the name to an alias file."
+        ("alias", lambda: _alias_codes(*alias_args)),
     )
+    scope = f" in {country}" if country else ""
+    fallback = None
+    for method, finder in stages:
+        found = sorted(c for c in finder() if _in(idx, c, country))
+        fit = _fitting(found, kinds, idx)
+        if found and not fit:  # "Altai Krai" names only the Republic here: try later stages
+            fallback = fallback or (method, found)
+        elif len(fit) > 1 and len(ok := [c for c in fit if c in _alias_codes(*alias_args)]) == 1:
+            return Resolution(ok[0], bset.level, "alias", text)  # an alias settles a tie
+        elif fit:
+            return _pick(idx, bset, text, method, fit)
+    if fallback:
+        return _pick(idx, bset, text, *fallback)
+    candidates = () if _CODE_LIKE.fullmatch(text) else _fuzzy(idx, text, country)
+    close = [c for c in candidates if candidates[0][2] - c[2] < FUZZY_MARGIN]
+    if candidates and candidates[0][2] >= fuzzy_threshold and len(close) == 1:
+        return Resolution(candidates[0][0], bset.level, "fuzzy", text, candidates[0][2], candidates)
+    if candidates and candidates[0][2] >= fuzzy_threshold:
+        raise AmbiguousNameError(
+            f"{text!r} matches {len(close)} {bset.level} units{scope} by fuzzy match within "
+            f"{FUZZY_MARGIN:g} points: {_listed(idx, close)}. Fix: write the unit's code, or add "
+            f"'{text},{close[0][0]}' (with the code meant) to an alias file to confirm one.",
+            candidates,
+        )
+    best = candidates[0][0] if candidates else "CODE"
+    if _CODE_LIKE.fullmatch(text):
+        raise UnitNotFoundError(
+            f"unknown {bset.level} code(s) [{text!r}]{scope}: no unit of {bset.name!r} has this "
+            "code or name. Fix: correct the code, or write the unit's name."
+        )
+    err = UnitNotFoundError(
+        f"no {bset.level} unit{scope} matches {text!r}. Closest names: "
+        f"{_listed(idx, candidates[:3])}; none scores {fuzzy_threshold:g} or more. Fix: correct "
+        f"the spelling or write the unit's code; if {best} is meant, add '{text},{best}' to an "
+        "alias file to confirm it."
+    )
+    err.candidates = candidates
+    raise err
