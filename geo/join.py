@@ -51,6 +51,13 @@ def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
     return reject(path, rec.get("row"), field, rec.get(field), reason, fix, rec)
 
 
+def _text(value: object) -> str:
+    """A cell as text: '' for missing values (None, NaN)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
 def _frame(rejects: list[dict]) -> pd.DataFrame:
     """Rejects as a table: the reject columns first, then the record's own."""
     frame = pd.DataFrame(rejects)
@@ -121,7 +128,8 @@ def resolve_units(
     """
     keep, rejects, fuzzy = [], [], []
     for rec in records.to_dict("records"):
-        level, code = rec["unit_level"], rec.get("unit_code")
+        level, code = rec["unit_level"], _text(rec.get("unit_code"))
+        place = _text(rec.get("place"))
         try:
             if level == "grouping":
                 comp = grouping_composition(rec)
@@ -133,13 +141,13 @@ def resolve_units(
                 rec["unit_resolved_by"] = "grouping member"
             else:
                 bset = boundary_set if (boundary_set and boundary_set.level == level) else embedded(level)
-                country = rec.get("country") or None
+                country = _text(rec.get("country")) or None
                 geom = rec.get("geometry")
                 if code:
                     found = names.resolve(code, country=country, level=level, boundaries=bset, aliases=aliases)
                     field = "unit_code"
-                elif rec.get("place"):
-                    found = names.resolve(rec["place"], country=country, level=level, boundaries=bset, aliases=aliases)
+                elif place:
+                    found = names.resolve(place, country=country, level=level, boundaries=bset, aliases=aliases)
                     field = "place"
                 elif geom is not None and not getattr(geom, "is_empty", True):
                     spatial = _spatial_unit(geom, bset)
@@ -158,7 +166,7 @@ def resolve_units(
                         "score": found.score, "candidates": found.candidates,
                     })  # fmt: skip
         except (UnitNotFoundError, GroupingError) as err:
-            field = "unit_code" if rec.get("unit_code") or level == "grouping" else "place"
+            field = "unit_code" if code or level == "grouping" else "place"
             rejects.append(_reject(path, rec, field, f"unknown unit: {err}",
                                    "correct the code or name, or add the name to an alias file"))  # fmt: skip
             continue

@@ -79,6 +79,10 @@ def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]
     if "source_file" not in out.columns or blank("source_file").all():
         out["source_file"] = Path(path.split(",")[0]).name
     out.loc[blank("unit_level"), "unit_level"] = "admin1"
+    if "unit_code" in out.columns:
+        # A row that names its unit only by code: the code is the place as written.
+        fill = blank("place") & ~blank("unit_code")
+        out.loc[fill, "place"] = out.loc[fill, "unit_code"]
     if kind == "clearance" and "record_role" not in frame.columns:
         out["record_role"] = "figure"
     if kind == "contamination" and "land_use" not in frame.columns:

@@ -107,3 +107,45 @@ def _project(tmp_path, text):
 def test_project_file_errors_name_file_and_key(tmp_path, text, message):
     with pytest.raises(ProjectError, match=message):
         load_project(_project(tmp_path, text))
+
+
+def test_project_with_a_user_boundary_set_uses_its_pcodes(tmp_path):
+    """A COD-AB-like boundary file: units resolve to its p-codes, by code and by Ukrainian name."""
+    from geo import admin1
+
+    ukraine = admin1(["UKR"])[["code", "name_en", "name_uk", "geometry"]].copy()
+    ukraine["ADM1_PCODE"] = ukraine["code"].str.replace("-", "", regex=False)
+    ukraine = ukraine.rename(columns={"name_en": "ADM1_EN", "name_uk": "ADM1_UA"})
+    ukraine["ADM0_EN"], ukraine["ADM0_PCODE"] = "Ukraine", "UA"
+    ukraine.drop(columns="code").to_file(tmp_path / "ukr_adm1.gpkg", engine="pyogrio")
+    with open(tmp_path / "hazards.csv", "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "Oblast", "pcode", "Area (ha)", "hazard_type", "status", "source"])
+        writer.writerow(["h1", "Харківська область", "", "1500", "mines", "estimate", "test"])
+        writer.writerow(["h2", "", "UA14", "250", "mines", "estimate", "test"])
+        writer.writerow(["h3", "Nowhere oblast", "", "5", "mines", "estimate", "test"])
+    (tmp_path / "p.toml").write_text(
+        """
+title = "Ukraine with p-codes"
+[boundaries.ukr]
+path = "ukr_adm1.gpkg"
+[[layers]]
+name = "hazards"
+kind = "contamination"
+path = "hazards.csv"
+boundaries = "ukr"
+constants = { country = "UKR" }
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = build_project(tmp_path / "p.toml", out)
+    with open(out / "summaries" / "hazards_by_admin1.csv", encoding="utf-8") as f:
+        rows = {r["unit_code"]: r for r in csv.DictReader(f)}
+    assert set(rows) == {"UA63", "UA14"}
+    assert float(rows["UA63"]["high_km2"]) == pytest.approx(15.0)
+    assert rows["UA63"]["unit_name"] == "Kharkiv"
+    assert list(result.rejects["record_id"]) == ["h3"]
+    assert (out / "hazards.html").exists()
+    report = (out / "boundaries_ukr.txt").read_text(encoding="utf-8")
+    assert "COD-AB" in report
