@@ -114,6 +114,27 @@ def table(headers: list[str], rows: list[list[object]]) -> str:
     return "\n".join([line(cells[0]), rule, *(line(r) for r in cells[1:])])
 
 
+def source_version() -> str:
+    """Commit of the minemap checkout, marked dirty when its code differs from it."""
+    root = Path(build.__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain", "--", "geo", "layers", "maps"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown (not a git checkout)"
+    return f"{commit}{' with uncommitted changes' if dirty else ''}"
+
+
 def machine() -> dict[str, object]:
     cpu = platform.processor() or platform.machine()
     try:
@@ -132,6 +153,7 @@ def machine() -> dict[str, object]:
             versions[name] = "not installed"
     return {
         "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+        "source": source_version(),
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": cpu,
@@ -223,7 +245,7 @@ def in_process(repeat: int, out: Path) -> dict[str, object]:
             with timed(f"render {stem} (inline) + write"):
                 page = views.render(fmap, assets_mode="inline")
                 (target / f"{stem}.html").write_text(page, encoding="utf-8", newline="\n")
-        with timed("summaries: 13 tables x CSV, MD, HTML"):
+        with timed(f"summaries: {len(build.SUMMARIES)} tables x CSV, MD, HTML"):
             write_summaries(prepared)
         with timed("baseline: explore() clearance + save"):
             explore_clearance(prepared["clearance"].records, explore_path)
@@ -238,13 +260,14 @@ def in_process(repeat: int, out: Path) -> dict[str, object]:
 
     clear_caches()
     tracemalloc.start()
-    build.build(out / "inprocess-build")
+    files = len(build.build(out / "inprocess-build").files)
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
         "steps": steps,
         "build_seconds": build_times,
         "tracemalloc_peak_mb": peak / 1024 / 1024,
+        "build_files": files,
         "inline_sizes_kb": {stem: kb(target / f"{stem}.html") for stem in build.MAPS},
         "explore_kb": kb(explore_path),
     }
@@ -265,7 +288,9 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
     lines = [
         f"minemap build benchmark, {info['date']}",
         f"Python {info['python']} on {info['platform']}; {info['cpu']}; {info['cores']} cores",
-        f"Load average at start: {info['load_average']}, at end: {load_end}",
+        f"minemap source: {info['source']}",
+        f"Load average (1, 5, 15 min) at start: {_load(info['load_average'])}, "
+        f"at end: {_load(load_end)}",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
         f"Repeats: {repeat} (min and median of the repeats)",
         f"Command: {' '.join(cli['command']['argv0'])} build --out DIR --assets MODE",
@@ -304,10 +329,12 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
         rows.append([name, f"{v_min:.2f}", f"{v_med:.2f}"])
     b_min, b_med = stats(proc["build_seconds"])
     rows.append(["sum of the minemap steps above", f"{total_min:.2f}", f"{total_med:.2f}"])
-    rows.append(["maps.build.build() (writes all 37 files)", f"{b_min:.2f}", f"{b_med:.2f}"])
+    rows.append(
+        [f"maps.build.build() (writes {proc['build_files']} files)", f"{b_min:.2f}", f"{b_med:.2f}"]
+    )
     lines += [table(["step", "min s", "median s"], rows), ""]
 
-    lines += ["3. HTML size of each map", ""]
+    lines += ["3. HTML size of each map (from the `minemap build` outputs)", ""]
     rows = []
     for stem in build.MAPS:
         inline, cdn = cli["inline"]["sizes_kb"][stem], cli["cdn"]["sizes_kb"][stem]
@@ -386,7 +413,18 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
             ],
         ),
     ]
+    busy = [x[0] for x in (info["load_average"], load_end) if x]
+    if busy and max(busy) > 0.5 * info["cores"]:
+        lines += [
+            "",
+            f"WARNING: other processes were running (1-min load average up to {max(busy):.1f} "
+            f"on {info['cores']} cores); times are inflated and vary between repeats.",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _load(values) -> str:
+    return ", ".join(f"{v:.2f}" for v in values) if values else "n/a"
 
 
 def main(argv: list[str] | None = None) -> int:

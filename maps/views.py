@@ -315,7 +315,7 @@ def contamination_map(
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
             "Estimates are never averaged or picked from.",
-            f"Areas: geodesic (WGS84) on {BOUNDARY_VERSION['admin1']}.",
+            f"Areas: geodesic (WGS84) on {bset.source}.",
         ],
     ).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
