@@ -114,6 +114,40 @@ class Resolution:
     candidates: tuple[tuple[str, str, float], ...] = ()
 
 
+def _looks_like_code(text: str) -> bool:
+    """Whether text is written like a code (``RU-CE``, ``ru_ce``, ``UA63``, ``CZE``), not a word.
+
+    Ordinary words are never compared with codes: "Nile" is not ``NI-LE``.
+
+    Examples
+    --------
+    >>> [_looks_like_code(t) for t in ("RU-CE", "ru_ce", "UA63", "CZE", "Nile", "Est")]
+    [True, True, True, True, False, False]
+    """
+    t = str(text).strip()
+    if not t or " " in t:
+        return False
+    return any(ch.isdigit() for ch in t) or "-" in t or "_" in t or (t.isupper() and len(t) <= 6)
+
+
+#: A transliteration key match is kept only when the written name and one of
+#: the unit's names still look alike (rapidfuzz ratio of their plain ASCII
+#: forms): the folded keys are loose enough to join "Xyzzy" to an unrelated unit.
+TRANSLIT_MIN_SIMILARITY = 70
+
+
+def _close_enough(text: str, found: set[str], idx) -> set[str]:
+    if not found:
+        return found
+    written = translit.plain(normalise(text))
+    kept = set()
+    for plain_name, owners in idx.plain.items():
+        for code in found & set(owners):
+            if fuzz.ratio(written, plain_name) >= TRANSLIT_MIN_SIMILARITY:
+                kept.add(code)
+    return kept
+
+
 def _code_key(text: object) -> str:
     return re.sub(r"[\s_\-]", "", str(text)).upper()
 
@@ -450,12 +484,14 @@ def resolve(
     alias_args = (text, idx, bset, country, tables)
     folded, kinds = _analyse(text)
     stages = (
-        ("code", lambda: idx.codes.get(_code_key(text), ())),
+        ("code", lambda: idx.codes.get(_code_key(text), ()) if _looks_like_code(text) else ()),
         ("name", lambda: idx.exact.get(text.casefold(), ())),
         ("normalised name", lambda: idx.normal.get(folded, ())),
         (
             "transliteration",
-            lambda: {c for k in _keys(folded) for c in idx.keyed.get(k, ())},
+            lambda: _close_enough(
+                text, {c for k in _keys(folded) for c in idx.keyed.get(k, ())}, idx
+            ),
         ),
         ("alias", lambda: _alias_codes(*alias_args)),
     )

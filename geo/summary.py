@@ -78,12 +78,46 @@ def _latest_date(records: pd.DataFrame) -> dt.date:
 
 
 def _district_of(records: pd.DataFrame, on: dt.date | None, notes: list[str]) -> pd.Series:
-    """Map each admin-1 record to its district in the composition on ``on``."""
-    day = on or _latest_date(records)
-    comp = groupings.composition(DISTRICT_GROUPING, day)
-    notes.append(f"Districts: {comp.describe()}.")
-    lookup = comp.table.set_index("unit_code")["member"]
-    return records["unit_code"].map(lookup)
+    """Map each admin-1 record to its district in the composition in force at its date.
+
+    A record's date is its ``date_end`` (else ``date_start``); ``on`` overrides it
+    for all records; an undated record uses the latest composition. Records
+    dated before the grouping's data have no district: they are counted in the
+    notes, never placed in a district they did not belong to.
+    """
+    out, used, unplaced = [], {}, []
+    latest = _latest_date(records)
+    for rec in records.to_dict("records"):
+        day = on
+        if day is None:
+            for key in ("date_end", "date_start"):
+                if isinstance(rec.get(key), dt.date):
+                    day = rec[key]
+                    break
+        day = day or latest
+        try:
+            comp = groupings.composition(DISTRICT_GROUPING, day)
+        except groupings.GroupingError:
+            unplaced.append(str(rec.get("record_id")))
+            out.append(None)
+            continue
+        used.setdefault(comp.date, comp.describe())
+        out.append(comp.table.set_index("unit_code")["member"].get(rec["unit_code"]))
+    for day in sorted(used):
+        notes.append(f"Districts: {used[day]}.")
+    if unplaced:
+        notes.append(
+            f"{len(unplaced)} record(s) dated before the district data begin are in no district: "
+            f"{', '.join(unplaced)}."
+        )
+    return pd.Series(out, index=records.index, dtype=object)
+
+
+def _record_date(rec: dict) -> dt.date | None:
+    for key in ("date_end", "date_start"):
+        if isinstance(rec.get(key), dt.date):
+            return rec[key]
+    return None
 
 
 def _unit_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -218,9 +252,11 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         notes.extend(f"Composition used: {c}." for c in sorted(set(rows["composition"])))
         regional = figures[figures["unit_level"].eq("admin1") & figures["country"].eq("RUS")].copy()
         if not regional.empty:
-            day = on or _latest_date(regional)
-            regional["district"] = _district_of(regional, day, notes)
-            regional["composition_date"] = day.isoformat()
+            regional["district"] = _district_of(regional, on, notes)
+            regional["composition_date"] = [
+                (on or _record_date(r) or _latest_date(regional)).isoformat() for r in regional.to_dict("records")
+            ]
+            regional = regional[regional["district"].notna()]
             rows = pd.concat([rows, regional])
         keys = ["district", "period", "composition_date"]
         label = "district"
@@ -249,7 +285,13 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     records_col = rows.groupby(keys, sort=True)["record_id"].agg(_join_ids)
     table = table.join(records_col.rename("records")).reset_index()
     if by == "district":
-        table = table.sort_values(["period", "district"], kind="stable")
+        # Periods in date order (labels such as "5 October 2009" do not sort as text).
+        first_day = rows.groupby("period")["date_start"].agg(
+            lambda d: min((x for x in d if isinstance(x, dt.date)), default=dt.date.max)
+        )
+        table = table.assign(_order=table["period"].map(first_day)).sort_values(
+            ["_order", "district"], kind="stable"
+        ).drop(columns="_order")
         area_cols = [c for c in table.columns if c.endswith("_km2")]
         totals = []
         for (period, comp_date), group in table.groupby(["period", "composition_date"], sort=True):

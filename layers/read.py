@@ -147,8 +147,11 @@ def read(
     """
     sch = schema(kind)
     raw = read_table(path, layer=layer, sheet=sheet, encoding=encoding, delimiter=delimiter, crs=crs)
-    mapped = map_columns(raw.frame, sch, path=raw.source, hxl_tags=raw.hxl_tags, mapping=mapping)
-    frame = _fill_defaults(mapped.frame, kind, raw.source, raw.row_numbers)
+    # Rejects and messages name the file as the user gave it (with its layer or sheet).
+    name = Path(str(path)).name
+    where = str(path) + (raw.source[len(name):] if raw.source.startswith(name) else "")
+    mapped = map_columns(raw.frame, sch, path=where, hxl_tags=raw.hxl_tags, mapping=mapping)
+    frame = _fill_defaults(mapped.frame, kind, where, raw.row_numbers)
     file_geometry = list(raw.geometry) if raw.geometry is not None else None
     geoms, problems = row_geometries(frame, file_geometry)
     if kind == "contamination":
@@ -165,7 +168,7 @@ def read(
         frame.loc[rest, "locate_as"] = frame.loc[rest, "unit_level"].where(
             frame.loc[rest, "unit_level"].isin(["admin0", "admin1"]), "admin1"
         )
-    records, rejects = validate(frame, sch, raw.source, row_numbers=raw.row_numbers, extra=problems)
+    records, rejects = validate(frame, sch, where, row_numbers=raw.row_numbers, extra=problems)
     if kind in ("contamination", "clearance"):
         records["area_km2"] = normalise_area(records)
     if any(g is not None for g in geoms):
@@ -177,7 +180,7 @@ def read(
     raw_rows.insert(0, "row", raw.row_numbers)
     return Layer(
         kind=kind,
-        path=raw.source,
+        path=where,
         records=records,
         rejects=rejects,
         rows_read=len(raw.frame),

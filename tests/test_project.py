@@ -2,6 +2,7 @@
 
 import csv
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_rows_in_equal_accepted_plus_rejected(built):
     _, result = built
     with open(result.out / "rejects.csv", encoding="utf-8") as f:
         rejects = list(csv.DictReader(f))
-    by_file = {r["file"]: r for r in rejects}
+    by_file = {Path(r["file"]).name: r for r in rejects}
     assert set(by_file) == {"contamination_ru.csv", "incidents_hxl.csv"}
     assert by_file["contamination_ru.csv"]["row"] == "6"
     assert by_file["contamination_ru.csv"]["received"] == "Атлантида"
