@@ -1,14 +1,9 @@
-"""Shared fixtures: geometry cases (empty, holed, multi-part, antimeridian) and paths."""
+"""Shared fixtures: geometry cases (empty, holed, multi-part, antimeridian)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from shapely.geometry import MultiPolygon, Polygon, box
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import csv
 import re
 
 import pytest
-from conftest import ROOT
+from _paths import ROOT
 
 import layers
 from geo import RecordError, resolve
