@@ -2,7 +2,7 @@ import csv
 import re
 
 import pytest
-from _paths import ROOT
+from tests._paths import ROOT
 
 import layers
 from geo import RecordError, resolve

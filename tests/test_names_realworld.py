@@ -25,7 +25,7 @@ from geo.names import (
     load_aliases,
     resolve,
 )
-from _paths import DATA
+from tests._paths import DATA
 
 UA_COLUMNS = ["code", "english", "english_alt", "ukrainian", "russian", "short_uk", "short_ru"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from _paths import ROOT
+from tests._paths import ROOT
 from layers.project import ProjectError, load_project
 from maps.build import build_project
 from maps.cli import main
