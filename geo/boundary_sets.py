@@ -54,7 +54,9 @@ class BoundarySet:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        missing = [c for c in ("code", "name", "country", "geometry") if c not in self.frame.columns]
+        missing = [
+            c for c in ("code", "name", "country", "geometry") if c not in self.frame.columns
+        ]
         if missing:
             raise ValueError(f"boundary set {self.name!r} lacks the column(s) {missing}")
 
@@ -151,8 +153,20 @@ def embedded(level: str) -> BoundarySet:
             frame=frame,
             code_fields=("code", "ADM0_A3", "ISO_A2"),
             name_fields=(
-                "name", "ADMIN", "NAME_LONG", "FORMAL_EN", "NAME_ALT", "NAME_SORT", "NAME_EN",
-                "NAME_RU", "NAME_UK", "NAME_AR", "NAME_FR", "NAME_DE", "NAME_ES", "SOVEREIGNT",
+                "name",
+                "ADMIN",
+                "NAME_LONG",
+                "FORMAL_EN",
+                "NAME_ALT",
+                "NAME_SORT",
+                "NAME_EN",
+                "NAME_RU",
+                "NAME_UK",
+                "NAME_AR",
+                "NAME_FR",
+                "NAME_DE",
+                "NAME_ES",
+                "SOVEREIGNT",
             ),  # fmt: skip
             source=boundaries.BOUNDARY_VERSION["admin0"],
             builtin=True,

@@ -37,6 +37,7 @@ __all__ = [
 class AmbiguousPlaceError(PlaceNotFoundError):
     """A place name matches settlements in several regions of the country."""
 
+
 #: Credit required by the GeoNames licence wherever gazetteer points are shown.
 ATTRIBUTION = "Contains data from GeoNames (geonames.org), licensed under CC BY 4.0"
 

@@ -25,7 +25,7 @@ from geo.errors import (
     reject,
 )
 
-__all__ = ["check_units", "grouping_composition", "locate", "measure", "unit_name"]
+__all__ = ["grouping_composition", "locate", "measure", "resolve_units", "unit_name"]
 
 
 @cache
@@ -100,7 +100,9 @@ def _spatial_unit(geom, bset: BoundarySet) -> str | None:
     overlaps = {}
     for i in hits:
         code = str(frame["code"].iloc[i])
-        overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(frame.geometry.iloc[i].intersection(geom))
+        overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(
+            frame.geometry.iloc[i].intersection(geom)
+        )
     return max(sorted(overlaps), key=overlaps.get)
 
 
@@ -140,20 +142,30 @@ def resolve_units(
                     )
                 rec["unit_resolved_by"] = "grouping member"
             else:
-                bset = boundary_set if (boundary_set and boundary_set.level == level) else embedded(level)
+                bset = (
+                    boundary_set
+                    if (boundary_set and boundary_set.level == level)
+                    else embedded(level)
+                )
                 country = _text(rec.get("country")) or None
                 geom = rec.get("geometry")
                 if code:
-                    found = names.resolve(code, country=country, level=level, boundaries=bset, aliases=aliases)
+                    found = names.resolve(
+                        code, country=country, level=level, boundaries=bset, aliases=aliases
+                    )
                     field = "unit_code"
                 elif place:
-                    found = names.resolve(place, country=country, level=level, boundaries=bset, aliases=aliases)
+                    found = names.resolve(
+                        place, country=country, level=level, boundaries=bset, aliases=aliases
+                    )
                     field = "place"
                 elif geom is not None and not getattr(geom, "is_empty", True):
                     spatial = _spatial_unit(geom, bset)
                     if spatial is None:
                         raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
-                    found = names.Resolution(code=spatial, level=level, method="location", matched="(geometry)")
+                    found = names.Resolution(
+                        code=spatial, level=level, method="location", matched="(geometry)"
+                    )
                     field = "geometry"
                 else:
                     raise UnitNotFoundError("the record gives no unit code, place or geometry")
@@ -171,38 +183,14 @@ def resolve_units(
                                    "correct the code or name, or add the name to an alias file"))  # fmt: skip
             continue
         keep.append(rec)
-    columns = [*records.columns, *(["unit_resolved_by"] if "unit_resolved_by" not in records.columns else [])]
+    columns = [
+        *records.columns,
+        *(["unit_resolved_by"] if "unit_resolved_by" not in records.columns else []),
+    ]
     kept = pd.DataFrame(keep, columns=columns)
     if isinstance(records, gpd.GeoDataFrame):
         kept = gpd.GeoDataFrame(kept, geometry="geometry", crs=records.crs)
     return kept, _frame(rejects), fuzzy
-
-
-def check_units(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split records into those whose unit exists and rejects that say why not."""
-    keep, rejects = [], []
-    for rec in records.to_dict("records"):
-        level, code = rec["unit_level"], rec["unit_code"]
-        try:
-            if level == "grouping":
-                comp = grouping_composition(rec)
-                if code not in comp.members:
-                    raise GroupingError(
-                        f"{code!r} is not a member of {rec['grouping']} on {comp.date}: "
-                        f"expected one of {comp.members}"
-                    )
-            else:
-                country = boundaries.unit_country(level, code)
-                if rec["country"] != country:
-                    raise UnitNotFoundError(
-                        f"unit {code!r} is in {country!r}, not in {rec['country']!r}"
-                    )
-        except (UnitNotFoundError, GroupingError) as err:
-            rejects.append(_reject(path, rec, "unit_code", f"unknown unit: {err}",
-                                   "correct unit_code (or country), or resolve the place with geo.resolve()"))  # fmt: skip
-            continue
-        keep.append(rec)
-    return pd.DataFrame(keep, columns=records.columns), _frame(rejects)
 
 
 def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -> pd.DataFrame:
@@ -286,7 +274,11 @@ def locate(
     for rec in records.to_dict("records"):
         how = rec["locate_as"]
         try:
-            user_set = boundary_set is not None and not boundary_set.builtin and rec["unit_level"] == boundary_set.level
+            user_set = (
+                boundary_set is not None
+                and not boundary_set.builtin
+                and rec["unit_level"] == boundary_set.level
+            )
             if how == "exact":
                 geom = rec.get("geometry")
                 if geom is None or geom.is_empty:
@@ -297,19 +289,27 @@ def locate(
             elif how == "settlement":
                 name = rec.get("lookup_name") or rec["place"]
                 if user_set:
-                    shape = shapely.union_all(boundary_set.units([rec["unit_code"]]).geometry.to_numpy())
+                    shape = shapely.union_all(
+                        boundary_set.units([rec["unit_code"]]).geometry.to_numpy()
+                    )
                     loc = gazetteer.locate(name, country=rec["country"], within=shape)
-                    loc = gazetteer.Location(loc.point, loc.precision, loc.matched, rec["unit_code"])
+                    loc = gazetteer.Location(
+                        loc.point, loc.precision, loc.matched, rec["unit_code"]
+                    )
                 else:
                     within = rec["unit_code"] if rec["unit_level"] == "admin1" else None
                     loc = gazetteer.locate(name, country=rec["country"], unit_code=within)
             elif how == "border":
                 loc = gazetteer.border_point(rec["country"], rec["border_with"])
             elif how == "admin1" and user_set:
-                shape = shapely.union_all(boundary_set.units([rec["unit_code"]]).geometry.to_numpy())
+                shape = shapely.union_all(
+                    boundary_set.units([rec["unit_code"]]).geometry.to_numpy()
+                )
                 if shape.geom_type == "MultiPolygon":
                     shape = max(shape.geoms, key=lambda g: g.area)
-                loc = gazetteer.Location(shape.point_on_surface(), "admin1", rec["unit_code"], rec["unit_code"])
+                loc = gazetteer.Location(
+                    shape.point_on_surface(), "admin1", rec["unit_code"], rec["unit_code"]
+                )
             elif how == "admin1" and rec["unit_level"] == "admin1":
                 loc = gazetteer.unit_point("admin1", rec["unit_code"])
             else:

@@ -160,8 +160,14 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
     regional = valued[valued["unit_level"].eq("admin1")]
     if by == "admin1":
         table = _unit_ranges(regional, ["country", "unit_code"])
-        names = dict(zip(regional["unit_code"], regional.get("unit_name", regional["unit_code"]), strict=True))
-        table.insert(2, "unit_name", [names.get(c) or unit_name("admin1", c) for c in table["unit_code"]])
+        names = dict(
+            zip(
+                regional["unit_code"], regional.get("unit_name", regional["unit_code"]), strict=True
+            )
+        )
+        table.insert(
+            2, "unit_name", [names.get(c) or unit_name("admin1", c) for c in table["unit_code"]]
+        )
         other = len(whole) - len(regional)
         if other:
             notes.append(
@@ -207,7 +213,9 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
         )
         status = pd.Series(
             {
-                country: "; ".join(f"{h}: {st}" for h, st in zip(g["hazard_type"], g["status"], strict=True))
+                country: "; ".join(
+                    f"{h}: {st}" for h, st in zip(g["hazard_type"], g["status"], strict=True)
+                )
                 for country, g in unvalued.groupby("country", sort=True)
             },
             name="without_value",
@@ -254,7 +262,8 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         if not regional.empty:
             regional["district"] = _district_of(regional, on, notes)
             regional["composition_date"] = [
-                (on or _record_date(r) or _latest_date(regional)).isoformat() for r in regional.to_dict("records")
+                (on or _record_date(r) or _latest_date(regional)).isoformat()
+                for r in regional.to_dict("records")
             ]
             regional = regional[regional["district"].notna()]
             rows = pd.concat([rows, regional])
@@ -289,9 +298,11 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         first_day = rows.groupby("period")["date_start"].agg(
             lambda d: min((x for x in d if isinstance(x, dt.date)), default=dt.date.max)
         )
-        table = table.assign(_order=table["period"].map(first_day)).sort_values(
-            ["_order", "district"], kind="stable"
-        ).drop(columns="_order")
+        table = (
+            table.assign(_order=table["period"].map(first_day))
+            .sort_values(["_order", "district"], kind="stable")
+            .drop(columns="_order")
+        )
         area_cols = [c for c in table.columns if c.endswith("_km2")]
         totals = []
         for (period, comp_date), group in table.groupby(["period", "composition_date"], sort=True):

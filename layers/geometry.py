@@ -34,9 +34,23 @@ def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, li
     lat, lon = _number(lat_text), _number(lon_text)
     problems: list[Problem] = []
     if lat is None:
-        problems.append(("latitude", lat_text, "expected a number (decimal degrees)", "write the latitude like 48.0159"))
+        problems.append(
+            (
+                "latitude",
+                lat_text,
+                "expected a number (decimal degrees)",
+                "write the latitude like 48.0159",
+            )
+        )
     if lon is None:
-        problems.append(("longitude", lon_text, "expected a number (decimal degrees)", "write the longitude like 37.8028"))
+        problems.append(
+            (
+                "longitude",
+                lon_text,
+                "expected a number (decimal degrees)",
+                "write the longitude like 37.8028",
+            )
+        )
     if problems:
         return None, problems
     if abs(lat) > 90 and abs(lon) <= 90:
@@ -47,15 +61,33 @@ def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, li
             "swap the latitude and longitude columns (or their mapping)",
         )]  # fmt: skip
     if abs(lat) > 90:
-        return None, [("latitude", lat_text, f"latitude {lat:g} is out of range -90..90", "correct the latitude")]
+        return None, [
+            (
+                "latitude",
+                lat_text,
+                f"latitude {lat:g} is out of range -90..90",
+                "correct the latitude",
+            )
+        ]
     if abs(lon) > 180:
-        return None, [("longitude", lon_text, f"longitude {lon:g} is out of range -180..180", "correct the longitude")]
+        return None, [
+            (
+                "longitude",
+                lon_text,
+                f"longitude {lon:g} is out of range -180..180",
+                "correct the longitude",
+            )
+        ]
     return shapely.Point(lon, lat), []
 
 
-def _checked(geom: BaseGeometry | None, field: str, text: object) -> tuple[BaseGeometry | None, list[Problem]]:
+def _checked(
+    geom: BaseGeometry | None, field: str, text: object
+) -> tuple[BaseGeometry | None, list[Problem]]:
     if geom is None or geom.is_empty:
-        return None, [(field, text, "the geometry is empty", "give the feature a geometry or remove it")]
+        return None, [
+            (field, text, "the geometry is empty", "give the feature a geometry or remove it")
+        ]
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         return None, [(
@@ -63,7 +95,14 @@ def _checked(geom: BaseGeometry | None, field: str, text: object) -> tuple[BaseG
             "repair the geometry (e.g. QGIS 'Fix geometries' or shapely.make_valid) and read the file again",
         )]  # fmt: skip
     if geom.geom_type not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
-        return None, [(field, text, f"expected points or polygons, got {geom.geom_type}", "convert the features to points or polygons")]
+        return None, [
+            (
+                field,
+                text,
+                f"expected points or polygons, got {geom.geom_type}",
+                "convert the features to points or polygons",
+            )
+        ]
     return geom, []
 
 
@@ -101,7 +140,17 @@ def row_geometries(
             try:
                 parsed = shapely.from_wkt(row["wkt"])
             except shapely.errors.GEOSException as err:
-                parsed, found = None, [("wkt", row["wkt"], f"not well-known text: {err}", "write the geometry as WKT, e.g. POINT (37.8 48.0)")]
+                parsed, found = (
+                    None,
+                    [
+                        (
+                            "wkt",
+                            row["wkt"],
+                            f"not well-known text: {err}",
+                            "write the geometry as WKT, e.g. POINT (37.8 48.0)",
+                        )
+                    ],
+                )
             if parsed is not None:
                 geom, found = _checked(parsed, "wkt", row["wkt"])
         if found:

@@ -229,7 +229,9 @@ def map_columns(
             found[target] = column
             how[target] = reason
         chosen.update(found)
-    out = pd.DataFrame({target: frame[column] for target, column in chosen.items()}, index=frame.index)
+    out = pd.DataFrame(
+        {target: frame[column] for target, column in chosen.items()}, index=frame.index
+    )
     value_column = chosen.get("value")
     if value_column in units_from_names and "value_unit" not in chosen:
         out["value_unit"] = units_from_names[value_column]
@@ -242,7 +244,9 @@ def map_columns(
                 f"use one of {sorted(wanted)}",
             )  # fmt: skip
         if target in out.columns:
-            out[target] = out[target].where(out[target].astype(str).str.strip() != "", str(constant))
+            out[target] = out[target].where(
+                out[target].astype(str).str.strip() != "", str(constant)
+            )
             how[target] += f", empty cells filled with {constant!r}"
         else:
             out[target] = str(constant)

@@ -58,8 +58,10 @@ def _with_original_rows(rejects: pd.DataFrame, raw: pd.DataFrame | None) -> pd.D
     if raw is None:
         return rejects
     original = raw.rename(columns={c: f"original.{c}" for c in raw.columns if c != "row"})
-    merged = base.merge(original, on="row", how="left") if len(base) else base.reindex(
-        columns=[*base.columns, *[c for c in original.columns if c != "row"]]
+    merged = (
+        base.merge(original, on="row", how="left")
+        if len(base)
+        else base.reindex(columns=[*base.columns, *[c for c in original.columns if c != "row"]])
     )
     return merged[[*REJECT_COLUMNS, *[c for c in merged.columns if c not in REJECT_COLUMNS]]]
 

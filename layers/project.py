@@ -115,7 +115,9 @@ _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "countr
 
 
 def _strings(file: str, key: str, value: object) -> dict[str, str]:
-    if not isinstance(value, dict) or not all(isinstance(v, (str, int, float)) for v in value.values()):
+    if not isinstance(value, dict) or not all(
+        isinstance(v, (str, int, float)) for v in value.values()
+    ):
         raise ProjectError(file, key, f"expected a table of field = value, got {value!r}",
                            'write it like { place = "Oblast" }')  # fmt: skip
     return {str(k): str(v) for k, v in value.items()}
@@ -142,14 +144,18 @@ def load_project(path: str | Path) -> Project:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ProjectError(file, "-", "no such file", "check the path of the project file") from None
+        raise ProjectError(
+            file, "-", "no such file", "check the path of the project file"
+        ) from None
     except tomllib.TOMLDecodeError as err:
         raise ProjectError(file, "-", f"not valid TOML: {err}", "correct the syntax") from None
     _unknown(file, "top level", data, {"title", "boundaries", "aliases", "layers", "maps"})
 
     def existing(key: str, value: object) -> Path:
         if not isinstance(value, str):
-            raise ProjectError(file, key, f"expected a path, got {value!r}", "write the path as a string")
+            raise ProjectError(
+                file, key, f"expected a path, got {value!r}", "write the path as a string"
+            )
         target = (base / value).resolve()
         if not target.exists():
             raise ProjectError(file, key, f"no such file {value!r} (looked in {base})",
@@ -160,7 +166,9 @@ def load_project(path: str | Path) -> Project:
     for name, table in data.get("boundaries", {}).items():
         key = f"boundaries.{name}"
         if name in EMBEDDED:
-            raise ProjectError(file, key, f"{name!r} is the name of the embedded boundaries", "choose another name")
+            raise ProjectError(
+                file, key, f"{name!r} is the name of the embedded boundaries", "choose another name"
+            )
         _unknown(file, key, table, _BOUNDARY_KEYS)
         bounds[name] = BoundarySpec(
             name=name,
@@ -173,14 +181,18 @@ def load_project(path: str | Path) -> Project:
         )
     aliases = data.get("aliases", {})
     _unknown(file, "aliases", aliases, {"files"})
-    alias_files = tuple(existing(f"aliases.files[{i}]", p) for i, p in enumerate(aliases.get("files", [])))
+    alias_files = tuple(
+        existing(f"aliases.files[{i}]", p) for i, p in enumerate(aliases.get("files", []))
+    )
     specs = []
     for i, table in enumerate(data.get("layers", [])):
         key = f"layers[{i}]"
         _unknown(file, key, table, _LAYER_KEYS)
         kind = table.get("kind")
         if kind not in KINDS:
-            raise ProjectError(file, f"{key}.kind", f"unknown layer kind {kind!r}", f"use one of {list(KINDS)}")
+            raise ProjectError(
+                file, f"{key}.kind", f"unknown layer kind {kind!r}", f"use one of {list(KINDS)}"
+            )
         where = table.get("boundaries", "admin1")
         if where not in EMBEDDED and where not in bounds:
             raise ProjectError(file, f"{key}.boundaries", f"no boundaries called {where!r}",
@@ -204,7 +216,9 @@ def load_project(path: str | Path) -> Project:
         )
     names = [s.name for s in specs]
     if len(set(names)) != len(names):
-        raise ProjectError(file, "layers", f"layer names repeat: {names}", "give each layer its own name")
+        raise ProjectError(
+            file, "layers", f"layer names repeat: {names}", "give each layer its own name"
+        )
     maps = []
     for i, table in enumerate(data.get("maps", [])):
         _unknown(file, f"maps[{i}]", table, {"layer", "title"})

@@ -146,10 +146,12 @@ def read(
     True
     """
     sch = schema(kind)
-    raw = read_table(path, layer=layer, sheet=sheet, encoding=encoding, delimiter=delimiter, crs=crs)
+    raw = read_table(
+        path, layer=layer, sheet=sheet, encoding=encoding, delimiter=delimiter, crs=crs
+    )
     # Rejects and messages name the file as the user gave it (with its layer or sheet).
     name = Path(str(path)).name
-    where = str(path) + (raw.source[len(name):] if raw.source.startswith(name) else "")
+    where = str(path) + (raw.source[len(name) :] if raw.source.startswith(name) else "")
     mapped = map_columns(raw.frame, sch, path=where, hxl_tags=raw.hxl_tags, mapping=mapping)
     frame = _fill_defaults(mapped.frame, kind, where, raw.row_numbers)
     file_geometry = list(raw.geometry) if raw.geometry is not None else None
@@ -162,7 +164,11 @@ def read(
             frame["locate_as"] = ""
         empty = frame["locate_as"].astype(str).str.strip().eq("")
         frame.loc[empty & has_point, "locate_as"] = "exact"
-        lookup = frame["lookup_name"].astype(str).str.strip().ne("") if "lookup_name" in frame.columns else False
+        lookup = (
+            frame["lookup_name"].astype(str).str.strip().ne("")
+            if "lookup_name" in frame.columns
+            else False
+        )
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         rest = frame["locate_as"].astype(str).str.strip().eq("")
         frame.loc[rest, "locate_as"] = frame.loc[rest, "unit_level"].where(

@@ -111,6 +111,7 @@ def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | Non
 
 def normalise_area(records: pd.DataFrame) -> pd.Series:
     """Each record's value in km² (NaN where the unit is not an area unit)."""
+
     def one(value, unit):
         if pd.isna(value) or unit not in AREA_UNITS_KM2:
             return float("nan")

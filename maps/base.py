@@ -160,7 +160,8 @@ class Legend(MapText):
             return f'<span class="mm-swatch" style="background:{escape(colour)}"></span>'
 
         rows = "".join(
-            f'<div class="mm-row">{swatch(colour)}{escape(label)}</div>' for colour, label in entries
+            f'<div class="mm-row">{swatch(colour)}{escape(label)}</div>'
+            for colour, label in entries
         )
         text = "".join(f"<p>{escape(n)}</p>" for n in notes)
         super().__init__(

@@ -61,6 +61,21 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
 
+    def write(self, name: str, text: str) -> None:
+        """Write one output file (UTF-8, LF line ends) below ``out`` and record it."""
+        path = self.out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        self.files.append(path)
+
+    def write_summary(self, stem: str, item: summary.Summary) -> str:
+        """Write a summary as CSV, Markdown and HTML; return the HTML for the index."""
+        html = tables.to_html(item)
+        self.write(f"summaries/{stem}.csv", tables.to_csv(item))
+        self.write(f"summaries/{stem}.md", tables.to_markdown(item))
+        self.write(f"summaries/{stem}.html", html)
+        return html
+
 
 def load_default() -> dict[str, Prepared]:
     """Read, validate and prepare every embedded default layer."""
@@ -163,12 +178,8 @@ def build(
     say = progress or (lambda _msg: None)
     start = time.perf_counter()
     out = Path(out)
-    (out / "summaries").mkdir(parents=True, exist_ok=True)
     result = BuildResult(out=out)
-
-    def write(path: Path, text: str) -> None:
-        path.write_text(text, encoding="utf-8", newline="\n")
-        result.files.append(path)
+    write = result.write
 
     say("reading, validating and locating the default layers")
     prepared = load_default()
@@ -182,22 +193,22 @@ def build(
     tables_html = []
     for (kind, by), item in summaries(prepared).items():
         stem = f"{kind}_by_{by}"
-        write(out / "summaries" / f"{stem}.csv", tables.to_csv(item))
-        write(out / "summaries" / f"{stem}.md", tables.to_markdown(item))
-        write(out / "summaries" / f"{stem}.html", tables.to_html(item))
-        tables_html.append(tables.to_html(item))
+        tables_html.append(result.write_summary(stem, item))
     parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
     result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-    write(out / "rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
+    write("rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
     page = _index_page(
         title="Landmine and ERW figures: maps and area summaries",
-        maps=[(f"{stem}.html", title, len(prepared[kind].records), kind) for stem, (kind, _f, title) in MAPS.items()],
+        maps=[
+            (f"{stem}.html", title, len(prepared[kind].records), kind)
+            for stem, (kind, _f, title) in MAPS.items()
+        ],
         tables_html=tables_html,
         n_rejects=len(result.rejects),
         sources=_sources(),
         boundary_note=BOUNDARY_VERSION["admin1"],
     )
-    write(out / "index.html", page)
+    write("index.html", page)
     manifest = {
         "boundaries": BOUNDARY_VERSION,
         "layers": {
@@ -211,7 +222,7 @@ def build(
         "maps": [f"{stem}.html" for stem in MAPS],
         "assets": assets_mode,
     }
-    write(out / "build.json", json.dumps(manifest, indent=1) + "\n")
+    write("build.json", json.dumps(manifest, indent=1) + "\n")
     say(f"done: {len(result.files)} files in {out} ({time.perf_counter() - start:.1f} s)")
     return result
 
@@ -222,7 +233,10 @@ def _draw(kind: str, records: pd.DataFrame, *, title: str | None, bset, tiles: s
         return None, "no record was accepted"
     if kind == "contamination":
         return views.contamination_map(
-            records, tiles=tiles, boundary_set=bset, title=title or "Reported contamination by region"
+            records,
+            tiles=tiles,
+            boundary_set=bset,
+            title=title or "Reported contamination by region",
         ), ""
     if kind == "incidents":
         return views.incidents_map(records, tiles=tiles), ""
@@ -256,12 +270,8 @@ def build_project(
     say = progress or (lambda _msg: None)
     project = load_project(project_path)
     out = Path(out)
-    (out / "summaries").mkdir(parents=True, exist_ok=True)
     result = BuildResult(out=out)
-
-    def write(path: Path, text: str) -> None:
-        path.write_text(text, encoding="utf-8", newline="\n")
-        result.files.append(path)
+    write = result.write
 
     sets = {}
     for name, spec in project.boundaries.items():
@@ -271,7 +281,10 @@ def build_project(
             country=spec.country, layer=spec.layer, name=name,
         )  # fmt: skip
         sets[name] = bset
-        write(out / f"boundaries_{name}.txt", f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()))
+        write(
+            f"boundaries_{name}.txt",
+            f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()),
+        )
     aliases = Aliases([e for f in project.alias_files for e in load_aliases(f).entries]) or None
     prepared: dict[str, Prepared] = {}
     for spec in project.layers:
@@ -280,21 +293,29 @@ def build_project(
             spec.path, spec.kind, mapping=spec.mapping, layer=spec.layer, sheet=spec.sheet,
             encoding=spec.encoding, delimiter=spec.delimiter, crs=spec.crs,
         )  # fmt: skip
-        prepared[spec.name] = layers.prepare(layer, boundary_set=sets.get(spec.boundaries), aliases=aliases)
+        prepared[spec.name] = layers.prepare(
+            layer, boundary_set=sets.get(spec.boundaries), aliases=aliases
+        )
         p = prepared[spec.name]
-        say(f"{spec.name}: {p.rows_read} rows read, {len(p.records)} accepted, {p.rejects['row'].nunique()} rejected")
+        say(
+            f"{spec.name}: {p.rows_read} rows read, {len(p.records)} accepted, {p.rejects['row'].nunique()} rejected"
+        )
     drawn, notes = [], []
     for spec in project.maps:
         layer_spec = project.layer(spec.layer)
         p = prepared[spec.layer]
         say(f"drawing {spec.layer}.html")
-        fmap, why = _draw(layer_spec.kind, p.records, title=spec.title, bset=p.boundary_set, tiles=tiles)
+        fmap, why = _draw(
+            layer_spec.kind, p.records, title=spec.title, bset=p.boundary_set, tiles=tiles
+        )
         if fmap is None:
             notes.append(f"Map of layer {spec.layer!r} not drawn: {why}.")
             say(notes[-1])
             continue
-        write(out / f"{spec.layer}.html", views.render(fmap, assets_mode=assets_mode))
-        drawn.append((f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind))
+        write(f"{spec.layer}.html", views.render(fmap, assets_mode=assets_mode))
+        drawn.append(
+            (f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind)
+        )
     tables_html = []
     for name, p in prepared.items():
         if p.records.empty:
@@ -302,25 +323,30 @@ def build_project(
         kind = project.layer(name).kind
         levels = ["admin0"] if kind == "stockpiles" else ["admin1", "admin0"]
         for by in levels:
-            item = summary.stockpiles(p.records) if kind == "stockpiles" else _SUMMARY_FUNCS[kind](p.records, by)
+            item = (
+                summary.stockpiles(p.records)
+                if kind == "stockpiles"
+                else _SUMMARY_FUNCS[kind](p.records, by)
+            )
             stem = f"{name}_by_{by}"
-            write(out / "summaries" / f"{stem}.csv", tables.to_csv(item))
-            write(out / "summaries" / f"{stem}.md", tables.to_markdown(item))
-            tables_html.append(tables.to_html(item))
+            tables_html.append(result.write_summary(stem, item))
     parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
     result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-    write(out / "rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
+    write("rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
     fuzzy = pd.DataFrame([m for p in prepared.values() for m in p.fuzzy])
-    write(out / "fuzzy_matches.csv", fuzzy.to_csv(index=False, lineterminator="\n"))
+    write("fuzzy_matches.csv", fuzzy.to_csv(index=False, lineterminator="\n"))
     page = _index_page(
         title=project.title,
         maps=drawn,
         tables_html=tables_html,
         n_rejects=int(sum(p.rejects["row"].nunique() for p in prepared.values())),
-        sources=[{"source_file": s.path.name, "title": f"{s.kind} layer {s.name!r}"} for s in project.layers],
+        sources=[
+            {"source_file": s.path.name, "title": f"{s.kind} layer {s.name!r}"}
+            for s in project.layers
+        ],
         boundary_note="; ".join([b.source for b in sets.values()] or [BOUNDARY_VERSION["admin1"]]),
         notes=notes,
     )
-    write(out / "index.html", page)
+    write("index.html", page)
     say(f"done: {len(result.files)} files in {out}")
     return result

@@ -66,7 +66,10 @@ def classify(
     # neighbouring labels never share an edge.
     classes = np.asarray(scheme.yb)
     legend = [
-        (colours_all[i], f"{fmt_number(data[classes == i].min())} – {fmt_number(data[classes == i].max())}{unit}")
+        (
+            colours_all[i],
+            f"{fmt_number(data[classes == i].min())} – {fmt_number(data[classes == i].max())}{unit}",
+        )
         for i in range(len(scheme.bins))
         if (classes == i).any()
     ]
@@ -109,7 +112,9 @@ def polygon_layer(
             "weight": weight,
             "dashArray": dash,
         },
-        highlight_function=(lambda _f: {"weight": weight + 2, "color": "#000000"}) if interactive else None,
+        highlight_function=(lambda _f: {"weight": weight + 2, "color": "#000000"})
+        if interactive
+        else None,
         className=css_class,
         show=show,
         smooth_factor=0.5,

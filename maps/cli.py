@@ -51,8 +51,13 @@ def _parser() -> argparse.ArgumentParser:
         "HTML), rejects.csv and index.html, for the embedded default layers or for the layers, "
         "boundaries and maps a project file names (see the README's 'Project file').",
     )
-    b.add_argument("project", nargs="?", default=None, metavar="PROJECT.toml",
-                   help="project file; the embedded default layers when omitted")
+    b.add_argument(
+        "project",
+        nargs="?",
+        default=None,
+        metavar="PROJECT.toml",
+        help="project file; the embedded default layers when omitted",
+    )
     b.add_argument("--out", default="out", metavar="DIR", help="output folder (default: ./out)")
     b.add_argument(
         "--assets",
@@ -77,21 +82,50 @@ def _parser() -> argparse.ArgumentParser:
         "field, value, reason and fix to a CSV file. Exit status: 0 nothing rejected, "
         "1 rows rejected, 2 a file could not be read at all.",
     )
-    c.add_argument("files", nargs="*", metavar="FILE",
-                   help="layer files (CSV, XLSX, GeoJSON, GPKG, SHP/ZIP, KML)")
-    c.add_argument("--project", default=None, metavar="PROJECT.toml",
-                   help="check the layers a project file names, with its column mappings, "
-                   "boundaries and aliases")
-    c.add_argument("--kind", choices=list(KINDS), default=None,
-                   help="layer kind of the files (default: guessed from each file name)")
-    c.add_argument("--country", default=None, metavar="ISO3",
-                   help="country of every row that gives none (ISO 3166-1 alpha-3)")
-    c.add_argument("--boundaries", default=None, metavar="FILE",
-                   help="user boundary file (COD-AB, geoBoundaries, GADM...) to resolve units against")
-    c.add_argument("--aliases", action="append", default=[], metavar="FILE",
-                   help="CSV alias,code confirming names (repeatable)")
-    c.add_argument("--rejects", default="rejects.csv", metavar="FILE",
-                   help="where to write the rejected rows (default: ./rejects.csv)")
+    c.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="layer files (CSV, XLSX, GeoJSON, GPKG, SHP/ZIP, KML)",
+    )
+    c.add_argument(
+        "--project",
+        default=None,
+        metavar="PROJECT.toml",
+        help="check the layers a project file names, with its column mappings, "
+        "boundaries and aliases",
+    )
+    c.add_argument(
+        "--kind",
+        choices=list(KINDS),
+        default=None,
+        help="layer kind of the files (default: guessed from each file name)",
+    )
+    c.add_argument(
+        "--country",
+        default=None,
+        metavar="ISO3",
+        help="country of every row that gives none (ISO 3166-1 alpha-3)",
+    )
+    c.add_argument(
+        "--boundaries",
+        default=None,
+        metavar="FILE",
+        help="user boundary file (COD-AB, geoBoundaries, GADM...) to resolve units against",
+    )
+    c.add_argument(
+        "--aliases",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="CSV alias,code confirming names (repeatable)",
+    )
+    c.add_argument(
+        "--rejects",
+        default="rejects.csv",
+        metavar="FILE",
+        help="where to write the rejected rows (default: ./rejects.csv)",
+    )
 
     s = sub.add_parser(
         "summary",
@@ -152,7 +186,9 @@ def _check(args: argparse.Namespace) -> int:
         for spec in project.layers:
             options = {"layer": spec.layer, "sheet": spec.sheet, "encoding": spec.encoding,
                        "delimiter": spec.delimiter, "crs": spec.crs}  # fmt: skip
-            jobs.append((str(spec.path), spec.kind, spec.mapping, sets.get(spec.boundaries), options))
+            jobs.append(
+                (str(spec.path), spec.kind, spec.mapping, sets.get(spec.boundaries), options)
+            )
     user_set = None
     if args.boundaries:
         user_set, report = load_boundaries(args.boundaries)
@@ -177,13 +213,17 @@ def _check(args: argparse.Namespace) -> int:
         aliases = loaded if aliases is None else Aliases([*aliases.entries, *loaded.entries])
     parts = []
     for path, kind, mapping, bset, options in jobs:
-        result = check_file(path, kind, mapping=mapping, boundary_set=bset, aliases=aliases, **options)
+        result = check_file(
+            path, kind, mapping=mapping, boundary_set=bset, aliases=aliases, **options
+        )
         status = max(status, _report(path, kind, result))
         if result.rejected:
             parts.append(result.rejects)
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
     rejects.to_csv(args.rejects, index=False, lineterminator="\n")
-    print(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rejects['row'].count() and rejects.groupby(['file', 'row']).ngroups} row(s))")
+    print(
+        f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rejects['row'].count() and rejects.groupby(['file', 'row']).ngroups} row(s))"
+    )
     return status
 
 
@@ -195,10 +235,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "build" and args.project:
             result = build_mod.build_project(
-                args.project, args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress
+                args.project,
+                args.out,
+                assets_mode=args.assets,
+                tiles=args.tiles,
+                progress=_progress,
             )
             if len(result.rejects):
-                _progress(f"{result.rejects['row'].count()} problem(s) in rejected rows: see {result.out / 'rejects.csv'}")
+                _progress(
+                    f"{result.rejects['row'].count()} problem(s) in rejected rows: see {result.out / 'rejects.csv'}"
+                )
             return 0
         if args.command == "build":
             result = build_mod.build(

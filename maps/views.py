@@ -217,7 +217,9 @@ def contamination_map(
     bset = boundary_set or embedded("admin1")
     ranges = summary.contamination(records, "admin1").table.set_index("unit_code")
     regional = records[records["unit_level"].eq("admin1")]
-    shown = bset.units(ranges.index)[["code", "name", "geometry"]].dissolve(by="code", as_index=False)
+    shown = bset.units(ranges.index)[["code", "name", "geometry"]].dissolve(
+        by="code", as_index=False
+    )
     shown = shown.merge(ranges, left_on="code", right_index=True)
     colours, legend = classify(shown["high_km2"], unit=" km²")
     tooltips, popups = [], []
@@ -266,7 +268,10 @@ def contamination_map(
             }
         )
     nat = gpd.GeoDataFrame(
-        nat_rows, columns=["code", "geometry", "tooltip_html", "popup_html"], geometry="geometry", crs="EPSG:4326"
+        nat_rows,
+        columns=["code", "geometry", "tooltip_html", "popup_html"],
+        geometry="geometry",
+        crs="EPSG:4326",
     )
     valued = set(national.loc[national["value"].notna(), "unit_code"])
     focus = pd.concat([shown[["geometry"]], nat.loc[nat["code"].isin(valued), ["geometry"]]])
@@ -311,7 +316,9 @@ def contamination_map(
     ).add_to(fmap)
     Legend(
         "Reported contaminated area (km²)",
-        [*legend, ("dashed:#6a3d9a", "Country-level figure (dashed outline)")] if not nat.empty else legend,
+        [*legend, ("dashed:#6a3d9a", "Country-level figure (dashed outline)")]
+        if not nat.empty
+        else legend,
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
             "Estimates are never averaged or picked from.",
