@@ -186,7 +186,7 @@ def build(
     for stem, (kind, draw, _title) in MAPS.items():
         say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
         write(
-            out / f"{stem}.html",
+            f"{stem}.html",
             views.render(draw(prepared[kind].records, tiles=tiles), assets_mode=assets_mode),
         )
     say("writing summaries")
