@@ -120,6 +120,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CSV alias,code confirming names (repeatable)",
     )
+    c.add_argument("--layer", default=None, help="layer of a GeoPackage, KML or zip (default: the only one)")
+    c.add_argument("--sheet", default=None, help="sheet of an Excel file (default: the first)")
+    c.add_argument("--encoding", default=None, help="text encoding of CSV files (default: UTF-8 or CP1251, detected)")
+    c.add_argument("--delimiter", default=None, help="delimiter of CSV files (default: detected)")
+    c.add_argument("--crs", default=None, help="CRS of coordinates when a file gives none, e.g. EPSG:32637")
     c.add_argument(
         "--rejects",
         default="rejects.csv",
@@ -144,6 +149,13 @@ def _parser() -> argparse.ArgumentParser:
         help="output format (default: table)",
     )
     return parser
+
+
+def _report_rejects(result) -> None:
+    """Say on stderr how many input rows a build rejected, and where they are."""
+    rejects = result.rejects
+    rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
+    _progress(f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {result.out / 'rejects.csv'}")
 
 
 def _report(path: str, kind: str, result) -> int:
@@ -203,7 +215,9 @@ def _check(args: argparse.Namespace) -> int:
                   f"Fix: pass --kind ({', '.join(KINDS)}).")  # fmt: skip
             status = 2
             continue
-        jobs.append((path, kind, ColumnMapping(constants=constants), user_set, {}))
+        options = {"layer": args.layer, "sheet": args.sheet, "encoding": args.encoding,
+                   "delimiter": args.delimiter, "crs": args.crs}  # fmt: skip
+        jobs.append((path, kind, ColumnMapping(constants=constants), user_set, options))
     if not jobs and status == 0:
         print("nothing to check: give files, or --project. See 'minemap check --help'.")
         return 2
@@ -241,19 +255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 tiles=args.tiles,
                 progress=_progress,
             )
-            if len(result.rejects):
-                _progress(
-                    f"{result.rejects['row'].count()} problem(s) in rejected rows: see {result.out / 'rejects.csv'}"
-                )
+            _report_rejects(result)
             return 0
         if args.command == "build":
             result = build_mod.build(
                 args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress
             )
-            if len(result.rejects):
-                _progress(
-                    f"{len(result.rejects)} row(s) rejected: see {result.out / 'rejects.csv'}"
-                )
+            _report_rejects(result)
             return 0
         prepared = build_mod.load_default()
         records = prepared[args.layer].records
