@@ -106,6 +106,22 @@ def _spatial_unit(geom, bset: BoundarySet) -> str | None:
     return max(sorted(overlaps), key=overlaps.get)
 
 
+def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
+    """Unit of the record's own geometry, or of the settlement it names; None if neither."""
+    if geom is not None and not getattr(geom, "is_empty", True):
+        code = _spatial_unit(geom, bset)
+        return names.Resolution(code, bset.level, "location", "(geometry)") if code else None
+    if bset.level != "admin1" or not country or rec.get("locate_as") not in ("", None, "settlement"):
+        return None
+    settlement = _text(rec.get("lookup_name")) or place
+    try:
+        loc = gazetteer.locate(settlement, country=country)
+    except PlaceNotFoundError:
+        return None
+    code = loc.unit_code if bset.builtin else _spatial_unit(loc.point, bset)
+    return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
+
+
 def resolve_units(
     records: pd.DataFrame,
     path: str,
@@ -155,17 +171,21 @@ def resolve_units(
                     )
                     field = "unit_code"
                 elif place:
-                    found = names.resolve(
-                        place, country=country, level=level, boundaries=bset, aliases=aliases
-                    )
                     field = "place"
+                    try:
+                        found = names.resolve(
+                            place, country=country, level=level, boundaries=bset, aliases=aliases
+                        )
+                    except UnitNotFoundError:
+                        # The place may be a settlement ("Izium"), not a unit: the
+                        # record's own point, or the settlement's, gives its unit.
+                        found = _unit_from_point(rec, geom, place, country, bset)
+                        if found is None:
+                            raise
                 elif geom is not None and not getattr(geom, "is_empty", True):
-                    spatial = _spatial_unit(geom, bset)
-                    if spatial is None:
+                    found = _unit_from_point(rec, geom, place, country, bset)
+                    if found is None:
                         raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
-                    found = names.Resolution(
-                        code=spatial, level=level, method="location", matched="(geometry)"
-                    )
                     field = "geometry"
                 else:
                     raise UnitNotFoundError("the record gives no unit code, place or geometry")

@@ -161,7 +161,9 @@ def validate(
             missing[0],
             list(frame.columns),
             f"the {sch.kind} layer needs the column(s) {missing}",
-            f"add the column(s) to the header row; see layers/schema/{sch.kind}.json",
+            "add the column(s), or give one value for every row (minemap check --set FIELD=VALUE, "
+            "or constants in a project file); the fields are described in "
+            f"layers/schema/{sch.kind}.json",
         )
     for f in sch.fields:
         if f.name not in frame.columns:

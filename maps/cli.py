@@ -120,6 +120,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CSV alias,code confirming names (repeatable)",
     )
+    c.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="constants",
+                   help="a value for a field in every row, e.g. --set event_type=casualty (repeatable)")
     c.add_argument("--layer", default=None, help="layer of a GeoPackage, KML or zip (default: the only one)")
     c.add_argument("--sheet", default=None, help="sheet of an Excel file (default: the first)")
     c.add_argument("--encoding", default=None, help="text encoding of CSV files (default: UTF-8 or CP1251, detected)")
@@ -207,6 +209,12 @@ def _check(args: argparse.Namespace) -> int:
         for line in report.lines():
             _progress(f"boundaries: {line}")
     constants = {"country": args.country} if args.country else {}
+    for item in args.constants:
+        field, sep, value = item.partition("=")
+        if not sep or not field.strip():
+            print(f"--set {item!r}: expected FIELD=VALUE, e.g. --set event_type=casualty")
+            return 2
+        constants[field.strip()] = value.strip()
     status = 0
     for path in args.files:
         kind = args.kind or guess_kind(path)

@@ -269,3 +269,15 @@ def test_every_format_reads_to_the_same_records(tmp_path, fmt):
     assert located.loc["b", "unit_code"] == "UA-63"
     assert located.loc["a", "geometry"].x == pytest.approx(37.8028, abs=1e-6)
     assert set(located["precision"]) == {"exact"}
+
+
+def test_a_settlement_as_place_takes_its_unit_from_the_point(tmp_path):
+    rows = [
+        {**INCIDENT, "record_id": "coords", "place": "Izium", "latitude": "49.2079", "longitude": "37.2617"},
+        {**INCIDENT, "record_id": "named", "place": "Izium", "lookup_name": "Izium"},
+    ]
+    p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
+    assert p.rejects.empty, p.rejects.iloc[:, :7].to_string()
+    found = p.records.set_index("record_id")
+    assert found.loc["coords", ["unit_code", "unit_resolved_by", "precision"]].tolist() == ["UA-63", "location", "exact"]
+    assert found.loc["named", ["unit_code", "unit_resolved_by", "precision"]].tolist() == ["UA-63", "settlement location", "settlement"]
