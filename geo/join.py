@@ -111,7 +111,7 @@ def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: Bou
     if geom is not None and not getattr(geom, "is_empty", True):
         code = _spatial_unit(geom, bset)
         return names.Resolution(code, bset.level, "location", "(geometry)") if code else None
-    if bset.level != "admin1" or not country or rec.get("locate_as") not in ("", None, "settlement"):
+    if bset.level != "admin1" or not country or _text(rec.get("locate_as")) not in ("", "settlement"):
         return None
     settlement = _text(rec.get("lookup_name")) or place
     try:
@@ -279,7 +279,8 @@ def locate(
     ``locate_as`` says how: ``settlement`` looks up ``lookup_name`` (or the place)
     in the gazetteer within the record's country and, for admin-1 records, its
     unit; ``admin1``/``admin0`` take the unit's representative point; ``border``
-    the midpoint of the border with ``border_with``; ``exact`` keeps the
+    the midpoint of the border with ``border_with``; empty: a settlement when
+    the place was resolved as one, else the unit's point; ``exact`` keeps the
     record's own geometry (a polygon is placed at its representative point).
     With a user ``boundary_set``, admin-1 units are that set's. A place that
     cannot be found is a reject, never a point at (0, 0).
@@ -292,7 +293,10 @@ def locate(
     """
     rows, points, rejects = [], [], []
     for rec in records.to_dict("records"):
-        how = rec["locate_as"]
+        how = _text(rec.get("locate_as"))
+        if not how:
+            settled = rec.get("unit_resolved_by") == "settlement location"
+            how = "settlement" if settled else ("admin0" if rec["unit_level"] == "admin0" else "admin1")
         try:
             user_set = (
                 boundary_set is not None

@@ -170,10 +170,8 @@ def read(
             else False
         )
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
-        rest = frame["locate_as"].astype(str).str.strip().eq("")
-        frame.loc[rest, "locate_as"] = frame.loc[rest, "unit_level"].where(
-            frame.loc[rest, "unit_level"].isin(["admin0", "admin1"]), "admin1"
-        )
+        # Still empty: decided when the place is resolved (a unit's name, or a
+        # settlement's), see geo.join.locate.
     records, rejects = validate(frame, sch, where, row_numbers=raw.row_numbers, extra=problems)
     if kind in ("contamination", "clearance"):
         records["area_km2"] = normalise_area(records)

@@ -274,7 +274,7 @@ def test_every_format_reads_to_the_same_records(tmp_path, fmt):
 def test_a_settlement_as_place_takes_its_unit_from_the_point(tmp_path):
     rows = [
         {**INCIDENT, "record_id": "coords", "place": "Izium", "latitude": "49.2079", "longitude": "37.2617"},
-        {**INCIDENT, "record_id": "named", "place": "Izium", "lookup_name": "Izium"},
+        {**INCIDENT, "record_id": "named", "place": "Izium", "latitude": "", "longitude": ""},
     ]
     p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
     assert p.rejects.empty, p.rejects.iloc[:, :7].to_string()
