@@ -69,13 +69,14 @@ FUZZY_SCORER = fuzz.token_sort_ratio
 _SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
 _CODE_LIKE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,3}~?|\d+)")  # RU-XX, ru_ce, UA63
 # Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
-_EMBEDDED_NAME_ERRORS = {
-    "RU-ALT": "RU-AL",  # Altai Krai carries the Altai Republic's names: those shared are dropped
-    "RU-SA": {"Chukotka", "Chukotskiy AOk", "Чукотский АОк", "Chukot"},  # Chukotka is RU-CHU
-    "RU-ARK": {"Vologodskaya Oblast", "Вологодская область"},  # Vologda is RU-VLG
-    "RU-MOW": {"Moskovskaya", "Московская область"},  # Moscow oblast is RU-MOS
-    "RU-LEN": {"Saint Petersburg"},  # the city is RU-SPE
-}
+@cache
+def _embedded_name_errors() -> dict[str, set[str]]:
+    """Names Natural Earth lists under the wrong unit (geo/data/name_errors.csv), by code."""
+    wrong: dict[str, set[str]] = {}
+    with (files("geo") / "data" / "name_errors.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            wrong.setdefault(row["code"], set()).add(row["name"])
+    return wrong
 
 
 class AmbiguousNameError(UnitNotFoundError):
@@ -325,9 +326,8 @@ def _build(bset: BoundarySet) -> _Index:
                     by_name[name].add(code)
                 elif name:
                     by_name[name] = {code}
-    for code, wrong in _EMBEDDED_NAME_ERRORS.items() if bset.name == "natural-earth-admin1" else ():
-        copied = {n for n, u in by_name.items() if wrong in u} if isinstance(wrong, str) else wrong
-        for name in copied:
+    for code, wrong in _embedded_name_errors().items() if bset.builtin else ():
+        for name in wrong:
             by_name.get(name, set()).discard(code)
     for column in ("type", "type_en") if "type_en" in frame else ():  # Natural Earth unit types
         for code, value in zip(codes, frame[column].tolist(), strict=True):
