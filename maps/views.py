@@ -14,14 +14,15 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, admin1, dissolve, summary, units
+from geo import admin1, dissolve, summary, units
 from geo.boundary_sets import BoundarySet, embedded
 from geo.join import grouping_composition, unit_name
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
 from maps.choropleth import classify, polygon_layer
-from maps.markers import ClusteredMarkers
-from maps.labels import HAZARDS, PRECISION, figure_text, label, period_label
+from maps.incident_view import incidents_map
+from maps.popups import km2_text, percent_text, source_rows
+from maps.labels import HAZARDS, figure_text, label, period_label
 from maps.safehtml import detail_table, escape, fmt_number, stable_ids
 
 __all__ = ["clearance_map", "contamination_map", "incidents_map", "render", "stockpiles_map"]
@@ -44,27 +45,6 @@ def render(fmap: folium.Map, *, assets_mode: str = "inline") -> str:
     if assets_mode == "cdn":
         return page
     raise ValueError(f"assets_mode must be 'inline' or 'cdn', got {assets_mode!r}")
-
-
-def _source_rows(rec: dict) -> list[tuple[str, object]]:
-    return [
-        ("As of", rec.get("as_of") if isinstance(rec.get("as_of"), str) else period_label(rec)),
-        ("Source", rec.get("source")),
-        ("Source document", rec.get("source_file")),
-        ("Quote", f"“{rec['source_quote']}”" if rec.get("source_quote") else ""),
-        ("Note", rec.get("note")),
-    ]
-
-
-def _km2(value: object) -> str:
-    text = fmt_number(value)
-    return f"{text} km²" if text else ""
-
-
-def _percent(share: object) -> str:
-    if share is None or share != share:
-        return ""
-    return f"{float(share) * 100:.2g} %"
 
 
 # ---------------------------------------------------------------- clearance
@@ -100,7 +80,7 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
     colours, legend = classify(drawn["area_km2"], unit=" km²")
     year = period_label(latest.to_dict())
     drawn["tooltip_html"] = [
-        f"<b>{escape(r['unit_code'])}</b>: {escape(_km2(r['area_km2']))} planned ({escape(year)})"
+        f"<b>{escape(r['unit_code'])}</b>: {escape(km2_text(r['area_km2']))} planned ({escape(year)})"
         for r in drawn.to_dict("records")
     ]
     drawn["popup_html"] = [
@@ -110,15 +90,15 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
                     "Planned clearance",
                     figure_text(r["value"], r["value_unit"], r["value_qualifier"]),
                 ),
-                ("In km²", _km2(r["area_km2"])),
+                ("In km²", km2_text(r["area_km2"])),
                 ("Hazard", HAZARDS.get(r["hazard_type"], r["hazard_type"])),
                 ("Place as written", r["place"]),
                 ("Planned by", r.get("actor")),
-                ("District area", _km2(r["unit_area_km2"])),
-                ("Share of district area", _percent(r["share_of_unit"])),
+                ("District area", km2_text(r["unit_area_km2"])),
+                ("Share of district area", percent_text(r["share_of_unit"])),
                 ("Composition", r["composition"]),
                 ("Units", f"{r['n_units']} federal subjects: {r['unit_codes'].replace(';', ', ')}"),
-                *_source_rows(r),
+                *source_rows(r),
             ],
             title=f"{r['unit_code']} military district",
         )
@@ -179,17 +159,17 @@ def _estimate_block(rec: dict) -> str:
         ("Estimate", figure_text(rec["value"], rec["value_unit"], rec["value_qualifier"])),
         (
             "In km²",
-            _km2(rec.get("area_km2"))
+            km2_text(rec.get("area_km2"))
             + (f" ({rec['area_basis']})" if rec.get("area_basis") else ""),
         ),
-        ("Share of unit area", _percent(rec.get("share_of_unit"))),
+        ("Share of unit area", percent_text(rec.get("share_of_unit"))),
         ("Status", label(rec["status"])),
         ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
         ("Land use", label(rec["land_use"]) if rec["land_use"] != "all" else ""),
         ("Part of", rec.get("part_of")),
         ("Estimated by", rec.get("estimated_by")),
         ("Place as written", rec["place"]),
-        *_source_rows(rec),
+        *source_rows(rec),
     ]
     return detail_table(rows, title=f"Record {rec['record_id']}")
 
@@ -228,7 +208,7 @@ def contamination_map(
         span = (
             f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
             if row["estimates"] > 1
-            else _km2(row["high_km2"])
+            else km2_text(row["high_km2"])
         )
         line = f"{span} reported ({row['estimates']} estimate{'s' if row['estimates'] > 1 else ''})"
         tooltips.append(f"<b>{escape(row['name'])}</b>: {escape(line)}")
@@ -329,111 +309,6 @@ def contamination_map(
     return fmap
 
 
-# ----------------------------------------------------------------- incidents
-
-_EVENT_COLOURS = {
-    "casualty": "#d7191c",
-    "reported_use": "#fdae61",
-    "attack": "#7b3294",
-    "stockpile_site": "#2b83ba",
-}
-_PRECISION_RADIUS = {"exact": 6, "settlement": 7, "admin1": 10, "border": 12, "admin0": 14}
-
-
-def _incident_popup(rec: dict) -> str:
-    counts = [
-        ("Casualties", fmt_number(rec.get("casualties"))),
-        ("Killed", fmt_number(rec.get("killed"))),
-        ("Injured", fmt_number(rec.get("injured"))),
-        ("Outcome unknown", fmt_number(rec.get("outcome_unknown"))),
-        ("Children", fmt_number(rec.get("children"))),
-        ("Attacks", fmt_number(rec.get("attacks"))),
-    ]
-    qualifier = rec.get("value_qualifier") or ""
-    rows = [
-        (
-            "Event",
-            label(rec["event_type"])
-            + (" (aggregate count)" if rec["record_type"] == "aggregate" else ""),
-        ),
-        ("Place as written", rec["place"]),
-        ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
-        ("Device", rec.get("device")),
-        ("Reported actor", rec.get("actor")),
-        ("Civilian or military", rec.get("civilian_status")),
-        *[(k, f"{qualifier} {v}".strip() if v and qualifier else v) for k, v in counts],
-        ("Located as", PRECISION.get(rec["precision"], rec["precision"])),
-        ("Located by", rec.get("located_by")),
-        *_source_rows(rec),
-    ]
-    return detail_table(rows, title=f"Record {rec['record_id']}")
-
-
-def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> folium.Map:
-    """Incidents, casualty counts and reported use locations, with their precision.
-
-    Events are clustered markers coloured by event type; the marker's size and
-    outline say how precisely it is placed (a settlement, or only a region,
-    border or country). Aggregate casualty counts are a separate layer.
-    """
-    frame = located.copy()
-    frame["tooltip_html"] = [
-        f"<b>{escape(r['place'])}</b>: {escape(label(r['event_type']))}"
-        f"{escape(' – ' + period_label(r)) if period_label(r) else ''}"
-        f" <i>({escape(PRECISION[r['precision']])})</i>"
-        for r in frame.to_dict("records")
-    ]
-    frame["popup_html"] = [_incident_popup(r) for r in frame.to_dict("records")]
-    frame["colour"] = frame["event_type"].map(_EVENT_COLOURS)
-    bounds = display_bounds(frame)
-    pad = 2.0
-    bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
-    fmap = new_map(
-        bounds,
-        title="Incidents and reported use of mines and cluster munitions",
-        subtitle="Marker size and dashed outline show how precisely a record is placed.",
-        credits=[GEONAMES_ATTRIBUTION],
-        tiles=tiles,
-    )
-    add_background(fmap, bounds)
-    for record_type, name in (
-        ("event", "Events and reported use (clustered)"),
-        ("aggregate", "Casualty and attack counts (aggregates, clustered)"),
-    ):
-        part = frame[frame["record_type"].eq(record_type)]
-        if part.empty:
-            continue
-        rows = [
-            (
-                round(r["geometry"].y, 5),
-                round(r["geometry"].x, 5),
-                _PRECISION_RADIUS[r["precision"]],
-                r["colour"],
-                r["precision"] not in ("exact", "settlement"),
-                r["tooltip_html"],
-                r["popup_html"],
-            )
-            for r in part.to_dict("records")
-        ]
-        ClusteredMarkers(rows, name=name, css_class=f"mm-{record_type}").add_to(fmap)
-    Legend(
-        "Incidents",
-        [
-            (colour, label(kind))
-            for kind, colour in _EVENT_COLOURS.items()
-            if kind in set(frame["event_type"])
-        ],
-        [
-            "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
-            "region's or country's representative point or a border midpoint: the source names no "
-            "finer place.",
-            "Numbers in clusters count records, not casualties.",
-        ],
-    ).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
-
-
 # ---------------------------------------------------------------- stockpiles
 
 
@@ -473,7 +348,7 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
                     ("Submunition", r.get("submunition")),
                     ("Quantity", fmt_number(r["quantity"])),
                     ("Place as written", r["place"]),
-                    *_source_rows(r),
+                    *source_rows(r),
                 ],
                 title=f"Record {r['record_id']}",
             )
