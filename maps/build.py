@@ -20,7 +20,8 @@ import layers
 from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, summary
 from geo.errors import REJECT_COLUMNS
 from layers import Prepared
-from maps import tables, views
+from maps import embed, tables, views
+from maps.png import PngExportError, PngOptions, export_pngs
 from maps.safehtml import escape
 
 __all__ = ["MAPS", "SUMMARIES", "BuildResult", "build", "load_default", "summaries"]
@@ -161,6 +162,7 @@ def build(
     assets_mode: str = "inline",
     tiles: str | None = None,
     progress: Callable[[str], None] | None = None,
+    png: PngOptions | None = None,
 ) -> BuildResult:
     """Write the maps, summaries, rejects and index of the default layers to ``out``.
 
@@ -174,8 +176,11 @@ def build(
         Tile provider for use online; none by default.
     progress : callable, optional
         Called with a line of text as each step starts.
+    png : maps.png.PngOptions, optional
+        Also write ``<stem>.png`` beside each map (headless Chromium), listed in ``build.json``.
     """
     say = progress or (lambda _msg: None)
+    _check_png(png, assets_mode, tiles)
     start = time.perf_counter()
     out = Path(out)
     result = BuildResult(out=out)
@@ -183,12 +188,12 @@ def build(
 
     say("reading, validating and locating the default layers")
     prepared = load_default()
-    for stem, (kind, draw, _title) in MAPS.items():
+    for stem, (kind, draw, title) in MAPS.items():
         say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
-        write(
-            f"{stem}.html",
-            views.render(draw(prepared[kind].records, tiles=tiles), assets_mode=assets_mode),
-        )
+        page = views.render(draw(prepared[kind].records, tiles=tiles), assets_mode=assets_mode)
+        write(f"{stem}.html", page)
+        write(f"{stem}.embed.html", embed.snippet(page, title=title))
+    pngs = _write_pngs(result, list(MAPS), png, say)
     say("writing summaries")
     tables_html = []
     for (kind, by), item in summaries(prepared).items():
@@ -220,11 +225,41 @@ def build(
             for kind, p in prepared.items()
         },
         "maps": [f"{stem}.html" for stem in MAPS],
+        "embeds": [f"{stem}.embed.html" for stem in MAPS],
         "assets": assets_mode,
     }
+    if png:
+        manifest["pngs"] = pngs
+        manifest["png"] = {"css_px": [png.width, png.height], "scale": png.scale,
+                           "size_px": list(png.pixel_size)}  # fmt: skip
     write("build.json", json.dumps(manifest, indent=1) + "\n")
     say(f"done: {len(result.files)} files in {out} ({time.perf_counter() - start:.1f} s)")
     return result
+
+
+def _check_png(png: PngOptions | None, assets_mode: str, tiles: str | None) -> None:
+    """Refuse, before building, a PNG export of maps that would need the network."""
+    if png and (assets_mode != "inline" or tiles):
+        raise PngExportError(
+            f"PNG export draws the maps offline, got assets {assets_mode!r} and tiles {tiles!r}; "
+            "expected inline assets and no tiles: drop --tiles and --assets cdn, or --png"
+        )
+
+
+def _write_pngs(
+    result: BuildResult, stems: list[str], png: PngOptions | None, say: Callable[[str], None]
+) -> list[str]:
+    """Export each written map ``<stem>.html`` as ``<stem>.png`` with one browser."""
+    if png is None:
+        return []
+    start = time.perf_counter()
+    (w, h), (w_mm, h_mm) = png.pixel_size, png.print_size_mm()
+    say(f"exporting {len(stems)} PNG(s) of {w}x{h} px ({w_mm}x{h_mm} mm at 300 dpi)")
+    pairs = [(result.out / f"{stem}.html", result.out / f"{stem}.png") for stem in stems]
+    written = export_pngs(pairs, png)
+    result.files.extend(written)
+    say(f"exported {len(written)} PNG(s) in {time.perf_counter() - start:.1f} s")
+    return [path.name for path in written]
 
 
 def _draw(kind: str, records: pd.DataFrame, *, title: str | None, bset, tiles: str | None):
@@ -254,6 +289,7 @@ def build_project(
     assets_mode: str = "inline",
     tiles: str | None = None,
     progress: Callable[[str], None] | None = None,
+    png: PngOptions | None = None,
 ) -> BuildResult:
     """Build the maps and summaries a project file names.
 
@@ -261,8 +297,10 @@ def build_project(
     set (embedded or the user's, validated) and aliases, draws the maps, and
     writes summaries, ``rejects.csv`` (every rejected row),
     ``fuzzy_matches.csv`` (names matched by fuzzy matching, to confirm) and one
-    ``boundaries_<name>.txt`` validation report per user boundary set.
+    ``boundaries_<name>.txt`` validation report per user boundary set; with
+    ``png`` (:class:`maps.png.PngOptions`), a ``<layer>.png`` beside each map.
     """
+    _check_png(png, assets_mode, tiles)
     from geo.names import Aliases, load_aliases
     from geo.user_boundaries import load_boundaries
     from layers.project import load_project
@@ -316,6 +354,7 @@ def build_project(
         drawn.append(
             (f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind)
         )
+    _write_pngs(result, [Path(file).stem for file, *_ in drawn], png, say)
     tables_html = []
     for name, p in prepared.items():
         if p.records.empty:

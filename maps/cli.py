@@ -20,6 +20,7 @@ from geo import summary
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers.schema import KINDS
 from maps import build as build_mod
+from maps import png as png_mod
 from maps import tables
 
 __all__ = ["main"]
@@ -34,6 +35,13 @@ its source.
 
 def _progress(message: str) -> None:
     print(f"minemap: {message}", file=sys.stderr, flush=True)
+
+
+def _png_size(text: str) -> tuple[int, int]:
+    try:
+        return png_mod.parse_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,6 +80,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PROVIDER",
         help="add an online tile layer by xyzservices name (e.g. 'CartoDB Positron'); "
         "none by default, the maps draw their own country background",
+    )
+    b.add_argument(
+        "--png",
+        action="store_true",
+        help="also write <map>.png beside each map, for print, with headless Chromium "
+        "(pip install 'minemap[png]'; apt-get install chromium); default 3200x2000 px, "
+        "270.9 x 169.3 mm at 300 dpi",
+    )
+    b.add_argument(
+        "--png-size",
+        type=_png_size,
+        default=None,
+        metavar="WxH",
+        help="with --png: map size in CSS px, the layout the map is fitted to (default: 1600x1000)",
+    )
+    b.add_argument(
+        "--png-scale",
+        type=float,
+        default=None,
+        metavar="S",
+        help="with --png: pixels per CSS px; the PNG is W*S x H*S px (default: 2)",
     )
 
     c = sub.add_parser(
@@ -120,13 +149,27 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="CSV alias,code confirming names (repeatable)",
     )
-    c.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", dest="constants",
-                   help="a value for a field in every row, e.g. --set event_type=casualty (repeatable)")
-    c.add_argument("--layer", default=None, help="layer of a GeoPackage, KML or zip (default: the only one)")
+    c.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        dest="constants",
+        help="a value for a field in every row, e.g. --set event_type=casualty (repeatable)",
+    )
+    c.add_argument(
+        "--layer", default=None, help="layer of a GeoPackage, KML or zip (default: the only one)"
+    )
     c.add_argument("--sheet", default=None, help="sheet of an Excel file (default: the first)")
-    c.add_argument("--encoding", default=None, help="text encoding of CSV files (default: UTF-8 or CP1251, detected)")
+    c.add_argument(
+        "--encoding",
+        default=None,
+        help="text encoding of CSV files (default: UTF-8 or CP1251, detected)",
+    )
     c.add_argument("--delimiter", default=None, help="delimiter of CSV files (default: detected)")
-    c.add_argument("--crs", default=None, help="CRS of coordinates when a file gives none, e.g. EPSG:32637")
+    c.add_argument(
+        "--crs", default=None, help="CRS of coordinates when a file gives none, e.g. EPSG:32637"
+    )
     c.add_argument(
         "--rejects",
         default="rejects.csv",
@@ -157,7 +200,9 @@ def _report_rejects(result) -> None:
     """Say on stderr how many input rows a build rejected, and where they are."""
     rejects = result.rejects
     rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
-    _progress(f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {result.out / 'rejects.csv'}")
+    _progress(
+        f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {result.out / 'rejects.csv'}"
+    )
 
 
 def _report(path: str, kind: str, result) -> int:
@@ -251,7 +296,19 @@ def _check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minemap`` command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    png = None
+    if args.command == "build" and (args.png_size or args.png_scale is not None) and not args.png:
+        parser.error("--png-size and --png-scale set the PNG export: add --png")
+    if args.command == "build" and args.png:
+        given = {"scale": args.png_scale} if args.png_scale is not None else {}
+        if args.png_size:
+            given.update(width=args.png_size[0], height=args.png_size[1])
+        try:
+            png = png_mod.PngOptions(**given)
+        except ValueError as err:
+            parser.error(str(err))
     try:
         if args.command == "check":
             return _check(args)
@@ -262,12 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 assets_mode=args.assets,
                 tiles=args.tiles,
                 progress=_progress,
+                png=png,
             )
             _report_rejects(result)
             return 0
         if args.command == "build":
             result = build_mod.build(
-                args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress
+                args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress, png=png
             )
             _report_rejects(result)
             return 0
