@@ -8,6 +8,7 @@ All text placed by these elements is escaped (:mod:`maps.safehtml`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from functools import cache
 from typing import ClassVar
@@ -132,6 +133,44 @@ class Attribution(MacroElement):
         self.lines_js = [js_string(escape(line)) for line in lines]
 
 
+class FitWhenShown(MacroElement):
+    """Fit the map to its bounds again when its container first gets a size.
+
+    A map drawn while hidden, or in a frame not yet laid out (an embedded
+    snippet, a closed ``<details>``, a tab), has a zero-size container: Leaflet's
+    first fit then lands at the maximum zoom. This refits once the container is
+    visible.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var el = map.getContainer();
+            var bounds = L.latLngBounds({{ this.bounds_js }});
+            var options = {paddingTopLeft: [40, 90], paddingBottomRight: [340, 40]};
+            function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
+            if (sized() || typeof ResizeObserver === "undefined") { return; }
+            var observer = new ResizeObserver(function () {
+                if (!sized()) { return; }
+                observer.disconnect();
+                map.invalidateSize();
+                map.fitBounds(bounds, options);
+            });
+            observer.observe(el);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float]) -> None:
+        super().__init__()
+        self._name = "FitWhenShown"
+        minx, miny, maxx, maxy = bounds
+        self.bounds_js = json.dumps([[miny, minx], [maxy, maxx]])
+
+
 class Legend(MapText):
     """A legend: a title, colour swatches with labels, and notes (all escaped).
 
@@ -215,6 +254,7 @@ def new_map(
         padding_top_left=(40, 90),
         padding_bottom_right=(340, 40),
     )
+    fmap.add_child(FitWhenShown(bounds))
     return fmap
 
 

@@ -14,7 +14,6 @@ import json
 from collections.abc import Sequence
 from typing import ClassVar
 
-from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
