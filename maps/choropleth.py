@@ -12,7 +12,6 @@ from collections.abc import Sequence
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 
 from maps.base import geojson_of
@@ -56,6 +55,8 @@ def classify(
         lookup = {v: colours_all[i] for v, i in zip(distinct, picks, strict=True)}
         legend = [(lookup[v], f"{fmt_number(v)}{unit}") for v in distinct]
         return [lookup[v] for v in data], legend
+    import mapclassify  # imported here: it takes about a second, and few maps need it
+
     with warnings.catch_warnings():
         # Without numba, mapclassify says it uses its pure-Python Fisher-Jenks:
         # same classes, and fast enough for a few thousand units.
