@@ -20,10 +20,10 @@ from geo.user_boundaries import BoundaryFileError, ValidationReport, load_bounda
 
 __all__ = [
     "BOUNDARY_VERSION",
+    "GEONAMES_ATTRIBUTION",
     "Aliases",
     "AmbiguousNameError",
     "BoundaryFileError",
-    "GEONAMES_ATTRIBUTION",
     "Composition",
     "GroupingError",
     "Location",

@@ -126,7 +126,7 @@ class BoundarySet:
 
 @cache
 def embedded(level: str) -> BoundarySet:
-    """The embedded Natural Earth boundary set of a level.
+    """Return the embedded Natural Earth boundary set of a level.
 
     Examples
     --------

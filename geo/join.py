@@ -52,7 +52,7 @@ def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
 
 
 def _text(value: object) -> str:
-    """A cell as text: '' for missing values (None, NaN)."""
+    """Return a cell as text: '' for missing values (None, NaN)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
@@ -107,11 +107,15 @@ def _spatial_unit(geom, bset: BoundarySet) -> str | None:
 
 
 def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
-    """Unit of the record's own geometry, or of the settlement it names; None if neither."""
+    """Find the unit of the record's geometry, or of the settlement it names (None if neither)."""
     if geom is not None and not getattr(geom, "is_empty", True):
         code = _spatial_unit(geom, bset)
         return names.Resolution(code, bset.level, "location", "(geometry)") if code else None
-    if bset.level != "admin1" or not country or _text(rec.get("locate_as")) not in ("", "settlement"):
+    if (
+        bset.level != "admin1"
+        or not country
+        or _text(rec.get("locate_as")) not in ("", "settlement")
+    ):
         return None
     settlement = _text(rec.get("lookup_name")) or place
     try:
@@ -296,7 +300,11 @@ def locate(
         how = _text(rec.get("locate_as"))
         if not how:
             settled = rec.get("unit_resolved_by") == "settlement location"
-            how = "settlement" if settled else ("admin0" if rec["unit_level"] == "admin0" else "admin1")
+            how = (
+                "settlement"
+                if settled
+                else ("admin0" if rec["unit_level"] == "admin0" else "admin1")
+            )
         try:
             user_set = (
                 boundary_set is not None

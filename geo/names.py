@@ -68,6 +68,8 @@ FUZZY_SCORER = fuzz.token_sort_ratio
 
 _SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
 _CODE_LIKE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,3}~?|\d+)")  # RU-XX, ru_ce, UA63
+
+
 # Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
 @cache
 def _embedded_name_errors() -> dict[str, set[str]]:

@@ -55,7 +55,7 @@ class CheckResult:
 
 
 def guess_kind(path: str | Path) -> str | None:
-    """The layer kind a file's name says, if it names exactly one.
+    """Guess the layer kind from a file's name, if it names exactly one.
 
     Examples
     --------

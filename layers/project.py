@@ -102,7 +102,7 @@ class Project:
     maps: tuple[MapSpec, ...] = ()
 
     def layer(self, name: str) -> LayerSpec:
-        """The layer called ``name``."""
+        """Return the layer called ``name``."""
         for spec in self.layers:
             if spec.name == name:
                 return spec

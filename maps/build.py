@@ -111,7 +111,7 @@ def _index_page(
     boundary_note: str,
     notes: list[str] = (),
 ) -> str:
-    """The index page: map links ``(file, title, records, kind)``, summaries, sources."""
+    """Write the index page: map links ``(file, title, records, kind)``, summaries, sources."""
     links = "".join(
         f'<li><a href="{escape(file)}">{escape(map_title)}</a> ({escape(count)} {escape(kind)} records)</li>'
         for file, map_title, count, kind in maps

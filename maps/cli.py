@@ -288,9 +288,8 @@ def _check(args: argparse.Namespace) -> int:
             parts.append(result.rejects)
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
     rejects.to_csv(args.rejects, index=False, lineterminator="\n")
-    print(
-        f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rejects['row'].count() and rejects.groupby(['file', 'row']).ngroups} row(s))"
-    )
+    rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
+    print(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rows} row(s))")
     return status
 
 

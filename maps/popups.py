@@ -20,13 +20,13 @@ def source_rows(rec: dict) -> list[tuple[str, object]]:
 
 
 def km2_text(value: object) -> str:
-    """An area for display: '14.7 km²', or '' when missing."""
+    """Format an area for display: '14.7 km²', or '' when missing."""
     text = fmt_number(value)
     return f"{text} km²" if text else ""
 
 
 def percent_text(share: object) -> str:
-    """A share (0-1) for display as a percentage with two significant digits."""
+    """Format a share (0-1) as a percentage with two significant digits."""
     if share is None or share != share:
         return ""
     return f"{float(share) * 100:.2g} %"

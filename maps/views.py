@@ -21,8 +21,8 @@ from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
 from maps.choropleth import classify, polygon_layer
 from maps.incident_view import incidents_map
-from maps.popups import km2_text, percent_text, source_rows
 from maps.labels import HAZARDS, figure_text, label, period_label
+from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import detail_table, escape, fmt_number, stable_ids
 
 __all__ = ["clearance_map", "contamination_map", "incidents_map", "render", "stockpiles_map"]
