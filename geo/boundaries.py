@@ -30,6 +30,7 @@ import shapely
 from geo.errors import UnitNotFoundError
 
 __all__ = [
+    "ADMIN0_NAME_FIELDS",
     "BOUNDARY_VERSION",
     "NAME_FIELDS",
     "admin0",
@@ -84,6 +85,12 @@ NAME_FIELDS = (
     "name_bn",
     "name_ur",
 )
+
+#: Columns of the admin-0 table that hold names of a country.
+ADMIN0_NAME_FIELDS = (
+    "name", "ADMIN", "NAME_LONG", "FORMAL_EN", "NAME_ALT", "NAME_SORT", "NAME_EN",
+    "NAME_RU", "NAME_UK", "NAME_AR", "NAME_FR", "NAME_DE", "NAME_ES", "SOVEREIGNT",
+)  # fmt: skip
 
 # ISO 3166-1 alpha-2 prefixes that Natural Earth's admin-0 table codes as -99.
 _EXTRA_ALPHA2 = {"FR": "FRA", "NO": "NOR", "XK": "XKX", "TW": "TWN", "TK": "TKL"}

@@ -152,22 +152,7 @@ def embedded(level: str) -> BoundarySet:
             level="admin0",
             frame=frame,
             code_fields=("code", "ADM0_A3", "ISO_A2"),
-            name_fields=(
-                "name",
-                "ADMIN",
-                "NAME_LONG",
-                "FORMAL_EN",
-                "NAME_ALT",
-                "NAME_SORT",
-                "NAME_EN",
-                "NAME_RU",
-                "NAME_UK",
-                "NAME_AR",
-                "NAME_FR",
-                "NAME_DE",
-                "NAME_ES",
-                "SOVEREIGNT",
-            ),  # fmt: skip
+            name_fields=boundaries.ADMIN0_NAME_FIELDS,
             source=boundaries.BOUNDARY_VERSION["admin0"],
             builtin=True,
         )

@@ -54,6 +54,7 @@ __all__ = [
     "AmbiguousNameError",
     "Resolution",
     "builtin_aliases",
+    "load_alias_files",
     "load_aliases",
     "normalise",
     "resolve",
@@ -265,6 +266,18 @@ def load_aliases(path: str | Path) -> Aliases:
         seen[key] = (number, row["code"])
         entries.append(Alias(**row, source=f"{path}, row {number}"))
     return Aliases(entries)
+
+
+def load_alias_files(paths) -> Aliases | None:
+    """Read several user alias files into one table (None when there are none).
+
+    Examples
+    --------
+    >>> load_alias_files([]) is None
+    True
+    """
+    entries = [entry for path in paths for entry in load_aliases(path).entries]
+    return Aliases(entries) if entries else None
 
 
 @cache

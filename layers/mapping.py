@@ -122,6 +122,17 @@ def _area_unit(key: str) -> str | None:
     return None
 
 
+def _known_field(
+    target: str, value: object, wanted: set[str], sch: Schema, path: str, what: str
+) -> None:
+    if target not in wanted:
+        raise RecordError(
+            path, None, target, value,
+            f"{what} {target!r}, which is not a field of the {sch.kind} layer",
+            f"use one of {sorted(wanted)}",
+        )  # fmt: skip
+
+
 def map_columns(
     frame: pd.DataFrame,
     sch: Schema,
@@ -168,12 +179,7 @@ def map_columns(
     chosen: dict[str, str] = {}
     how: dict[str, str] = {}
     for target, source in mapping.fields.items():
-        if target not in wanted:
-            raise RecordError(
-                path, None, target, source,
-                f"the mapping names {target!r}, which is not a field of the {sch.kind} layer",
-                f"use one of {sorted(wanted)}",
-            )  # fmt: skip
+        _known_field(target, source, wanted, sch, path, "the mapping names")
         column = by_tag.get(source) if source.startswith("#") else source
         if column not in frame.columns:
             raise RecordError(
@@ -237,12 +243,7 @@ def map_columns(
         out["value_unit"] = units_from_names[value_column]
         how["value_unit"] = f"from the column name {value_column!r}"
     for target, constant in mapping.constants.items():
-        if target not in wanted:
-            raise RecordError(
-                path, None, target, constant,
-                f"a constant is given for {target!r}, which is not a field of the {sch.kind} layer",
-                f"use one of {sorted(wanted)}",
-            )  # fmt: skip
+        _known_field(target, constant, wanted, sch, path, "a constant is given for")
         if target in out.columns:
             out[target] = out[target].where(
                 out[target].astype(str).str.strip() != "", str(constant)

@@ -65,6 +65,15 @@ class BoundarySpec:
     name_fields: tuple[str, ...] | None = None
     country: str | None = None
 
+    def load(self):
+        """Load and validate the boundary file: ``(BoundarySet, ValidationReport)``."""
+        from geo.user_boundaries import load_boundaries
+
+        return load_boundaries(
+            self.path, level=self.level, code_field=self.code_field, name_fields=self.name_fields,
+            country=self.country, layer=self.layer, name=self.name,
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class LayerSpec:
@@ -80,6 +89,12 @@ class LayerSpec:
     encoding: str | None = None
     delimiter: str | None = None
     crs: str | None = None
+
+    @property
+    def read_options(self) -> dict[str, str | None]:
+        """Keyword arguments of :func:`layers.read` that say how to read the file."""
+        return {"layer": self.layer, "sheet": self.sheet, "encoding": self.encoding,
+                "delimiter": self.delimiter, "crs": self.crs}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -301,8 +301,7 @@ def build_project(
     ``png`` (:class:`maps.png.PngOptions`), a ``<layer>.png`` beside each map.
     """
     _check_png(png, assets_mode, tiles)
-    from geo.names import Aliases, load_aliases
-    from geo.user_boundaries import load_boundaries
+    from geo.names import load_alias_files
     from layers.project import load_project
 
     say = progress or (lambda _msg: None)
@@ -314,23 +313,17 @@ def build_project(
     sets = {}
     for name, spec in project.boundaries.items():
         say(f"loading and validating boundaries {name!r}")
-        bset, report = load_boundaries(
-            spec.path, level=spec.level, code_field=spec.code_field, name_fields=spec.name_fields,
-            country=spec.country, layer=spec.layer, name=name,
-        )  # fmt: skip
+        bset, report = spec.load()
         sets[name] = bset
         write(
             f"boundaries_{name}.txt",
             f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()),
         )
-    aliases = Aliases([e for f in project.alias_files for e in load_aliases(f).entries]) or None
+    aliases = load_alias_files(project.alias_files)
     prepared: dict[str, Prepared] = {}
     for spec in project.layers:
         say(f"reading {spec.path.name} as {spec.kind} layer {spec.name!r}")
-        layer = layers.read(
-            spec.path, spec.kind, mapping=spec.mapping, layer=spec.layer, sheet=spec.sheet,
-            encoding=spec.encoding, delimiter=spec.delimiter, crs=spec.crs,
-        )  # fmt: skip
+        layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **spec.read_options)
         prepared[spec.name] = layers.prepare(
             layer, boundary_set=sets.get(spec.boundaries), aliases=aliases
         )

@@ -223,7 +223,7 @@ def _report(path: str, kind: str, result) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from geo.names import Aliases, load_aliases
+    from geo.names import load_alias_files
     from geo.user_boundaries import load_boundaries
     from layers.check import check_file, guess_kind
     from layers.mapping import ColumnMapping
@@ -236,17 +236,18 @@ def _check(args: argparse.Namespace) -> int:
         project = load_project(args.project)
         alias_files += [str(p) for p in project.alias_files]
         for name, spec in project.boundaries.items():
-            sets[name], report = load_boundaries(
-                spec.path, level=spec.level, code_field=spec.code_field,
-                name_fields=spec.name_fields, country=spec.country, layer=spec.layer, name=name,
-            )  # fmt: skip
+            sets[name], report = spec.load()
             for line in report.lines():
                 _progress(f"boundaries {name}: {line}")
         for spec in project.layers:
-            options = {"layer": spec.layer, "sheet": spec.sheet, "encoding": spec.encoding,
-                       "delimiter": spec.delimiter, "crs": spec.crs}  # fmt: skip
             jobs.append(
-                (str(spec.path), spec.kind, spec.mapping, sets.get(spec.boundaries), options)
+                (
+                    str(spec.path),
+                    spec.kind,
+                    spec.mapping,
+                    sets.get(spec.boundaries),
+                    spec.read_options,
+                )
             )
     user_set = None
     if args.boundaries:
@@ -274,10 +275,7 @@ def _check(args: argparse.Namespace) -> int:
     if not jobs and status == 0:
         print("nothing to check: give files, or --project. See 'minemap check --help'.")
         return 2
-    aliases = None
-    for path in alias_files:
-        loaded = load_aliases(path)
-        aliases = loaded if aliases is None else Aliases([*aliases.entries, *loaded.entries])
+    aliases = load_alias_files(alias_files)
     parts = []
     for path, kind, mapping, bset, options in jobs:
         result = check_file(
