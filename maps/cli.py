@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+import layers
 from geo import summary
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers.schema import KINDS
@@ -326,8 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             _report_rejects(result)
             return 0
-        prepared = build_mod.load_default()
-        records = prepared[args.layer].records
+        records = layers.prepare(layers.default(args.layer)).records
         if args.layer == "stockpiles":
             item = summary.stockpiles(records)
         else:
