@@ -149,7 +149,7 @@ class FitWhenShown(MacroElement):
             var map = {{ this._parent.get_name() }};
             var el = map.getContainer();
             var bounds = L.latLngBounds({{ this.bounds_js }});
-            var options = {paddingTopLeft: [40, 90], paddingBottomRight: [340, 40]};
+            var options = {paddingTopLeft: [40, 90], paddingBottomRight: [380, 40]};
             function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
             if (sized() || typeof ResizeObserver === "undefined") { return; }
             var observer = new ResizeObserver(function () {
@@ -252,7 +252,7 @@ def new_map(
     fmap.fit_bounds(
         [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
         padding_top_left=(40, 90),
-        padding_bottom_right=(340, 40),
+        padding_bottom_right=(380, 40),
     )
     fmap.add_child(FitWhenShown(bounds))
     return fmap
