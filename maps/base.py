@@ -22,6 +22,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import admin0
+from maps.polygons import PolygonLayer, display_geometries, east_of_180
 from maps.safehtml import escape, js_string
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "add_background",
     "crosses_antimeridian",
     "display_bounds",
-    "geojson_of",
     "new_map",
     "shift_east",
 ]
@@ -258,10 +258,6 @@ def new_map(
     return fmap
 
 
-def _rounded(geoms: np.ndarray, decimals: int) -> np.ndarray:
-    return shapely.transform(geoms, lambda xy: np.round(xy, decimals))
-
-
 def crosses_antimeridian(frame: gpd.GeoDataFrame) -> bool:
     """Whether some geometry of ``frame`` has parts on both sides of 180°.
 
@@ -282,12 +278,7 @@ def shift_east(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     (such as Russia's Chukotka); Leaflet draws longitudes above 180° east of it.
     """
 
-    def east(xy: np.ndarray) -> np.ndarray:
-        out = xy.copy()
-        out[:, 0] = np.where(out[:, 0] < -90, out[:, 0] + 360, out[:, 0])
-        return out
-
-    return frame.set_geometry(shapely.transform(np.asarray(frame.geometry.values), east))
+    return frame.set_geometry(shapely.transform(np.asarray(frame.geometry.values), east_of_180))
 
 
 def display_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -296,35 +287,6 @@ def display_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]
         frame = shift_east(frame)
     minx, miny, maxx, maxy = frame.total_bounds
     return float(minx), float(miny), float(maxx), float(maxy)
-
-
-def geojson_of(
-    frame: gpd.GeoDataFrame,
-    properties: Sequence[str],
-    *,
-    tolerance: float | None = None,
-    decimals: int = 4,
-    east: bool = False,
-) -> dict:
-    """GeoJSON of a frame with only the listed properties, for drawing.
-
-    Geometry is simplified as a coverage when ``tolerance`` is given (shared
-    borders stay shared), shifted east when ``east`` (see :func:`shift_east`),
-    and coordinates are rounded to ``decimals`` places (4 places is about
-    11 m, finer than a 1:10m boundary).
-    """
-    geoms = np.asarray(frame.geometry.values)
-    if tolerance:
-        geoms = shapely.coverage_simplify(geoms, tolerance)
-    if east:
-        geoms = np.asarray(shift_east(frame.set_geometry(geoms)).geometry.values)
-    geoms = _rounded(geoms, decimals)
-    features = []
-    for geom, props in zip(geoms, frame[list(properties)].to_dict("records"), strict=True):
-        features.append(
-            {"type": "Feature", "properties": props, "geometry": shapely.geometry.mapping(geom)}
-        )
-    return {"type": "FeatureCollection", "features": features}
 
 
 @cache
@@ -365,17 +327,11 @@ def add_background(
             pieces.append(clipped.set_geometry(clipped.translate(xoff=offset)))
     frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), crs=countries.crs)
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
-    data = geojson_of(frame, [], decimals=2)
-    folium.GeoJson(
-        data,
+    PolygonLayer(
+        display_geometries(frame, tolerance=tolerance, simplified=True),
         name="Countries (background)",
-        style_function=lambda _f: {
-            "fillColor": "#f5f3ee",
-            "fillOpacity": 1,
-            "color": "#9a9a9a",
-            "weight": 0.7,
-        },
-        interactive=False,
-        className="mm-background",
+        css_class="mm-background",
+        fills=["#f5f3ee"] * len(frame),
+        style={"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
         smooth_factor=1,
     ).add_to(fmap)

@@ -10,18 +10,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-import folium
 import geopandas as gpd
 import numpy as np
 
-from maps.base import geojson_of
+from maps.polygons import POPUP_PADDING, PolygonLayer, display_geometries
 from maps.safehtml import fmt_number
 
 __all__ = ["PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
-
-#: Keep popups clear of the title panel (top left) and the legend (bottom right)
-#: when Leaflet pans the map to show them.
-POPUP_PADDING = {"autoPanPaddingTopLeft": [20, 150], "autoPanPaddingBottomRight": [370, 30]}
 
 #: ColorBrewer sequential palettes, 5 classes (from the 6-class schemes).
 PALETTES = {
@@ -90,40 +85,30 @@ def polygon_layer(
     tolerance: float | None = 0.01,
     east: bool = False,
     show: bool = True,
+    overlay: bool = True,
     interactive: bool = True,
-) -> folium.GeoJson:
-    """Build a GeoJson layer of polygons with escaped tooltip and popup HTML.
+) -> PolygonLayer:
+    """Build a polygon layer with escaped tooltip and popup HTML.
 
     An interactive layer's ``frame`` must hold ``tooltip_html`` and
     ``popup_html`` columns built with :mod:`maps.safehtml`; no other attribute
     reaches the page. A layer that is not interactive carries no text at all. Each polygon is
-    drawn as one SVG path with class ``css_class``.
+    drawn as one SVG path with class ``css_class``; its geometry is written once
+    per page (:mod:`maps.polygons`).
     """
-    fills = [fill] * len(frame) if isinstance(fill, str) else list(fill)
-    drawn = frame.assign(fill=fills)
-    properties = ["fill", "tooltip_html", "popup_html"] if interactive else ["fill"]
-    data = geojson_of(drawn, properties, tolerance=tolerance, east=east, decimals=3)
-    layer = folium.GeoJson(
-        data,
-        name=name,
-        style_function=lambda f: {
-            "fillColor": f["properties"]["fill"],
-            "fillOpacity": 0 if f["properties"]["fill"] == "none" else fill_opacity,
-            "color": line,
-            "weight": weight,
-            "dashArray": dash,
-        },
-        highlight_function=(lambda _f: {"weight": weight + 2, "color": "#000000"})
-        if interactive
-        else None,
-        className=css_class,
-        show=show,
-        smooth_factor=0.5,
-        interactive=interactive,
+    geometries = display_geometries(frame, tolerance=tolerance, east=east)
+    fills = None if isinstance(fill, str) and fill == "none" else (
+        [fill] * len(frame) if isinstance(fill, str) else list(fill)
     )
-    if interactive:
-        folium.GeoJsonTooltip(fields=["tooltip_html"], labels=False, sticky=True).add_to(layer)
-        folium.GeoJsonPopup(
-            fields=["popup_html"], labels=False, max_width=420, **POPUP_PADDING
-        ).add_to(layer)
-    return layer
+    return PolygonLayer(
+        geometries,
+        name=name,
+        css_class=css_class,
+        fills=fills,
+        tooltips=list(frame["tooltip_html"]) if interactive else None,
+        popups=list(frame["popup_html"]) if interactive else None,
+        style={"color": line, "weight": weight, "dashArray": dash, "fillOpacity": fill_opacity},
+        hover={"weight": weight + 2, "color": "#000000"},
+        show=show,
+        overlay=overlay,
+    )

@@ -10,7 +10,6 @@ embedded as a JSON literal that cannot close the script.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -18,17 +17,11 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from maps.safehtml import js_literal
+
 __all__ = ["ClusteredMarkers"]
 
 _CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
-
-
-def _json_literal(data: object) -> str:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
-        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    )  # fmt: skip
 
 
 class ClusteredMarkers(JSCSSMixin, Layer):
@@ -93,6 +86,6 @@ class ClusteredMarkers(JSCSSMixin, Layer):
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ClusteredMarkers"
-        self.rows_js = _json_literal([list(r) for r in rows])
-        self.class_js = _json_literal(css_class)
+        self.rows_js = js_literal([list(r) for r in rows])
+        self.class_js = js_literal(css_class)
         self.max_cluster_radius = int(max_cluster_radius)

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["detail_table", "escape", "fmt_number", "js_string", "stable_ids"]
+__all__ = ["detail_table", "escape", "fmt_number", "js_literal", "js_string", "stable_ids"]
 
 # Directional formatting characters can make text display in another order than
 # it is stored (e.g. a right-to-left override hiding a file extension); they are
@@ -104,7 +104,21 @@ def js_string(text: str) -> str:
     >>> js_string("</script><b>")
     '"\\u003c/script\\u003e\\u003cb\\u003e"'
     """
-    literal = json.dumps(text, ensure_ascii=False)
+    return js_literal(text)
+
+
+def js_literal(data: object) -> str:
+    r"""Return JSON-able ``data`` as a JavaScript literal safe inside ``<script>``.
+
+    No ``<``, ``>`` or ``&`` appears in the output, so no string in ``data``
+    can close the script or open a comment; line separators are escaped too.
+
+    Examples
+    --------
+    >>> js_literal({"a": ["</script>", 1.5, None]})
+    '{"a":["\\u003c/script\\u003e",1.5,null]}'
+    """
+    literal = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (
         literal.replace("<", "\\u003c")
         .replace(">", "\\u003e")
