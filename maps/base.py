@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import admin0
-from maps.polygons import PolygonLayer, display_geometries, east_of_180
+from maps.polygons import PolygonLayer, decimals_for, display_geometries, east_of_180
 from maps.safehtml import escape, js_string
 
 __all__ = [
@@ -334,4 +334,5 @@ def add_background(
         fills=["#f5f3ee"] * len(frame),
         style={"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
         smooth_factor=1,
+        decimals=decimals_for(tolerance),
     ).add_to(fmap)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import geopandas as gpd
 import numpy as np
 
-from maps.polygons import POPUP_PADDING, PolygonLayer, display_geometries
+from maps.polygons import POPUP_PADDING, PolygonLayer, decimals_for, display_geometries
 from maps.safehtml import fmt_number
 
 __all__ = ["PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
@@ -111,4 +111,5 @@ def polygon_layer(
         hover={"weight": weight + 2, "color": "#000000"},
         show=show,
         overlay=overlay,
+        decimals=decimals_for(tolerance),
     )
