@@ -26,6 +26,7 @@ from maps.polygons import PolygonLayer, decimals_for, display_geometries, east_o
 from maps.safehtml import escape, js_string
 
 __all__ = [
+    "DrawnSignal",
     "Legend",
     "MapText",
     "OfflineMap",
@@ -171,6 +172,34 @@ class FitWhenShown(MacroElement):
         self.bounds_js = json.dumps([[miny, minx], [maxy, maxx]])
 
 
+class DrawnSignal(MacroElement):
+    """Mark the map container ``data-mm-drawn="true"`` once every layer is drawn.
+
+    The page's layers are all added by one script; two animation frames after
+    it ends, they have been drawn and painted. PNG export, tests and the
+    browser benchmark wait for this mark.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            requestAnimationFrame(function () {
+                requestAnimationFrame(function () {
+                    map.getContainer().setAttribute("data-mm-drawn", "true");
+                });
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "DrawnSignal"
+
+
 class Legend(MapText):
     """A legend: a title, colour swatches with labels, and notes (all escaped).
 
@@ -255,6 +284,7 @@ def new_map(
         padding_bottom_right=(380, 40),
     )
     fmap.add_child(FitWhenShown(bounds))
+    fmap.add_child(DrawnSignal())
     return fmap
 
 

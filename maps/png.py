@@ -30,8 +30,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 # Drawn: a vector path or a marker, and no pan, zoom or cluster animation running (the
 # folium map is a global named after the map div's id).
 _READY_JS = """() => {
-  if (!document.querySelector('.leaflet-overlay-pane path, .leaflet-marker-pane *')) return false;
-  const m = window[document.querySelector('.folium-map').id];
+  const el = document.querySelector('.folium-map');
+  if (!el || el.dataset.mmDrawn !== 'true') return false;
+  const m = window[el.id];
   if (!m || m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) return false;
   return !document.querySelector('.leaflet-cluster-anim');
 }"""
