@@ -59,12 +59,17 @@ _CSS = """
 .mm-detail table, .mm-list { border-collapse: collapse; font-size: 12px; }
 .mm-detail th { text-align: left; padding: 1px 8px 1px 0; color: #555; vertical-align: top;
   white-space: nowrap; }
-.mm-detail td { padding: 1px 0; max-width: 320px; }
+.mm-detail td { padding: 1px 0; max-width: 320px; overflow-wrap: anywhere; }
 .mm-list th, .mm-list td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left;
   vertical-align: top; }
 .leaflet-popup-content { max-height: 360px; overflow-y: auto; }
 path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-legend .mm-swatch.mm-dashed { background: none; border: 2px dashed; }
+.mm-years h2 { font-size: 13px; margin: 0 0 4px 0; }
+.mm-years-list { max-height: 220px; overflow-y: auto; columns: 2; }
+.mm-year { display: block; white-space: nowrap; font-size: 12px; }
+.mm-years button { font-size: 11px; margin: 4px 4px 0 0; }
+.mm-years p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
 </style>
 """
 
@@ -175,8 +180,9 @@ class FitWhenShown(MacroElement):
 class DrawnSignal(MacroElement):
     """Mark the map container ``data-mm-drawn="true"`` once every layer is drawn.
 
-    The page's layers are all added by one script; two animation frames after
-    it ends, they have been drawn and painted. PNG export, tests and the
+    The page's layers are all added by one script; once the promises that
+    layers put in ``window.minemapPending`` are settled, two animation frames
+    later they have been drawn and painted. PNG export, tests and the
     browser benchmark wait for this mark.
     """
 
@@ -185,9 +191,14 @@ class DrawnSignal(MacroElement):
         {% macro script(this, kwargs) %}
         (function () {
             var map = {{ this._parent.get_name() }};
+            // Layers that decode their data asynchronously register a promise.
             requestAnimationFrame(function () {
-                requestAnimationFrame(function () {
-                    map.getContainer().setAttribute("data-mm-drawn", "true");
+                Promise.all(window.minemapPending || []).then(function () {
+                    requestAnimationFrame(function () {
+                        requestAnimationFrame(function () {
+                            map.getContainer().setAttribute("data-mm-drawn", "true");
+                        });
+                    });
                 });
             });
         })();

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label
 from maps.markers import ClusteredMarkers
+from maps.pointcloud import Field, HeatOption, PointCloud, YearFilter
 from maps.popups import source_rows
 from maps.safehtml import detail_table, escape, fmt_number
 
-__all__ = ["incidents_map"]
+__all__ = ["MARKER_LIMIT", "incidents_map"]
 
 
 _EVENT_COLOURS = {
@@ -21,6 +26,10 @@ _EVENT_COLOURS = {
     "attack": "#7b3294",
     "stockpile_site": "#2b83ba",
 }
+#: Above this many records, a layer is drawn on a canvas from compact columns
+#: (:mod:`maps.pointcloud`) instead of one clustered marker per record.
+MARKER_LIMIT = 2000
+
 _PRECISION_RADIUS = {"exact": 6, "settlement": 7, "admin1": 10, "border": 12, "admin0": 14}
 
 
@@ -53,21 +62,105 @@ def _incident_popup(rec: dict) -> str:
     return detail_table(rows, title=f"Record {rec['record_id']}")
 
 
+def _year(rec: dict) -> str:
+    """The year a record falls in, its period when it spans years, or ''."""
+    start, end = rec.get("date_start"), rec.get("date_end")
+    if not isinstance(start, dt.date):
+        return ""
+    if not isinstance(end, dt.date) or end.year == start.year:
+        return str(start.year)
+    return f"{start.year}–{end.year}"
+
+
+def _count_text(key: str):
+    def text(rec: dict) -> str:
+        value = fmt_number(rec.get(key))
+        qualifier = rec.get("value_qualifier") or ""
+        return f"{qualifier} {value}".strip() if value and qualifier else value
+
+    return text
+
+
+def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
+    """``fn(row as dict)`` for each row, computed once per distinct combination of ``columns``."""
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return np.full(len(frame), fn({}), dtype=object)
+    groups = frame.groupby(present, dropna=False, sort=False)
+    codes = groups.ngroup().to_numpy()
+    keys = frame[present].astype(object).where(frame[present].notna(), None)
+    first = np.unique(codes, return_index=True)[1]
+    texts = np.empty(len(first), dtype=object)
+    for code, row in zip(codes[first], keys.iloc[first].to_dict("records"), strict=True):
+        texts[code] = fn(row)
+    return texts[codes]
+
+
+def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
+    """The records of ``part`` as one canvas layer with whitelisted text fields."""
+    dates = ["date_start", "date_end", "as_of"]
+    fields = [
+        Field("Record", part["record_id"].to_numpy()),
+        Field("Event", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]))),
+        Field("Place as written", part["place"].to_numpy()),
+        Field("Date", _per_unique(part, dates, period_label)),
+        Field(
+            "Hazard",
+            _per_unique(part, ["hazard_type"], lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])),
+        ),
+        Field("Device", part["device"].to_numpy() if "device" in part else np.full(len(part), "")),
+        *[
+            Field(title, _per_unique(part, [key, "value_qualifier"], _count_text(key)))
+            for title, key in (("Casualties", "casualties"), ("Killed", "killed"), ("Injured", "injured"))
+        ],
+        Field(
+            "Located as",
+            _per_unique(part, ["precision"], lambda r: PRECISION.get(r["precision"], r["precision"])),
+        ),
+        Field("Source", part["source"].to_numpy()),
+        Field("Source document", part["source_file"].to_numpy()),
+        Field("Year", _per_unique(part, dates[:2], _year)),
+    ]
+    return PointCloud(
+        part.geometry.x.to_numpy(),
+        part.geometry.y.to_numpy(),
+        fields,
+        name=name,
+        tooltip_fields=[2, 1, 3],
+        popup_fields=list(range(12)),
+        category_field=1,
+        colours={label(k): c for k, c in _EVENT_COLOURS.items()},
+        year_field=12,
+    )
+
+
 def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> folium.Map:
     """Incidents, casualty counts and reported use locations, with their precision.
 
     Events are clustered markers coloured by event type; the marker's size and
     outline say how precisely it is placed (a settlement, or only a region,
-    border or country). Aggregate casualty counts are a separate layer.
+    border or country). Aggregate casualty counts are a separate layer. A layer
+    of more than :data:`MARKER_LIMIT` records is drawn on a canvas instead
+    (:mod:`maps.pointcloud`): hexagons of counts at low zoom, then clusters and
+    records, with a year filter and a heat layer option.
     """
     frame = located.copy()
-    frame["tooltip_html"] = [
+    big = {
+        kind
+        for kind, n in frame["record_type"].value_counts().items()
+        if n > MARKER_LIMIT
+    }
+    small = frame[~frame["record_type"].isin(big)]
+    small_recs = small.to_dict("records")
+    frame["tooltip_html"] = ""
+    frame["popup_html"] = ""
+    frame.loc[small.index, "tooltip_html"] = [
         f"<b>{escape(r['place'])}</b>: {escape(label(r['event_type']))}"
         f"{escape(' – ' + period_label(r)) if period_label(r) else ''}"
         f" <i>({escape(PRECISION[r['precision']])})</i>"
-        for r in frame.to_dict("records")
+        for r in small_recs
     ]
-    frame["popup_html"] = [_incident_popup(r) for r in frame.to_dict("records")]
+    frame.loc[small.index, "popup_html"] = [_incident_popup(r) for r in small_recs]
     frame["colour"] = frame["event_type"].map(_EVENT_COLOURS)
     bounds = display_bounds(frame)
     pad = 2.0
@@ -75,17 +168,32 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
     fmap = new_map(
         bounds,
         title="Incidents and reported use of mines and cluster munitions",
-        subtitle="Marker size and dashed outline show how precisely a record is placed.",
+        subtitle="Marker size and dashed outline show how precisely a record is placed."
+        if not big
+        else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "
+        "zoom in for clusters and single records.",
         credits=[GEONAMES_ATTRIBUTION],
         tiles=tiles,
     )
     add_background(fmap, bounds)
-    for record_type, name in (
-        ("event", "Events and reported use (clustered)"),
-        ("aggregate", "Casualty and attack counts (aggregates, clustered)"),
+    notes = []
+    filtered: list[PointCloud | ClusteredMarkers] = []
+    for record_type, name, clustered in (
+        ("event", "Events and reported use", "Events and reported use (clustered)"),
+        (
+            "aggregate",
+            "Casualty and attack counts (aggregates)",
+            "Casualty and attack counts (aggregates, clustered)",
+        ),
     ):
         part = frame[frame["record_type"].eq(record_type)]
         if part.empty:
+            continue
+        if record_type in big:
+            points = _point_cloud(part, f"{name} ({fmt_number(len(part))} records)")
+            points.add_to(fmap)
+            HeatOption(points, name=f"{name}: heat map").add_to(fmap)
+            filtered.append(points)
             continue
         rows = [
             (
@@ -99,20 +207,36 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
             )
             for r in part.to_dict("records")
         ]
-        ClusteredMarkers(rows, name=name, css_class=f"mm-{record_type}").add_to(fmap)
+        markers = ClusteredMarkers(
+            rows,
+            name=clustered,
+            css_class=f"mm-{record_type}",
+            years=[_year(r) for r in part.to_dict("records")],
+        )
+        markers.add_to(fmap)
+        filtered.append(markers)
+    if len({year for layer in filtered for year in layer.years}) > 1:
+        YearFilter(filtered).add_to(fmap)
+    if big:
+        notes.append(
+            "Hexagons (low zoom) and clusters count records, not casualties; "
+            "darker hexagons hold more records."
+        )
+    else:
+        notes.append(
+            "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
+            "region's or country's representative point or a border midpoint: the source names no "
+            "finer place."
+        )
+        notes.append("Numbers in clusters count records, not casualties.")
     Legend(
         "Incidents",
         [
             (colour, label(kind))
             for kind, colour in _EVENT_COLOURS.items()
-            if kind in set(frame["event_type"])
+            if kind in set(frame["event_type"].unique())
         ],
-        [
-            "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
-            "region's or country's representative point or a border midpoint: the source names no "
-            "finer place.",
-            "Numbers in clusters count records, not casualties.",
-        ],
+        notes,
     ).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

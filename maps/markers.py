@@ -38,6 +38,8 @@ class ClusteredMarkers(JSCSSMixin, Layer):
         Class of every marker's SVG path (for styling and tests).
     max_cluster_radius : int
         Pixel radius within which markers cluster.
+    years : sequence of str, optional
+        Year (or period) label per marker, for :class:`maps.pointcloud.YearFilter`.
     """
 
     default_js: ClassVar = [("markerclusterjs", f"{_CLUSTER}/leaflet.markercluster.js")]
@@ -68,6 +70,19 @@ class ClusteredMarkers(JSCSSMixin, Layer):
                 return m;
             });
             group.addLayers(markers);
+            // The year filter's interface (see maps/templates/pointcloud.js).
+            var years = {{ this.years_js }};
+            group.meta = {year_field: 0, fields: [{values: {{ this.year_values_js }}}]};
+            group.ready = Promise.resolve(group);
+            group.count = markers.length;
+            group.selectYears = function (labels) {
+                var keep = labels === null ? markers : markers.filter(function (m, i) {
+                    return labels.indexOf(years[i]) >= 0;
+                });
+                group.clearLayers();
+                group.addLayers(keep);
+                group.count = keep.length;
+            };
             return group;
         })();
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
@@ -83,9 +98,17 @@ class ClusteredMarkers(JSCSSMixin, Layer):
         css_class: str,
         max_cluster_radius: int = 30,
         show: bool = True,
+        years: Sequence[str] | None = None,
     ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "ClusteredMarkers"
         self.rows_js = js_literal([list(r) for r in rows])
         self.class_js = js_literal(css_class)
         self.max_cluster_radius = int(max_cluster_radius)
+        labels = [str(y) for y in years] if years is not None else [""] * len(rows)
+        if len(labels) != len(rows):
+            raise ValueError(f"years: {len(labels)} values for {len(rows)} markers")
+        #: The distinct years (or periods) of the markers, for a year filter.
+        self.years = sorted(set(labels))
+        self.years_js = js_literal(labels)
+        self.year_values_js = js_literal(self.years)

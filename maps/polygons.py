@@ -332,7 +332,7 @@ class PolygonLayer(Layer):
             }
             return group;
         })();
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
         """
     )

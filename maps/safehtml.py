@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["detail_table", "escape", "fmt_number", "js_literal", "js_string", "stable_ids"]
+__all__ = ["detail_table", "escape", "fmt_number", "js_literal", "js_string", "plain_text", "stable_ids"]
 
 # Directional formatting characters can make text display in another order than
 # it is stored (e.g. a right-to-left override hiding a file extension); they are
@@ -41,6 +41,22 @@ def escape(value: object) -> str:
     text = html.escape(str(value), quote=True)
     text = text.replace("`", "&#96;").replace("$", "&#36;").replace("{", "&#123;")
     return _BIDI_CONTROLS.sub(lambda m: f"&lt;U+{ord(m.group()):04X}&gt;", text)
+
+
+def plain_text(value: object) -> str:
+    """Text for a page that writes it as text (DOM text nodes), never as HTML.
+
+    Nothing needs escaping there; only bidirectional control characters are
+    made visible, as :func:`escape` does, so the text shows in stored order.
+
+    Examples
+    --------
+    >>> plain_text("<b>x</b> \u202eexe.pdf"), plain_text(None)
+    ('<b>x</b> <U+202E>exe.pdf', '')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return _BIDI_CONTROLS.sub(lambda m: f"<U+{ord(m.group()):04X}>", str(value))
 
 
 def fmt_number(value: object, digits: int = 1) -> str:

@@ -1,0 +1,130 @@
+"""The canvas layer for many incidents, in Chromium: hexagons, clusters, records, years, heat.
+
+The default incident records are drawn as a canvas layer by lowering the
+marker limit; one record carries hostile text in its place and source, and
+sits alone so it can be hovered and clicked at full zoom.
+"""
+
+from __future__ import annotations
+
+import pytest
+import shapely
+from playwright.sync_api import expect
+
+import layers
+from maps import incident_view
+from maps.views import render
+from tests.browser.test_escaping_browser import shown
+from tests.test_hostile_text import HOSTILE
+
+ALONE = (33.123, 47.456)  # lon, lat: no other record here
+
+
+@pytest.fixture(scope="module")
+def canvas_map(tmp_path_factory: pytest.TempPathFactory):
+    records = layers.prepare(layers.default("incidents")).records.copy()
+    events = records.index[records["record_type"].eq("event")]
+    target = events[0]
+    records.loc[target, "place"] = HOSTILE
+    records.loc[target, "source"] = HOSTILE
+    records.loc[target, "geometry"] = shapely.Point(*ALONE)
+    mp = pytest.MonkeyPatch()
+    mp.setattr(incident_view, "MARKER_LIMIT", 10)
+    try:
+        html = render(incident_view.incidents_map(records))
+    finally:
+        mp.undo()
+    path = tmp_path_factory.mktemp("canvas") / "incidents.html"
+    path.write_text(html, encoding="utf-8")
+    years = {}
+    for rec in records.to_dict("records"):
+        year = incident_view._year(rec)
+        years[year] = years.get(year, 0) + 1
+    places = records.loc[events].drop(index=target)
+    xy = places.geometry.x.round(5).astype(str) + "," + places.geometry.y.round(5).astype(str)
+    shared = places[xy.duplicated(keep=False)].geometry.iloc[0]
+    return path, len(events), len(records), years, (shared.x, shared.y)
+
+
+def _drawn(mp) -> None:
+    mp.page.wait_for_function(
+        "() => document.querySelector('.folium-map').dataset.mmDrawn === 'true'"
+    )
+
+
+def _items(mp, n: int) -> list[dict]:
+    """What the point layer of ``n`` records drew: hexagons, clusters, records."""
+    return mp.evaluate_map(
+        "let found = null; m.eachLayer((l) => { if (l._items && l.meta.n === arg) found = l; });"
+        "return found._items.map((i) => ({kind: i.kind, x: i.x, y: i.y, count: i.count || 1}));",
+        n,
+    )
+
+
+def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_map):
+    path, events, _, _, _ = canvas_map
+    mp = open_map(path, ready=".folium-map[data-mm-drawn='true']", screenshot="incidents_canvas")
+    _drawn(mp)
+    # Low zoom: hexagons hold every record in view; the map is fitted to all of them.
+    hexes = _items(mp, events)
+    assert hexes and all(i["kind"] == "hex" for i in hexes)
+    assert sum(i["count"] for i in hexes) == events
+
+    # The hostile record, alone at full zoom: its tooltip and popup show the text literally.
+    mp.evaluate_map("m.setView([arg[1], arg[0]], 12, {animate: false});", list(ALONE))
+    x, y = mp.evaluate_map("const p = m.latLngToContainerPoint([arg[1], arg[0]]); return [p.x, p.y];", list(ALONE))
+    mp.page.mouse.move(x, y)
+    tip = mp.tooltip()
+    expect(tip).to_be_visible()
+    assert shown(HOSTILE) in tip.inner_text()
+    mp.page.mouse.click(x, y)
+    pop = mp.popup()
+    expect(pop).to_contain_text("Source document")
+    expect(pop.locator("script, img, svg, iframe")).to_have_count(0)
+    assert pop.inner_text().count(shown(HOSTILE)) == 2
+    expect(mp.page.locator(".leaflet-popup")).to_have_css("opacity", "1")
+    mp.screenshot("incidents_canvas_popup")
+    mp.page.wait_for_timeout(100)
+    assert mp.page.evaluate("() => typeof window.__pwned") == "undefined"
+
+
+def test_clusters_zoom_in_when_clicked(canvas_map, open_map):
+    path, events, _, _, shared = canvas_map
+    mp = open_map(path, ready=".folium-map[data-mm-drawn='true']")
+    _drawn(mp)
+    mp.evaluate_map("m.setView([arg[1], arg[0]], 8, {animate: false});", list(shared))
+    items = _items(mp, events)
+    assert {i["kind"] for i in items} <= {"cluster", "point"}
+    clusters = [i for i in items if i["kind"] == "cluster"]
+    assert clusters, "records that share a place form a cluster"
+    zoom = mp.evaluate_map("return m.getZoom();")
+    mp.page.mouse.click(clusters[0]["x"], clusters[0]["y"])
+    mp.idle()
+    assert mp.evaluate_map("return m.getZoom();") > zoom
+
+
+def test_year_filter_and_heat_layer(canvas_map, open_map):
+    path, events, total, years, _ = canvas_map
+    mp = open_map(path, ready=".folium-map[data-mm-drawn='true']")
+    _drawn(mp)
+    # One year panel filters both canvas layers (events and aggregate counts).
+    status = mp.page.locator(".mm-years-status")
+    expect(status).to_have_text(f"{total:,} records shown")
+    mp.page.locator(".mm-years-none").click()
+    expect(status).to_have_text("0 records shown")
+    assert _items(mp, events) == []
+    first = mp.page.locator(".mm-year").first
+    label = first.inner_text().strip()
+    first.locator("input").check()
+    year = "" if label == "no date" else label
+    expect(status).to_have_text(f"{years[year]:,} record{'' if years[year] == 1 else 's'} shown")
+    mp.page.locator(".mm-years-all").click()
+    expect(status).to_have_text(f"{total:,} records shown")
+
+    control = mp.layer_control()
+    heat = control.locator("label", has_text="Events and reported use: heat map").locator("input")
+    heat.check()
+    expect(mp.page.locator("canvas.leaflet-heatmap-layer")).to_have_count(1)
+    mp.screenshot("incidents_canvas_heat")
+    heat.uncheck()
+    expect(mp.page.locator("canvas.leaflet-heatmap-layer")).to_have_count(0)

@@ -1,0 +1,100 @@
+"""Many point records: compact packing, exact round trip, and when the incidents map uses it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import layers
+from maps import incident_view
+from maps.pointcloud import SCALE, Field, PointCloud, pack, unpack
+from maps.safehtml import plain_text
+from maps.views import render
+from tests.test_hostile_text import HOSTILE
+
+
+def _points(n: int, seed: int = 3):
+    rng = np.random.default_rng(seed)
+    lon = rng.uniform(22, 40, n)
+    lat = rng.uniform(44, 52, n)
+    years = rng.integers(2014, 2026, n).astype(str)
+    return lon, lat, years
+
+
+def test_round_trip_keeps_every_point_and_field_value():
+    lon, lat, years = _points(5000)
+    ids = [f"ID-{i}" for i in range(len(lon))]
+    meta, block = pack(lon, lat, [Field("Record", ids), Field("Year", years)])
+    back_lon, back_lat, (back_ids, back_years) = unpack(meta, block)
+    original = dict(zip(ids, zip(np.round(lon * SCALE), np.round(lat * SCALE), years, strict=True), strict=True))
+    assert len(back_ids) == len(set(back_ids)) == len(ids)
+    for i, rid in enumerate(back_ids):
+        x, y, year = original[rid]
+        assert round(back_lon[i] * SCALE) == x and round(back_lat[i] * SCALE) == y
+        assert back_years[i] == year
+
+
+CORPUS = [
+    HOSTILE,
+    "</script><script>window.__pwned=6</script>",
+    "<!--",
+    "line\u2028separator",
+    "quote \" and ' and \\",
+    "Донецьк",
+    "",
+]
+
+
+def test_hostile_text_survives_packing_unchanged():
+    lon, lat, _ = _points(len(CORPUS))
+    meta, block = pack(lon, lat, [Field("Place", CORPUS)])
+    # Written as text, never parsed as HTML; bidi overrides are made visible.
+    assert sorted(unpack(meta, block)[2][0]) == sorted(plain_text(t) for t in CORPUS)
+    # The block is base64: nothing in it can close a script or start markup.
+    assert re.fullmatch(r"[A-Za-z0-9+/=]*", block)
+
+
+def test_packing_is_compact_and_deterministic():
+    lon, lat, years = _points(100_000)
+    fields = [Field("Year", years), Field("Record", [f"R{i:06d}" for i in range(len(lon))])]
+    meta, block = pack(lon, lat, fields)
+    assert pack(lon, lat, fields) == (meta, block)
+    # [[lat, lon], ...] in JSON with full precision (what folium writes) is about 38 bytes a point.
+    as_json = len(json.dumps(np.column_stack([lat, lon]).tolist()))
+    assert len(block) < as_json / 3
+    assert meta["fields"][0]["width"] == 1 and meta["fields"][1]["width"] == 4
+
+
+def test_bad_points_and_field_lengths_are_refused():
+    with pytest.raises(ValueError, match="1 point\\(s\\) have no valid coordinates, e.g. record 1"):
+        pack([30.0, np.nan], [50.0, 50.0], [])
+    with pytest.raises(ValueError, match="field 'Year': 1 values for 2 points"):
+        pack([30.0, 31.0], [50.0, 50.0], [Field("Year", ["2020"])])
+    with pytest.raises(ValueError, match="field index 3 is not one of the 1 fields"):
+        PointCloud([30.0], [50.0], [Field("Year", ["2020"])], name="x", tooltip_fields=[3], popup_fields=[0])
+
+
+@pytest.fixture(scope="module")
+def incidents():
+    return layers.prepare(layers.default("incidents")).records
+
+
+def test_small_layers_keep_one_marker_per_record(incidents):
+    html = render(incident_view.incidents_map(incidents))
+    assert "minemapPoints.layer(" not in html
+    assert "L.markerClusterGroup(" in html
+
+
+def test_layers_above_the_limit_are_drawn_from_columns(incidents, monkeypatch):
+    monkeypatch.setattr(incident_view, "MARKER_LIMIT", 10)
+    html = render(incident_view.incidents_map(incidents))
+    events = int(incidents["record_type"].eq("event").sum())
+    assert f'"n":{events}' in html
+    assert "minemapPoints.years(" in html and "minemapPoints.heat(" in html
+    # No per-record HTML is written for the canvas layers: popups are built as text.
+    for place in incidents.loc[incidents["record_type"].eq("event"), "place"]:
+        assert f"<b>{place}</b>" not in html
+    assert "supercluster" in html.lower()
