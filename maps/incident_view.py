@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import folium
 import geopandas as gpd
 import numpy as np
@@ -11,7 +9,7 @@ import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
 from maps.base import Legend, add_background, display_bounds, new_map
-from maps.labels import HAZARDS, PRECISION, label, period_label
+from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
 from maps.pointcloud import Field, HeatOption, PointCloud, YearFilter
 from maps.popups import source_rows
@@ -62,16 +60,6 @@ def _incident_popup(rec: dict) -> str:
     return detail_table(rows, title=f"Record {rec['record_id']}")
 
 
-def _year(rec: dict) -> str:
-    """The year a record falls in, its period when it spans years, or ''."""
-    start, end = rec.get("date_start"), rec.get("date_end")
-    if not isinstance(start, dt.date):
-        return ""
-    if not isinstance(end, dt.date) or end.year == start.year:
-        return str(start.year)
-    return f"{start.year}–{end.year}"
-
-
 def _count_text(key: str):
     def text(rec: dict) -> str:
         value = fmt_number(rec.get(key))
@@ -119,7 +107,7 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         ),
         Field("Source", part["source"].to_numpy()),
         Field("Source document", part["source_file"].to_numpy()),
-        Field("Year", _per_unique(part, dates[:2], _year)),
+        Field("Year", _per_unique(part, dates[:2], year_label)),
     ]
     return PointCloud(
         part.geometry.x.to_numpy(),
@@ -211,7 +199,7 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
             rows,
             name=clustered,
             css_class=f"mm-{record_type}",
-            years=[_year(r) for r in part.to_dict("records")],
+            years=[year_label(r) for r in part.to_dict("records")],
         )
         markers.add_to(fmap)
         filtered.append(markers)

@@ -21,7 +21,7 @@ from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
 from maps.choropleth import classify, polygon_layer
 from maps.incident_view import incidents_map
-from maps.labels import HAZARDS, figure_text, label, period_label
+from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import detail_table, escape, fmt_number, stable_ids
 
@@ -186,6 +186,22 @@ def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -
     return head + "".join(_estimate_block(r) for r in recs)
 
 
+def _with_unit_texts(frame: gpd.GeoDataFrame, regional: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Tooltip (range of estimates) and popup (every estimate) of each unit in ``frame``."""
+    tooltips, popups = [], []
+    for row in frame.to_dict("records"):
+        recs = regional[regional["unit_code"].eq(row["code"])].to_dict("records")
+        span = (
+            f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
+            if row["estimates"] > 1
+            else km2_text(row["high_km2"])
+        )
+        line = f"{span} reported ({row['estimates']} estimate{'s' if row['estimates'] > 1 else ''})"
+        tooltips.append(f"<b>{escape(row['name'])}</b>: {escape(line)}")
+        popups.append(_unit_popup(row["name"], row["code"], line, recs))
+    return frame.assign(tooltip_html=tooltips, popup_html=popups)
+
+
 def contamination_map(
     records: pd.DataFrame,
     *,
@@ -208,19 +224,27 @@ def contamination_map(
         by="code", as_index=False
     )
     shown = shown.merge(ranges, left_on="code", right_index=True)
-    colours, legend = classify(shown["high_km2"], unit=" km²")
-    tooltips, popups = [], []
-    for row in shown.to_dict("records"):
-        recs = regional[regional["unit_code"].eq(row["code"])].to_dict("records")
-        span = (
-            f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
-            if row["estimates"] > 1
-            else km2_text(row["high_km2"])
-        )
-        line = f"{span} reported ({row['estimates']} estimate{'s' if row['estimates'] > 1 else ''})"
-        tooltips.append(f"<b>{escape(row['name'])}</b>: {escape(line)}")
-        popups.append(_unit_popup(row["name"], row["code"], line, recs))
-    shown["tooltip_html"], shown["popup_html"] = tooltips, popups
+    # A layer per year of estimate (besides all estimates), coloured with the same classes.
+    regional = regional.assign(year=[year_label(r) for r in regional.to_dict("records")])
+    by_year = []
+    if regional["year"].nunique() > 1:
+        for year, recs in regional[regional["area_km2"].notna()].groupby("year", sort=True):
+            stats = recs.groupby("unit_code")["area_km2"].agg(["min", "max", "count"])
+            frame = shown[["code", "name", "geometry"]].merge(
+                stats.rename(columns={"min": "low_km2", "max": "high_km2", "count": "estimates"}),
+                left_on="code",
+                right_index=True,
+            )
+            by_year.append((f"Estimates dated {year}" if year else "Estimates with no stated date", frame, recs))
+        by_year.sort(key=lambda item: item[0].startswith("Estimates with"))
+    all_highs = [shown["high_km2"], *[frame["high_km2"] for _, frame, _ in by_year]]
+    colours, legend = classify(pd.concat(all_highs, ignore_index=True), unit=" km²")
+    shown = _with_unit_texts(shown, regional)
+    polygon_layers = [("Reported contamination (km², highest estimate)", shown, "mm-choropleth", True)]
+    polygon_layers += [
+        (f"{title} (km², highest)", _with_unit_texts(frame, recs), "mm-choropleth-year", False)
+        for title, frame, recs in by_year
+    ]
     countries = sorted(set(records["country"]))
     context = bset.frame if not bset.builtin else bset.frame[bset.frame["country"].isin(countries)]
     context = context.assign(
@@ -291,16 +315,20 @@ def contamination_map(
             tolerance=0.02,
             east=east,
         ).add_to(fmap)
-    polygon_layer(
-        shown,
-        name="Reported contamination (km², highest estimate)",
-        css_class="mm-choropleth",
-        fill=colours,
-        line="#333333",
-        weight=1.2,
-        tolerance=0.005,
-        east=east,
-    ).add_to(fmap)
+    start = 0
+    for name, frame, css_class, show in polygon_layers:
+        polygon_layer(
+            frame,
+            name=name,
+            css_class=css_class,
+            fill=colours[start : start + len(frame)],
+            line="#333333",
+            weight=1.2,
+            tolerance=0.005,
+            east=east,
+            show=show,
+        ).add_to(fmap)
+        start += len(frame)
     Legend(
         "Reported contaminated area (km²)",
         [*legend, ("dashed:#6a3d9a", "Country-level figure (dashed outline)")]
@@ -308,7 +336,8 @@ def contamination_map(
         else legend,
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
-            "Estimates are never averaged or picked from.",
+            "Estimates are never averaged or picked from."
+            + (" The layer control has a layer per year of estimate." if by_year else ""),
             f"Areas: geodesic (WGS84) on {bset.source}.",
         ],
     ).add_to(fmap)

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from geo import summary
 from maps import build as build_mod
+from maps.labels import year_label
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +44,8 @@ class Expected:
     layers: list[str]
     choropleth_layer: str | None = None
     credits: list[str] = field(default_factory=lambda: [BOUNDARY_CREDIT])
+    #: Layers listed in the layer control but off when the map opens.
+    hidden_layers: list[str] = field(default_factory=list)
     ready: str = "path.mm-choropleth"
 
 
@@ -71,7 +74,19 @@ def _contamination(records) -> Expected:
     if records["unit_level"].eq("admin0").any():
         layers.append("Country-level figures")
     layers.append("Reported contamination (km², highest estimate)")
-    return Expected(units, "Reported contaminated area (km²)", layers, choropleth_layer=layers[-1])
+    # A layer per year of estimate, off at first: dated years in order, then undated.
+    dated = regional[regional["area_km2"].notna()]
+    years = sorted({year_label(r) for r in dated.to_dict("records")})
+    hidden = [f"Estimates dated {y} (km², highest)" for y in years if y]
+    if "" in years:
+        hidden.append("Estimates with no stated date (km², highest)")
+    return Expected(
+        units,
+        "Reported contaminated area (km²)",
+        layers,
+        choropleth_layer=layers[-1],
+        hidden_layers=hidden,
+    )
 
 
 def _incidents(records) -> Expected:
@@ -235,9 +250,10 @@ def test_layer_control_lists_layers(stem, open_stem, expected):
     mp = open_stem(stem)
     listing = mp.layer_control()
     labels = listing.locator("label")
-    expect(labels).to_have_text(expected[stem].layers)
+    expect(labels).to_have_text(expected[stem].layers + expected[stem].hidden_layers)
     for i in range(labels.count()):
-        expect(labels.nth(i).locator("input")).to_be_checked()
+        box = expect(labels.nth(i).locator("input"))
+        box.not_to_be_checked() if i >= len(expected[stem].layers) else box.to_be_checked()
     if expected[stem].choropleth_layer:
         # Switching the choropleth layer off and on removes and redraws its paths.
         n = len(expected[stem].units)
@@ -393,3 +409,26 @@ def test_index_links_open_the_maps(built, open_map):
     mp.page.locator(f'a[href="{stem}.html"]').click()
     expect(mp.page).to_have_url(Path(built.out / f"{stem}.html").as_uri())
     expect(mp.page.locator(".mm-legend")).to_be_visible()
+
+
+def test_contamination_has_a_layer_per_year_of_estimate(open_stem, expected, prepared):
+    records = prepared["contamination"].records
+    regional = records[records["unit_level"].eq("admin1") & records["area_km2"].notna()]
+    years = [year_label(r) for r in regional.to_dict("records")]
+    mp = open_stem("contamination")
+    for title in expected["contamination"].hidden_layers:
+        year = "" if "no stated date" in title else title.split(" ")[2]
+        recs = regional[[y == year for y in years]]
+        toggle = mp.layer_control().locator("label", has_text=title).locator("input")
+        toggle.check()
+        paths = mp.page.locator("path.mm-choropleth-year")
+        expect(paths).to_have_count(recs["unit_code"].nunique())
+        # A year's popup lists that year's estimates, and only those.
+        pop = mp.click(paths.first)
+        blocks = pop.locator("h4", has_text="Record ")
+        expect(blocks).not_to_have_count(0)
+        for i in range(blocks.count()):
+            assert blocks.nth(i).inner_text().removeprefix("Record ") in set(recs["record_id"])
+        mp.close_popup()
+        mp.layer_control().locator("label", has_text=title).locator("input").uncheck()
+        expect(paths).to_have_count(0)

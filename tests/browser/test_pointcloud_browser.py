@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 import layers
 from maps import incident_view
+from maps.labels import year_label
 from maps.views import render
 from tests.browser.test_escaping_browser import shown
 from tests.test_hostile_text import HOSTILE
@@ -38,7 +39,7 @@ def canvas_map(tmp_path_factory: pytest.TempPathFactory):
     path.write_text(html, encoding="utf-8")
     years = {}
     for rec in records.to_dict("records"):
-        year = incident_view._year(rec)
+        year = year_label(rec)
         years[year] = years.get(year, 0) + 1
     places = records.loc[events].drop(index=target)
     xy = places.geometry.x.round(5).astype(str) + "," + places.geometry.y.round(5).astype(str)
