@@ -376,4 +376,7 @@ def add_background(
         style={"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
         smooth_factor=1,
         decimals=decimals_for(tolerance),
+        # Below the data whether the data are SVG paths or a canvas.
+        pane="minemapBackground",
+        pane_z=350,
     ).add_to(fmap)

@@ -16,7 +16,10 @@ import numpy as np
 from maps.polygons import POPUP_PADDING, PolygonLayer, decimals_for, display_geometries
 from maps.safehtml import fmt_number
 
-__all__ = ["JENKS_SAMPLE", "PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
+__all__ = ["CANVAS_ABOVE", "JENKS_SAMPLE", "PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
+
+#: Above this many features, polygon layers draw on a canvas (SVG paths are slow to redraw).
+CANVAS_ABOVE = 1000
 
 #: Above this many distinct values, natural breaks are found on a sample of them.
 JENKS_SAMPLE = 500
@@ -98,6 +101,8 @@ def polygon_layer(
     show: bool = True,
     overlay: bool = True,
     interactive: bool = True,
+    coarse_tolerance: float | None = None,
+    canvas: bool | None = None,
 ) -> PolygonLayer:
     """Build a polygon layer with escaped tooltip and popup HTML.
 
@@ -105,7 +110,9 @@ def polygon_layer(
     ``popup_html`` columns built with :mod:`maps.safehtml`; no other attribute
     reaches the page. A layer that is not interactive carries no text at all. Each polygon is
     drawn as one SVG path with class ``css_class``; its geometry is written once
-    per page (:mod:`maps.polygons`).
+    per page (:mod:`maps.polygons`). With ``coarse_tolerance``, a coarser copy
+    is drawn below zoom 5. Above :data:`CANVAS_ABOVE` features (or with
+    ``canvas=True``) the layer is drawn on a canvas instead of SVG paths.
     """
     geometries = display_geometries(frame, tolerance=tolerance, east=east)
     fills = None if isinstance(fill, str) and fill == "none" else (
@@ -123,4 +130,9 @@ def polygon_layer(
         show=show,
         overlay=overlay,
         decimals=decimals_for(tolerance),
+        coarse=display_geometries(frame, tolerance=coarse_tolerance, east=east)
+        if coarse_tolerance
+        else None,
+        coarse_decimals=decimals_for(coarse_tolerance),
+        canvas=len(frame) > CANVAS_ABOVE if canvas is None else canvas,
     )

@@ -295,6 +295,15 @@ class PolygonLayer(Layer):
     style : dict
         Leaflet path options shared by all features (``color``, ``weight``,
         ``dashArray``, ``fillOpacity``...).
+    coarse : sequence of shapely geometries, optional
+        The same features simplified further, drawn below zoom ``coarse_below``
+        (written with ``coarse_decimals``): a world of units redraws faster.
+    canvas : bool
+        Draw on a canvas instead of one SVG path per feature: faster for
+        thousands of features, but the features are not DOM elements.
+    pane : str, optional
+        A map pane of its own, at z-index ``pane_z`` (Leaflet's overlay pane is
+        at 400). In one pane Leaflet puts every SVG above every canvas.
     """
 
     _template = Template(
@@ -312,13 +321,39 @@ class PolygonLayer(Layer):
                 if (fills) { s.fillColor = fills[f.id]; } else { s.fillOpacity = 0; }
                 return s;
             }
-            var features = index.map(function (g, i) {
+            // Coarser geometry below zoom `below` (fewer vertices to project and draw).
+            var coarse = {{ this.coarse_js }}, below = {{ this.coarse_below }};
+            var map = {{ this._parent.get_name() }};
+            function level() { return coarse && map.getZoom() < below ? coarse : index; }
+            var drawn = level();
+            var features = drawn.map(function (g, i) {
                 return {type: "Feature", id: i, properties: {}, geometry: geometry(g)};
             });
-            var group = L.geoJSON(features, {
-                style: style, smoothFactor: {{ this.smooth_factor }},
-                interactive: {{ this.interactive_js }}
-            });
+            var options = {style: style, smoothFactor: {{ this.smooth_factor }},
+                           interactive: {{ this.interactive_js }}};
+            {%- if this.pane %}
+            var pane = map.getPane({{ this.pane_js }}) || map.createPane({{ this.pane_js }});
+            pane.style.zIndex = {{ this.pane_z }};
+            options.pane = {{ this.pane_js }};
+            {%- endif %}
+            {%- if this.canvas %}
+            options.renderer = L.canvas({padding: 0.2{% if this.pane %}, pane: options.pane{% endif %}});
+            {%- endif %}
+            var group = L.geoJSON(features, options);
+            if (coarse) {
+                map.on("zoomend", function () {
+                    var now = level();
+                    if (now === drawn) { return; }
+                    drawn = now;
+                    group.eachLayer(function (l) {
+                        var g = geometry(drawn[l.feature.id]);
+                        if (g) {
+                            l.setLatLngs(L.GeoJSON.coordsToLatLngs(
+                                g.coordinates, g.type === "Polygon" ? 1 : 2));
+                        }
+                    });
+                });
+            }
             if (tips) {
                 group.bindTooltip(function (l) { return tips[l.feature.id]; }, {sticky: true});
             }
@@ -353,6 +388,12 @@ class PolygonLayer(Layer):
         control: bool = True,
         smooth_factor: float = 0.5,
         decimals: int = 5,
+        coarse: Sequence[shapely.Geometry] | None = None,
+        coarse_decimals: int = 3,
+        coarse_below: int = 5,
+        canvas: bool = False,
+        pane: str | None = None,
+        pane_z: int = 350,
     ) -> None:
         super().__init__(name=name, overlay=overlay, control=control, show=show)
         self._name = "PolygonLayer"
@@ -371,6 +412,16 @@ class PolygonLayer(Layer):
         self.popup_js = js_literal({"maxWidth": 420, **POPUP_PADDING})
         self.smooth_factor = float(smooth_factor)
         self.decimals = int(decimals)
+        if coarse is not None and len(coarse) != n:
+            raise ValueError(f"coarse: {len(coarse)} geometries for {n}")
+        self.coarse = list(coarse) if coarse is not None else None
+        self.coarse_decimals = int(coarse_decimals)
+        self.coarse_below = int(coarse_below)
+        self.coarse_js = "null"
+        self.canvas = bool(canvas)
+        self.pane = pane
+        self.pane_js = js_literal(pane)
+        self.pane_z = int(pane_z)
         self.store_name = ""
         self.index_js = "[]"
 
@@ -379,4 +430,6 @@ class PolygonLayer(Layer):
         store = GeometryStore.of(self.get_root())
         self.store_name = store.get_name()
         self.index_js = js_literal(store.add(self.geometries, self.decimals))
+        if self.coarse is not None:
+            self.coarse_js = js_literal(store.add(self.coarse, self.coarse_decimals))
         super().render(**kwargs)

@@ -118,7 +118,7 @@ def js_string(text: str) -> str:
     Examples
     --------
     >>> js_string("</script><b>")
-    '"\\u003c/script\\u003e\\u003cb\\u003e"'
+    '"<\\/script><b>"'
     """
     return js_literal(text)
 
@@ -126,19 +126,19 @@ def js_string(text: str) -> str:
 def js_literal(data: object) -> str:
     r"""Return JSON-able ``data`` as a JavaScript literal safe inside ``<script>``.
 
-    No ``<``, ``>`` or ``&`` appears in the output, so no string in ``data``
-    can close the script or open a comment; line separators are escaped too.
+    Inside a script element only ``</`` (which could close it) and ``<!--``
+    (which changes how the rest is parsed) are dangerous; both are escaped in
+    every string, as are the line separators U+2028 and U+2029.
 
     Examples
     --------
-    >>> js_literal({"a": ["</script>", 1.5, None]})
-    '{"a":["\\u003c/script\\u003e",1.5,null]}'
+    >>> js_literal({"a": ["</script><b>", "<!--", 1.5, None]})
+    '{"a":["<\\/script><b>","\\u003c!--",1.5,null]}'
     """
     literal = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (
-        literal.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
+        literal.replace("</", "<\\/")
+        .replace("<!", "\\u003c!")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )

@@ -104,5 +104,6 @@ def test_user_text_is_escaped_in_map_html():
     assert "<script>window.__pwned" not in page
     assert 'onerror="alert' not in page
     assert "{{7*7}}" not in page
-    # Escaped once for HTML, then JSON-encoded by folium: shown literally in the popup.
-    assert "\\u0026lt;script\\u0026gt;window.__pwned=1" in page
+    # Escaped once for HTML, then written as a JavaScript string: shown literally in the popup.
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page
+    assert "</script>window" not in page

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import struct
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +165,22 @@ class MapPage:
         expect(self.popup()).to_have_count(0)
         self.idle()
         self.reset_view()
+
+    def pixel(self, x: float, y: float) -> str:
+        """The colour painted at page point (x, y), as ``#rrggbb`` (what a person sees)."""
+        png = self.page.screenshot(clip={"x": int(x), "y": int(y), "width": 1, "height": 1})
+        pos, data, colour_type = 8, b"", None
+        while pos < len(png):
+            length = struct.unpack(">I", png[pos : pos + 4])[0]
+            kind, body = png[pos + 4 : pos + 8], png[pos + 8 : pos + 8 + length]
+            if kind == b"IHDR":
+                colour_type = body[9]
+            elif kind == b"IDAT":
+                data += body
+            pos += 12 + length
+        assert colour_type in (2, 6), f"unexpected PNG colour type {colour_type}"
+        row = zlib.decompress(data)  # one row: a filter byte, then RGB(A)
+        return "#" + row[1:4].hex()
 
     def screenshot(self, name: str) -> Path:
         """Save the page as ``test-output/screenshots/<name>.png`` for a person to look at."""

@@ -70,6 +70,9 @@ def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_m
     hexes = _items(mp, events)
     assert hexes and all(i["kind"] == "hex" for i in hexes)
     assert sum(i["count"] for i in hexes) == events
+    # A person sees the hexagons: above the background, land or sea.
+    for item in hexes[:5]:
+        assert mp.pixel(item["x"], item["y"]) not in ("#f5f3ee", "#dde8f0")
 
     # The hostile record, alone at full zoom: its tooltip and popup show the text literally.
     mp.evaluate_map("m.setView([arg[1], arg[0]], 12, {animate: false});", list(ALONE))
