@@ -181,6 +181,27 @@ def png_size(data: bytes | str | Path) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+#: Screenshots taken until two in a row are the same (software raster can lag the page).
+SETTLE_TRIES = 8
+
+
+def _settled_screenshot(page) -> bytes:
+    """A screenshot of the page once painting has settled.
+
+    Without a GPU, Chromium rasterises a large page in tiles and a screenshot
+    can catch some tiles unpainted; two identical screenshots in a row mean
+    the page is fully painted.
+    """
+    shot = page.screenshot(animations="disabled", caret="hide")
+    for _ in range(SETTLE_TRIES):
+        page.wait_for_timeout(100)
+        again = page.screenshot(animations="disabled", caret="hide")
+        if again == shot:
+            break
+        shot = again
+    return shot
+
+
 def _export_one(browser, html: Path, png: Path, options: PngOptions, error: type) -> Path:
     context = browser.new_context(
         viewport={"width": options.width, "height": options.height},
@@ -225,7 +246,7 @@ def _export_one(browser, html: Path, png: Path, options: PngOptions, error: type
                 "expected each in full. Use a larger size (--png-size, e.g. 1600x1000)"
             )
         png.parent.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=png, animations="disabled", caret="hide")
+        png.write_bytes(_settled_screenshot(page))
     finally:
         context.close()
     return png

@@ -218,3 +218,19 @@ def test_cli_png_with_tiles_is_refused_before_building(tmp_path, capsys):
     assert main(["build", "--out", str(out), "--png", "--tiles", "CartoDB Positron"]) == 2
     assert "PNG export draws the maps offline" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_png_shows_the_data_painted_not_only_the_legend(built, browser, tmp_path):
+    """Chechnya's fill covers many pixels of the contamination PNG, not just a legend swatch."""
+    png = export_png(built.out / "contamination.html", tmp_path / "contamination.png")
+    counts = decoded(browser, png, step=4)["counts"]
+    # The highest class at fill opacity 0.85 over the land colour.
+    fill, land = (0xBD, 0x00, 0x26), (0xF5, 0xF3, 0xEE)
+    blend = [f * 0.85 + b * 0.15 for f, b in zip(fill, land, strict=True)]
+    near = sum(
+        n
+        for k, n in counts.items()
+        if all(abs(a - int(b)) <= 3 for a, b in zip(blend, k.split(","), strict=True))
+    )
+    # A legend swatch is about 28x24 device px (some 40 samples at step 4); Chechnya far more.
+    assert near > 400, f"only {near} samples of the data colour: the map is not fully painted"
