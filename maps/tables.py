@@ -77,11 +77,35 @@ def to_markdown(summary: Summary) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: In HTML, a ``records`` cell listing more ids than this shows the first ones and a count.
+HTML_IDS_SHOWN = 10
+
+
+def _html_cell(column: str, value: object) -> str:
+    """A cell for HTML: long lists of record ids are cut (the CSV beside it has them all).
+
+    Examples
+    --------
+    >>> _html_cell("records", ";".join(f"R{i}" for i in range(25)))
+    'R0;R1;R2;R3;R4;R5;R6;R7;R8;R9 … (25 in all: see the CSV)'
+    >>> _html_cell("place", "a;b;c;d;e;f;g;h;i;j;k;l")
+    'a;b;c;d;e;f;g;h;i;j;k;l'
+    """
+    text = _display(value)
+    ids = text.split(";")
+    if column == "records" and len(ids) > HTML_IDS_SHOWN:
+        text = ";".join(ids[:HTML_IDS_SHOWN]) + f" … ({len(ids)} in all: see the CSV)"
+    return text
+
+
 def to_html(summary: Summary) -> str:
     """Render an escaped HTML fragment: heading, table, notes."""
     head = "".join(f"<th>{escape(c)}</th>" for c in summary.table.columns)
+    columns = list(summary.table.columns)
     rows = "".join(
-        "<tr>" + "".join(f"<td>{escape(_display(v))}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + "".join(f"<td>{escape(_html_cell(c, v))}</td>" for c, v in zip(columns, row, strict=True))
+        + "</tr>"
         for row in summary.table.itertuples(index=False)
     )
     notes = "".join(f"<li>{escape(n)}</li>" for n in summary.notes)
