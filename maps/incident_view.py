@@ -217,14 +217,14 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
             "finer place."
         )
         notes.append("Numbers in clusters count records, not casualties.")
-    Legend(
-        "Incidents",
-        [
-            (colour, label(kind))
-            for kind, colour in _EVENT_COLOURS.items()
-            if kind in set(frame["event_type"].unique())
-        ],
-        notes,
-    ).add_to(fmap)
+    entries = [
+        (colour, label(kind))
+        for kind, colour in _EVENT_COLOURS.items()
+        if kind in set(frame["event_type"].unique())
+    ]
+    if big:
+        # The hexagon ramp of maps/templates/pointcloud.js (log scale, lightest to darkest).
+        entries += [("#ffffb2", "hexagon: fewest records in view"), ("#bd0026", "hexagon: most")]
+    Legend("Incidents", entries, notes).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap
