@@ -330,6 +330,10 @@ def display_bounds(frame: gpd.GeoDataFrame) -> tuple[float, float, float, float]
     return float(minx), float(miny), float(maxx), float(maxy)
 
 
+#: Simplification (degrees) of the background drawn below zoom 4.
+COARSE_TOLERANCE = 0.4
+
+
 @cache
 def _simplified_countries(tolerance: float) -> gpd.GeoDataFrame:
     """All countries simplified together (shared borders stay shared), once per tolerance."""
@@ -368,6 +372,9 @@ def add_background(
             pieces.append(clipped.set_geometry(clipped.translate(xoff=offset)))
     frame = gpd.GeoDataFrame(pd.concat(pieces, ignore_index=True), crs=countries.crs)
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
+    # Below zoom 4 (a pixel is over 0.1°) a coarser copy is drawn: a world of
+    # outlines redraws faster.
+    coarse = shapely.simplify(np.asarray(frame.geometry.values), COARSE_TOLERANCE, preserve_topology=True)
     PolygonLayer(
         display_geometries(frame, tolerance=tolerance, simplified=True),
         name="Countries (background)",
@@ -376,7 +383,12 @@ def add_background(
         style={"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
         smooth_factor=1,
         decimals=decimals_for(tolerance),
-        # Below the data whether the data are SVG paths or a canvas.
+        # Below the data whether the data are SVG paths or a canvas; a canvas
+        # redraws a world of outlines (and its copies past 180°) faster than SVG.
         pane="minemapBackground",
         pane_z=350,
+        canvas=True,
+        coarse=shapely.transform(coarse, lambda xy: np.round(xy, decimals_for(COARSE_TOLERANCE))),
+        coarse_decimals=decimals_for(COARSE_TOLERANCE),
+        coarse_below=4,
     ).add_to(fmap)

@@ -489,7 +489,7 @@ def value_map(
         weight=0.5,
         tolerance=tolerance,
         east=east,
-        coarse_tolerance=0.1 if world else None,
+        coarse_tolerance=0.2 if world else None,
     ).add_to(fmap)
     notes = [f"{len(shown)} units; {len(frame) - len(shown)} without a value are not drawn."]
     if source:
