@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -11,7 +13,7 @@ from geo import GEONAMES_ATTRIBUTION
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
-from maps.pointcloud import Field, HeatOption, PointCloud, YearFilter
+from maps.pointcloud import Dates, Field, HeatOption, PointCloud, YearFilter
 from maps.popups import source_rows
 from maps.safehtml import detail_table, escape, fmt_number
 
@@ -60,6 +62,10 @@ def _incident_popup(rec: dict) -> str:
     return detail_table(rows, title=f"Record {rec['record_id']}")
 
 
+def _dated(rec: dict) -> bool:
+    return isinstance(rec.get("date_start"), dt.date) and isinstance(rec.get("date_end"), dt.date)
+
+
 def _count_text(key: str):
     def text(rec: dict) -> str:
         value = fmt_number(rec.get(key))
@@ -91,7 +97,12 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         Field("Record", part["record_id"].to_numpy()),
         Field("Event", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]))),
         Field("Place as written", part["place"].to_numpy()),
-        Field("Date", _per_unique(part, dates, period_label)),
+        Dates(
+            "Date",
+            part["date_start"].tolist() if "date_start" in part else [None] * len(part),
+            part["date_end"].tolist() if "date_end" in part else [None] * len(part),
+            _per_unique(part, dates, lambda r: "" if _dated(r) else period_label(r)),
+        ),
         Field(
             "Hazard",
             _per_unique(part, ["hazard_type"], lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])),
@@ -107,7 +118,6 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         ),
         Field("Source", part["source"].to_numpy()),
         Field("Source document", part["source_file"].to_numpy()),
-        Field("Year", _per_unique(part, dates[:2], year_label)),
     ]
     return PointCloud(
         part.geometry.x.to_numpy(),
@@ -115,10 +125,10 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         fields,
         name=name,
         tooltip_fields=[2, 1, 3],
-        popup_fields=list(range(12)),
+        popup_fields=list(range(len(fields))),
         category_field=1,
         colours={label(k): c for k, c in _EVENT_COLOURS.items()},
-        year_field=12,
+        year_field=3,
     )
 
 

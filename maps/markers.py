@@ -72,7 +72,7 @@ class ClusteredMarkers(JSCSSMixin, Layer):
             group.addLayers(markers);
             // The year filter's interface (see maps/templates/pointcloud.js).
             var years = {{ this.years_js }};
-            group.meta = {year_field: 0, fields: [{values: {{ this.year_values_js }}}]};
+            group.yearValues = {{ this.year_values_js }};
             group.ready = Promise.resolve(group);
             group.count = markers.length;
             group.selectYears = function (labels) {

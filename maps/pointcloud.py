@@ -15,6 +15,7 @@ popup or tooltip cannot run markup whatever the data holds.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import gzip
 import json
 from collections.abc import Sequence
@@ -30,10 +31,12 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
+from geo.summary import period_label
+from maps.labels import year_label
 from maps.polygons import POPUP_PADDING
 from maps.safehtml import js_literal, plain_text
 
-__all__ = ["Field", "HeatOption", "PointCloud", "YearFilter", "pack", "unpack"]
+__all__ = ["Dates", "Field", "HeatOption", "PointCloud", "YearFilter", "pack", "unpack"]
 
 SUPERCLUSTER = "https://cdn.jsdelivr.net/npm/supercluster@9.1.0/dist/supercluster.min.js"
 LEAFLET_HEAT = (
@@ -54,6 +57,34 @@ class Field:
 
     label: str
     values: Sequence[str | None]
+
+
+@dataclass(frozen=True)
+class Dates:
+    """A record's date or period, written as day numbers instead of text.
+
+    ``start`` and ``end`` hold a :class:`datetime.date` or None per record;
+    ``fallback`` the text shown when a record lacks either (such as "previously
+    (date not stated)"). The page shows a period as :func:`geo.summary.period_label`
+    does, and a year filter uses its year or span of years
+    (:func:`maps.labels.year_label`).
+    """
+
+    label: str
+    start: Sequence[dt.date | None]
+    end: Sequence[dt.date | None]
+    fallback: Sequence[str | None]
+
+    @property
+    def values(self) -> Sequence:
+        return self.start
+
+
+def _ordinals(dates: Sequence[dt.date | None]) -> np.ndarray:
+    """Proleptic Gregorian day numbers (1 = 0001-01-01), 0 where there is no date."""
+    return np.fromiter(
+        (d.toordinal() if isinstance(d, dt.date) else 0 for d in dates), dtype=np.int64, count=len(dates)
+    )
 
 
 @cache
@@ -112,13 +143,17 @@ def _dictionary(values: Sequence[str | None], order: np.ndarray) -> tuple[np.nda
     return codes.astype(np.int64), [str(u) for u in uniques]
 
 
-def pack(lon: Sequence[float], lat: Sequence[float], fields: Sequence[Field]) -> tuple[dict, str]:
+def pack(
+    lon: Sequence[float], lat: Sequence[float], fields: Sequence[Field | Dates]
+) -> tuple[dict, str]:
     """Pack points and their fields into metadata and one base64 block.
 
     Points are sorted along a Z-order curve, so consecutive coordinates are
     close; each coordinate is written as the zigzag-coded difference from the
-    previous one in steps of 1e-5 degree; each field as a dictionary (in the
-    block) and one code per record. Columns are byte planes, compressed
+    previous one in steps of 1e-5 degree; each text field as a dictionary (in
+    the block) and one code per record; a :class:`Dates` field as the start's
+    day number, the days to its end, and a text field for records without
+    both. Columns are byte planes, compressed
     together with gzip (fixed timestamp: same input, same bytes).
 
     Returns
@@ -135,7 +170,7 @@ def pack(lon: Sequence[float], lat: Sequence[float], fields: Sequence[Field]) ->
 
 
 def _pack(
-    lon: Sequence[float], lat: Sequence[float], fields: Sequence[Field]
+    lon: Sequence[float], lat: Sequence[float], fields: Sequence[Field | Dates]
 ) -> tuple[dict, str, list[list[str]]]:
     """:func:`pack`, also returning each field's distinct values in code order."""
     x = np.asarray(lon, dtype=float)
@@ -146,8 +181,9 @@ def _pack(
     if bad.any():
         raise ValueError(f"{int(bad.sum())} point(s) have no valid coordinates, e.g. record {int(np.flatnonzero(bad)[0])}")
     for f in fields:
-        if len(f.values) != len(x):
-            raise ValueError(f"field {f.label!r}: {len(f.values)} values for {len(x)} points")
+        lengths = {len(f.values)} | ({len(f.end), len(f.fallback)} if isinstance(f, Dates) else set())
+        if lengths != {len(x)}:
+            raise ValueError(f"field {f.label!r}: {max(lengths - {len(x)})} values for {len(x)} points")
     order = np.argsort(_morton(x, y), kind="stable")
     parts = [
         _planes(_zigzag_deltas(np.round(x[order] * SCALE).astype(np.int64)), 4),
@@ -155,12 +191,23 @@ def _pack(
     ]
     meta_fields, dictionaries, value_lists = [], [], []
     for f in fields:
-        codes, values = _dictionary(f.values, order)
+        entry: dict = {"label": f.label}
+        if isinstance(f, Dates):
+            # Start day and days to the end (+1; 0: no end): small numbers, compress well.
+            start, end = _ordinals(f.start)[order], _ordinals(f.end)[order]
+            if (start > 0).any() and (end[start > 0] > 0).any() and (end[(start > 0) & (end > 0)] < start[(start > 0) & (end > 0)]).any():
+                raise ValueError(f"field {f.label!r}: a period ends before it starts")
+            span = np.where((start > 0) & (end > 0), end - start + 1, 0)
+            parts += [_planes(start, 4), _planes(span, 4)]
+            entry["kind"] = "dates"
+            codes, values = _dictionary(f.fallback, order)
+        else:
+            codes, values = _dictionary(f.values, order)
         width = 1 if len(values) <= 1 << 8 else 2 if len(values) <= 1 << 16 else 4
         parts.append(_planes(codes, width))
         text = json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         dictionaries.append(text)
-        meta_fields.append({"label": f.label, "width": width, "bytes": len(text)})
+        meta_fields.append({**entry, "width": width, "bytes": len(text)})
         value_lists.append(values)
     block = gzip.compress(b"".join(parts + dictionaries), compresslevel=6, mtime=0)
     meta = {"n": len(x), "scale": SCALE, "fields": meta_fields}
@@ -191,13 +238,30 @@ def unpack(meta: dict, block: str) -> tuple[np.ndarray, np.ndarray, list[list[st
         return np.cumsum((z >> 1) ^ -(z & 1)) / meta["scale"]
 
     lon, lat = coords(), coords()
-    codes = [take(f["width"]).astype(np.int64) for f in meta["fields"]]
+    columns = []
+    for f in meta["fields"]:
+        days = (take(4).astype(np.int64), take(4).astype(np.int64)) if f.get("kind") == "dates" else None
+        columns.append((days, take(f["width"]).astype(np.int64)))
     texts = []
-    for f, c in zip(meta["fields"], codes, strict=True):
+    for f, (days, codes) in zip(meta["fields"], columns, strict=True):
         values = json.loads(raw[pos : pos + f["bytes"]].tobytes().decode("utf-8"))
         pos += f["bytes"]
-        texts.append([values[i] for i in c])
+        if days is None:
+            texts.append([values[i] for i in codes])
+            continue
+        start, span = days
+        texts.append(
+            [
+                _period(int(a), int(a + b - 1)) if a and b else values[c]
+                for a, b, c in zip(start, span, codes, strict=True)
+            ]
+        )
     return lon, lat, texts
+
+
+def _period(start: int, end: int) -> str:
+    """A period as :func:`geo.summary.period_label` writes it, from day numbers."""
+    return period_label({"date_start": dt.date.fromordinal(start), "date_end": dt.date.fromordinal(end)})
 
 
 class PointCloud(JSCSSMixin, Layer):
@@ -207,7 +271,7 @@ class PointCloud(JSCSSMixin, Layer):
     ----------
     lon, lat : sequence of float
         Coordinates (EPSG:4326).
-    fields : sequence of Field
+    fields : sequence of Field or Dates
         The record fields the page may show; nothing else is written.
     name : str
         Layer name in the layer control.
@@ -218,7 +282,7 @@ class PointCloud(JSCSSMixin, Layer):
     colours : dict
         Colour per category value.
     year_field : int, optional
-        Field the year filter selects on.
+        A :class:`Dates` field: the year filter selects on its years.
     hex_zoom : int
         Below this zoom, records are counted in hexagons; from it, clustered.
     """
@@ -238,7 +302,7 @@ class PointCloud(JSCSSMixin, Layer):
         self,
         lon: Sequence[float],
         lat: Sequence[float],
-        fields: Sequence[Field],
+        fields: Sequence[Field | Dates],
         *,
         name: str,
         tooltip_fields: Sequence[int],
@@ -257,9 +321,16 @@ class PointCloud(JSCSSMixin, Layer):
         for index in [*tooltip_fields, *popup_fields, category_field, year_field]:
             if index is not None and not 0 <= index < len(fields):
                 raise ValueError(f"field index {index} is not one of the {len(fields)} fields")
+        if year_field is not None and not isinstance(fields[year_field], Dates):
+            raise ValueError(f"year_field {year_field} is not a Dates field")
         meta, self.block, values = _pack(lon, lat, fields)
         self.count = meta["n"]
-        self.years = values[year_field] if year_field is not None else []
+        #: The distinct years (or spans of years) of the records, for a year filter.
+        self.years = (
+            sorted({year_label({"date_start": a, "date_end": b}) for a, b in zip(fields[year_field].start, fields[year_field].end, strict=True)})
+            if year_field is not None
+            else []
+        )
         colour_of = colours or {}
         meta.update(
             tooltip_fields=list(tooltip_fields),

@@ -10,7 +10,10 @@ import pytest
 
 import layers
 from maps import incident_view
-from maps.pointcloud import SCALE, Field, PointCloud, pack, unpack
+import datetime as dt
+
+from geo.summary import period_label
+from maps.pointcloud import SCALE, Dates, Field, PointCloud, pack, unpack
 from maps.safehtml import plain_text
 from maps.views import render
 from tests.test_hostile_text import HOSTILE
@@ -98,3 +101,33 @@ def test_layers_above_the_limit_are_drawn_from_columns(incidents, monkeypatch):
     for place in incidents.loc[incidents["record_type"].eq("event"), "place"]:
         assert f"<b>{place}</b>" not in html
     assert "supercluster" in html.lower()
+
+
+def test_dates_travel_as_day_numbers_and_read_as_periods():
+    d = dt.date
+    periods = [
+        (d(2018, 1, 1), d(2018, 12, 31), ""),  # a whole year
+        (d(1994, 1, 1), d(2016, 12, 31), ""),  # whole years
+        (d(2024, 4, 4), d(2024, 4, 4), ""),  # one day
+        (d(2017, 1, 1), d(2017, 1, 31), ""),  # a month
+        (d(1899, 12, 30), d(1900, 1, 2), ""),  # before the epochs of common libraries
+        (None, d(2009, 10, 5), "5 October 2009"),  # no start: the text as written
+        (None, None, "previously (date not stated)"),
+    ]
+    start, end, fallback = (list(c) for c in zip(*periods, strict=True))
+    lon, lat, _ = _points(len(periods))
+    ids = [str(i) for i in range(len(periods))]
+    meta, block = pack(lon, lat, [Field("id", ids), Dates("Date", start, end, fallback)])
+    _, _, (back_ids, texts) = unpack(meta, block)
+    expected = [
+        period_label({"date_start": a, "date_end": b}) or f for a, b, f in periods
+    ]
+    assert dict(zip(back_ids, texts, strict=True)) == dict(zip(ids, expected, strict=True))
+    assert expected[:4] == ["2018", "1994–2016", "2024-04-04", "2017-01-01 – 2017-01-31"]
+    with pytest.raises(ValueError, match="ends before it starts"):
+        pack([30.0], [50.0], [Dates("Date", [d(2020, 5, 1)], [d(2020, 4, 1)], [""])])
+
+
+def test_year_filter_needs_a_dates_field():
+    with pytest.raises(ValueError, match="year_field 0 is not a Dates field"):
+        PointCloud([30.0], [50.0], [Field("Year", ["2020"])], name="x", tooltip_fields=[0], popup_fields=[0], year_field=0)

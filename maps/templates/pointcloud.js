@@ -51,6 +51,10 @@ var minemapPoints = (function () {
       var lon = coordinates(unshuffle(bytes, offset, n, 4), meta.scale); offset += 4 * n;
       var lat = coordinates(unshuffle(bytes, offset, n, 4), meta.scale); offset += 4 * n;
       var codes = meta.fields.map(function (f) {
+        if (f.kind === "dates") {  // start day number, days to the end + 1 (0: none)
+          f.start = unshuffle(bytes, offset, n, 4); offset += 4 * n;
+          f.span = unshuffle(bytes, offset, n, 4); offset += 4 * n;
+        }
         var c = unshuffle(bytes, offset, n, f.width); offset += f.width * n; return c;
       });
       // Each field's distinct values: a JSON array of strings, after the codes.
@@ -66,8 +70,45 @@ var minemapPoints = (function () {
         var s = Math.sin(lat[i] * Math.PI / 180);
         my[i] = 0.5 - 0.25 * Math.log((1 + s) / (1 - s)) / Math.PI;
       }
-      return {n: n, lon: lon, lat: lat, mx: mx, my: my, codes: codes};
+      var data = {n: n, lon: lon, lat: lat, mx: mx, my: my, codes: codes};
+      if (meta.year_field !== null) {  // year codes, for the year filter
+        var f = meta.fields[meta.year_field], index = {}, labels = [];
+        var yc = new Uint16Array(n), raw = new Array(n);
+        for (var j = 0; j < n; j++) {
+          var y = yearOf(f, j);
+          if (!(y in index)) { index[y] = labels.length; labels.push(y); }
+          raw[j] = index[y];
+        }
+        var sorted = labels.slice().sort(), rank = labels.map(function (l) { return sorted.indexOf(l); });
+        for (var k = 0; k < n; k++) { yc[k] = rank[raw[k]]; }
+        data.yearValues = sorted;
+        data.yearCodes = yc;
+      }
+      return data;
     });
+  }
+
+  // Day number (1 = 0001-01-01) -> "YYYY-MM-DD".
+  function iso(day) {
+    return new Date((day - 719163) * 86400000).toISOString().slice(0, 10);
+  }
+
+  // A period as minemap labels it: "2018", "1994–2016", "2024-04-04", "a – b".
+  function period(a, b) {
+    var s = iso(a), e = iso(b);
+    if (s.slice(5) === "01-01" && e.slice(5) === "12-31") {
+      return s.slice(0, 4) === e.slice(0, 4) ? s.slice(0, 4) : s.slice(0, 4) + "\u2013" + e.slice(0, 4);
+    }
+    return a === b ? s : s + " \u2013 " + e;
+  }
+
+  // The year of a record, or its span of years; "" without a start.
+  function yearOf(f, i) {
+    if (!f.start[i]) { return ""; }
+    var y0 = iso(f.start[i]).slice(0, 4);
+    if (!f.span[i]) { return y0; }
+    var y1 = iso(f.start[i] + f.span[i] - 1).slice(0, 4);
+    return y1 === y0 ? y0 : y0 + "\u2013" + y1;
   }
 
   function el(tag, cls, text) {
@@ -92,6 +133,7 @@ var minemapPoints = (function () {
       var self = this;
       this.ready = decode(meta, b64).then(function (data) {
         self.data = data;
+        self.yearValues = data.yearValues || [];
         self._filter();
         if (self._map) { self._redraw(); }
         return self;
@@ -134,7 +176,7 @@ var minemapPoints = (function () {
         this.count = d.n;
         return;
       }
-      var codes = d.codes[yf], keep = new Uint8Array(this.meta.fields[yf].values.length), k = 0;
+      var codes = d.yearCodes, keep = new Uint8Array(this.yearValues.length), k = 0;
       sel.forEach(function (c) { keep[c] = 1; });
       var ids = new Uint32Array(d.n);
       for (var i = 0; i < d.n; i++) { if (keep[codes[i]]) { ids[k++] = i; } }
@@ -145,7 +187,7 @@ var minemapPoints = (function () {
     // Select years by their labels (null: all); redraw and tell listeners.
     selectYears: function (labels) {
       if (!this.data) { return; }
-      var values = this.meta.fields[this.meta.year_field].values;
+      var values = this.yearValues;
       this._selected = labels === null ? null : values.map(function (v, code) {
         return labels.indexOf(v) >= 0 ? code : -1;
       }).filter(function (code) { return code >= 0; });
@@ -300,10 +342,19 @@ var minemapPoints = (function () {
       return best;
     },
 
+    // The text of field `f` for record i.
+    fieldText: function (f, i) {
+      var field = this.meta.fields[f];
+      if (field.kind === "dates" && field.start[i] && field.span[i]) {
+        return period(field.start[i], field.start[i] + field.span[i] - 1);
+      }
+      return field.values[this.data.codes[f][i]];
+    },
+
     _text: function (i, fields) {
-      var d = this.data, meta = this.meta;
-      return fields.map(function (f) { return meta.fields[f].values[d.codes[f][i]]; })
-        .filter(function (v) { return v; }).join(" – ");
+      var self = this;
+      return fields.map(function (f) { return self.fieldText(f, i); })
+        .filter(function (v) { return v; }).join(" \u2013 ");
     },
 
     _hover: function (e) {
@@ -338,10 +389,10 @@ var minemapPoints = (function () {
     },
 
     _popup: function (i) {
-      var d = this.data, meta = this.meta, box = el("div", "mm-detail");
+      var self = this, meta = this.meta, box = el("div", "mm-detail");
       var table = el("table");
       meta.popup_fields.forEach(function (f, k) {
-        var value = meta.fields[f].values[d.codes[f][i]];
+        var value = self.fieldText(f, i);
         if (k === 0) { box.appendChild(el("h4", "", meta.fields[f].label + " " + value)); return; }
         if (!value) { return; }
         var row = el("tr");
@@ -380,7 +431,7 @@ var minemapPoints = (function () {
       Promise.all(layers.map(function (l) { return l.ready; })).then(function () {
         var seen = {};
         layers.forEach(function (l) {
-          l.meta.fields[l.meta.year_field].values.forEach(function (v) { seen[v] = true; });
+          l.yearValues.forEach(function (v) { seen[v] = true; });
         });
         Object.keys(seen).sort().forEach(function (label) {
           var row = el("label", "mm-year"), input = el("input");

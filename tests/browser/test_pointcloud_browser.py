@@ -7,13 +7,15 @@ sits alone so it can be hovered and clicked at full zoom.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import shapely
 from playwright.sync_api import expect
 
 import layers
 from maps import incident_view
-from maps.labels import year_label
+from maps.labels import period_label, year_label
 from maps.views import render
 from tests.browser.test_escaping_browser import shown
 from tests.test_hostile_text import HOSTILE
@@ -25,7 +27,9 @@ ALONE = (33.123, 47.456)  # lon, lat: no other record here
 def canvas_map(tmp_path_factory: pytest.TempPathFactory):
     records = layers.prepare(layers.default("incidents")).records.copy()
     events = records.index[records["record_type"].eq("event")]
-    target = events[0]
+    # The hostile record has a start and an end date: its date travels as day numbers.
+    target = next(i for i in events if _dated(records.loc[i]))
+    period = period_label(records.loc[target].to_dict())
     records.loc[target, "place"] = HOSTILE
     records.loc[target, "source"] = HOSTILE
     records.loc[target, "geometry"] = shapely.Point(*ALONE)
@@ -44,7 +48,11 @@ def canvas_map(tmp_path_factory: pytest.TempPathFactory):
     places = records.loc[events].drop(index=target)
     xy = places.geometry.x.round(5).astype(str) + "," + places.geometry.y.round(5).astype(str)
     shared = places[xy.duplicated(keep=False)].geometry.iloc[0]
-    return path, len(events), len(records), years, (shared.x, shared.y)
+    return path, len(events), len(records), years, (shared.x, shared.y), period
+
+
+def _dated(rec) -> bool:
+    return isinstance(rec["date_start"], dt.date) and isinstance(rec["date_end"], dt.date)
 
 
 def _drawn(mp) -> None:
@@ -63,7 +71,7 @@ def _items(mp, n: int) -> list[dict]:
 
 
 def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_map):
-    path, events, _, _, _ = canvas_map
+    path, events, _, _, _, period = canvas_map
     mp = open_map(path, ready=".folium-map[data-mm-drawn='true']", screenshot="incidents_canvas")
     _drawn(mp)
     # Low zoom: hexagons hold every record in view; the map is fitted to all of them.
@@ -86,6 +94,8 @@ def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_m
     expect(pop).to_contain_text("Source document")
     expect(pop.locator("script, img, svg, iframe")).to_have_count(0)
     assert pop.inner_text().count(shown(HOSTILE)) == 2
+    # The date, sent as day numbers, reads as minemap labels it elsewhere.
+    expect(pop.locator("tr", has_text="Date")).to_contain_text(period)
     expect(mp.page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     mp.screenshot("incidents_canvas_popup")
     mp.page.wait_for_timeout(100)
@@ -93,7 +103,7 @@ def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_m
 
 
 def test_clusters_zoom_in_when_clicked(canvas_map, open_map):
-    path, events, _, _, shared = canvas_map
+    path, events, _, _, shared, _ = canvas_map
     mp = open_map(path, ready=".folium-map[data-mm-drawn='true']")
     _drawn(mp)
     mp.evaluate_map("m.setView([arg[1], arg[0]], 8, {animate: false});", list(shared))
@@ -108,7 +118,7 @@ def test_clusters_zoom_in_when_clicked(canvas_map, open_map):
 
 
 def test_year_filter_and_heat_layer(canvas_map, open_map):
-    path, events, total, years, _ = canvas_map
+    path, events, total, years, _, _ = canvas_map
     mp = open_map(path, ready=".folium-map[data-mm-drawn='true']")
     _drawn(mp)
     # One year panel filters both canvas layers (events and aggregate counts).
