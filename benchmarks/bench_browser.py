@@ -5,6 +5,7 @@ matplotlib for ``explore()`` and Playwright are there; Chromium at
 ``/usr/bin/chromium`` or given with ``--chromium``)::
 
     python benchmarks/bench_browser.py [--cases choropleth,incidents100k,incidents1m]
+        [--tools minemap,explore,folium_choropleth,fastmarkercluster]
         [--repeat N] [--timeout S] [--out DIR] [--keep]
 
 Cases (see benchmarks/README.md, "Browser benchmark"):
@@ -21,8 +22,11 @@ Cases (see benchmarks/README.md, "Browser benchmark"):
 Every page is opened in a fresh Chromium (so memory is not shared between
 pages) with a 1280x800 viewport and no network: ``file:`` and ``data:`` URLs
 load, CDN URLs that ``maps/vendor/manifest.json`` lists are served from the
-vendored copies, and every other request is aborted and reported. No page has
-tiles.
+vendored copies, d3 (which branca's colour-scale legend loads, and minemap does
+not vendor) gets a do-nothing stand-in (:data:`D3_STUB`), and every other request
+is aborted and reported. No page has tiles. A page that does not draw within
+``--timeout`` seconds (default 600; the zoom steps get as long again) is
+reported as "timeout".
 
 What each figure means:
 
@@ -33,8 +37,14 @@ What each figure means:
 * **build s**: Python time to make the map and write its HTML (once per page,
   not repeated).
 * **first draw s**: ``performance.now()`` (time since navigation start) once
-  the page's layers are drawn, then two more animation frames have run. "Drawn"
-  is a predicate polled every animation frame (see ``drawn_check``).
+  the page's layers are drawn and no zoom or cluster animation runs, and still
+  so two animation frames later. "Drawn" is :data:`DRAWN_JS`, polled every
+  animation frame: for minemap, the ``data-mm-drawn="true"`` mark its maps set
+  once every layer is drawn (and, for the choropleth, one ``path.mm-choropleth``
+  per unit, unless the units are drawn on a canvas); for explore() and
+  folium.Choropleth, one
+  ``path.leaflet-interactive`` per unit; for FastMarkerCluster, a
+  ``.marker-cluster`` icon.
 * **zoom step ms**: median time of six zoom steps (three in, three out) from
   a common view of the data, each ``map.setZoom(z +/- 1, {animate: false})``
   until two animation frames have run (and markercluster's animation ended).
@@ -58,6 +68,7 @@ import mimetypes
 import os
 import platform
 import posixpath
+import re
 import signal
 import statistics
 import subprocess
@@ -66,7 +77,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -78,12 +89,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Playwright, Route, sync_playwright
+from playwright.sync_api import Page as PlaywrightPage
+from playwright.sync_api import Playwright, Route, sync_playwright
 
 import geo
 import layers
 from geo import area
-from maps import views
+from maps import base, views
+from maps.pointcloud import PointCloud
 
 REPO = Path(__file__).resolve().parents[1]
 VENDOR_DIR = Path(views.__file__).resolve().parent / "vendor"
@@ -99,6 +112,8 @@ PACKAGES = ("minemap", "folium", "branca", "geopandas", "shapely", "playwright")
 SEED = 20251122
 ZOOM_STEPS = (1, 1, 1, -1, -1, -1)
 MINEMAP = "minemap"
+#: minemap's point layer on the coordinates alone, what FastMarkerCluster is given.
+MINEMAP_POINTS = "minemap (points only)"
 
 # ---------------------------------------------------------------- data
 
@@ -164,70 +179,74 @@ class Page:
     drawn: dict  # arguments of DRAWN_JS
 
 
-def _timed_write(path: Path, make: Callable[[], str | None]) -> float:
-    """Run ``make`` (which returns HTML, or writes ``path`` itself); return seconds."""
-    start = time.perf_counter()
-    html = make()
-    if html is not None:
-        path.write_text(html, encoding="utf-8")
-    return time.perf_counter() - start
+@dataclass
+class PageSpec:
+    """How to write one tool's page of a case, and its drawn predicate."""
+
+    tool: str
+    make: Callable[[Path], str | None]  # returns the HTML, or writes the path itself
+    drawn: Callable[[Path], dict]  # the written page -> arguments of DRAWN_JS
+
+    def build(self, path: Path) -> Page:
+        """Write the page and time it (making the map, rendering, writing)."""
+        start = time.perf_counter()
+        html = self.make(path)
+        if html is not None:
+            path.write_text(html, encoding="utf-8")
+        return Page(self.tool, path, time.perf_counter() - start, self.drawn(path))
 
 
-def _minemap_drawn(path: Path, **fallback) -> dict:
+def minemap_drawn(paths: str | None = None, n: int = 0, fallback_any: str | None = None):
     """Drawn predicate for a minemap page.
 
-    A page that mentions ``data-mm-drawn``/``mmDrawn`` sets that flag on the map
-    container once all its layers are drawn: wait for it (plus ``fallback``'s
-    path count, if any). Older pages have no flag: wait for ``fallback`` alone.
+    minemap sets ``data-mm-drawn="true"`` on the map container once all its
+    layers are drawn: a page whose HTML mentions the flag waits for it, and for
+    ``n`` elements matching ``paths`` if given, unless it has none of them and
+    a canvas in the map pane (the layer is drawn on a canvas). A page from
+    before the flag waits for the paths, or for an element matching
+    ``fallback_any``.
     """
-    text = path.read_text(encoding="utf-8")
-    if "mmDrawn" in text or "data-mm-drawn" in text:
-        return {"flag": True, **{k: v for k, v in fallback.items() if k in ("paths", "n")}}
-    return fallback
+
+    def drawn(path: Path) -> dict:
+        text = path.read_text(encoding="utf-8")
+        flagged = "mmDrawn" in text or "data-mm-drawn" in text
+        args = {"flag": flagged, "paths": paths, "n": n}
+        return args if flagged else {**args, "any": fallback_any}
+
+    return drawn
 
 
-def _value_map(frame: gpd.GeoDataFrame, column: str, *, title: str, unit: str) -> folium.Map:
-    """TEMPORARY stand-in for ``maps.views.value_map`` while it is being written."""
-    if hasattr(views, "value_map"):
-        return views.value_map(frame, column, title=title, unit=unit)
-    from maps.base import crosses_antimeridian, display_bounds, new_map
-    from maps.choropleth import classify, polygon_layer
-    from maps.safehtml import escape, fmt_number
-
-    colours, _ = classify(frame[column].to_numpy(), unit=unit)
-    drawn = frame.assign(
-        tooltip_html=[escape(n) for n in frame["name"]],
-        popup_html=[f"{escape(n)}: {fmt_number(v)}{escape(unit)}" for n, v in zip(frame["name"], frame[column])],
-    )
-    fmap = new_map(display_bounds(frame), title=title)
-    polygon_layer(
-        drawn, name=title, css_class="mm-choropleth", fill=colours, east=crosses_antimeridian(frame)
-    ).add_to(fmap)
-    return fmap
+def peer_drawn(**args) -> Callable[[Path], dict]:
+    """Drawn predicate for a peer's page: fixed arguments of DRAWN_JS."""
+    return lambda _path: args
 
 
-def choropleth_pages(frame: gpd.GeoDataFrame, out: Path) -> list[Page]:
+INTERACTIVE_PATHS = ".leaflet-map-pane path.leaflet-interactive"
+
+
+def plain_map() -> folium.Map:
+    """A folium map with no tiles for the peers.
+
+    Its ``maxZoom`` is 18, what folium's default OpenStreetMap layer would give:
+    markercluster refuses a map with no maximum zoom, and a map without tiles has
+    none.
+    """
+    return folium.Map(tiles=None, maxZoom=18)
+
+
+def choropleth_specs(frame: gpd.GeoDataFrame) -> list[PageSpec]:
     """minemap's value map, explore() and folium.Choropleth of the same frame."""
     n = int((~frame.geometry.is_empty).sum())  # one SVG path per (multi)polygon
-    pages = []
 
-    path = out / "choropleth_minemap.html"
-    seconds = _timed_write(
-        path,
-        lambda: views.render(
-            _value_map(frame, "value", title="Area of admin-1 units", unit=" km²")
-        ),
-    )
-    pages.append(
-        Page(MINEMAP, path, seconds, _minemap_drawn(path, paths="path.mm-choropleth", n=n))
-    )
+    def minemap_page(_path: Path) -> str:
+        fmap = views.value_map(frame, "value", title="Area of admin-1 units", unit=" km²")
+        return views.render(fmap)
 
-    path = out / "choropleth_explore.html"
-    seconds = _timed_write(path, lambda: frame.explore(column="value", tiles=None).save(path))
-    pages.append(Page("explore()", path, seconds, {"paths": _INTERACTIVE_PATHS, "n": n}))
+    def explore_page(path: Path) -> None:
+        frame.explore(column="value", tiles=None).save(path)
 
-    def folium_choropleth() -> str:
-        fmap = folium.Map(tiles=None)
+    def folium_page(_path: Path) -> str:
+        fmap = plain_map()
         folium.Choropleth(
             geo_data=frame,
             data=frame[["code", "value"]],
@@ -237,34 +256,52 @@ def choropleth_pages(frame: gpd.GeoDataFrame, out: Path) -> list[Page]:
         fmap.fit_bounds(_leaflet_bounds(frame))
         return fmap.get_root().render()
 
-    path = out / "choropleth_folium.html"
-    seconds = _timed_write(path, folium_choropleth)
-    pages.append(Page("folium.Choropleth", path, seconds, {"paths": _INTERACTIVE_PATHS, "n": n}))
-    return pages
+    return [
+        PageSpec(MINEMAP, minemap_page, minemap_drawn(paths="path.mm-choropleth", n=n)),
+        PageSpec("explore()", explore_page, peer_drawn(paths=INTERACTIVE_PATHS, n=n)),
+        PageSpec("folium.Choropleth", folium_page, peer_drawn(paths=INTERACTIVE_PATHS, n=n)),
+    ]
 
 
-def incident_pages(frame: gpd.GeoDataFrame, out: Path, stem: str) -> list[Page]:
-    """minemap's incidents map and FastMarkerCluster of the same points."""
-    pages = []
-    path = out / f"{stem}_minemap.html"
-    seconds = _timed_write(path, lambda: views.render(views.incidents_map(frame)))
-    anything = ".leaflet-map-pane .marker-cluster, .leaflet-map-pane canvas"
-    pages.append(Page(MINEMAP, path, seconds, _minemap_drawn(path, any=anything)))
+def incident_specs(frame: gpd.GeoDataFrame) -> list[PageSpec]:
+    """minemap's incidents map, minemap's point layer alone, and FastMarkerCluster.
 
-    def fast_cluster() -> str:
-        fmap = folium.Map(tiles=None)
+    ``minemap`` is the incidents map a user gets: every record carries its
+    popup fields (id, event, place, date, hazard, source...). ``minemap (points
+    only)`` gets exactly what FastMarkerCluster gets, the coordinates: the same
+    map shell (title, background, legend-free) with a point layer of no fields.
+    """
+
+    def minemap_page(_path: Path) -> str:
+        return views.render(views.incidents_map(frame))
+
+    def points_page(_path: Path) -> str:
+        bounds = tuple(float(v) for v in frame.total_bounds)
+        fmap = base.new_map(bounds, title=f"{len(frame):,} points")
+        base.add_background(fmap, bounds)
+        PointCloud(
+            frame.geometry.x.to_numpy(),
+            frame.geometry.y.to_numpy(),
+            [],
+            name="points",
+            tooltip_fields=[],
+            popup_fields=[],
+        ).add_to(fmap)
+        return views.render(fmap)
+
+    def cluster_page(_path: Path) -> str:
+        fmap = plain_map()
         points = np.column_stack([frame.geometry.y, frame.geometry.x]).tolist()
         folium.plugins.FastMarkerCluster(data=points).add_to(fmap)
         fmap.fit_bounds(_leaflet_bounds(frame))
         return fmap.get_root().render()
 
-    path = out / f"{stem}_fastmarkercluster.html"
-    seconds = _timed_write(path, fast_cluster)
-    pages.append(Page("FastMarkerCluster", path, seconds, {"any": ".marker-cluster"}))
-    return pages
-
-
-_INTERACTIVE_PATHS = ".leaflet-map-pane path.leaflet-interactive"
+    drawn_before_flag = ".leaflet-map-pane .marker-cluster, .leaflet-map-pane canvas"
+    return [
+        PageSpec(MINEMAP, minemap_page, minemap_drawn(fallback_any=drawn_before_flag)),
+        PageSpec(MINEMAP_POINTS, points_page, minemap_drawn(fallback_any=drawn_before_flag)),
+        PageSpec("FastMarkerCluster", cluster_page, peer_drawn(any=".marker-cluster")),
+    ]
 
 
 def _leaflet_bounds(frame: gpd.GeoDataFrame) -> list[list[float]]:
@@ -287,7 +324,9 @@ def common_view(frame: gpd.GeoDataFrame, min_zoom: int = 2) -> dict:
 
     width = max((maxx - minx) / 360, 1e-9)
     height = max(mercator_y(maxy) - mercator_y(miny), 1e-9)
-    fit = min(np.log2(VIEWPORT["width"] / (256 * width)), np.log2(VIEWPORT["height"] / (256 * height)))
+    fit = min(
+        np.log2(VIEWPORT["width"] / (256 * width)), np.log2(VIEWPORT["height"] / (256 * height))
+    )
     return {"center": [(miny + maxy) / 2, (minx + maxx) / 2], "zoom": max(int(fit), min_zoom)}
 
 
@@ -300,7 +339,9 @@ def common_view(frame: gpd.GeoDataFrame, min_zoom: int = 2) -> dict:
 #: missing, folium.Choropleth's page stops before adding its layer to the map).
 D3_STUB = """(function () {
     var d3 = new Proxy(function () {}, {
-        get: function (target, key) { return key === Symbol.toPrimitive ? function () { return 0; } : d3; },
+        get: function (target, key) {
+            return key === Symbol.toPrimitive ? function () { return 0; } : d3;
+        },
         apply: function () { return d3; }
     });
     window.d3 = d3;
@@ -465,10 +506,8 @@ def watchdog(seconds: float) -> Iterator[None]:
 
 def _kill_browser() -> None:
     for pid in browser_pids():
-        try:
+        with suppress(OSError):
             os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 # ---------------------------------------------------------------- measuring a page
@@ -478,26 +517,37 @@ DRAWN_JS = """
     const map = document.querySelector('.folium-map');
     if (!map) return false;
     if (flag && map.dataset.mmDrawn !== 'true') return false;
-    if (paths && document.querySelectorAll(paths).length < n) return false;
+    if (paths) {
+        const count = document.querySelectorAll(paths).length;
+        // A flagged minemap page may draw the layer on a canvas: then no such path exists.
+        const onCanvas = flag && count === 0 && document.querySelector('.leaflet-map-pane canvas');
+        if (count < n && !onCanvas) return false;
+    }
     if (any && !document.querySelector(any)) return false;
-    return true;
+    // The view has settled: no zoom animation (e.g. a fitBounds after the layers were
+    // added) and no markercluster animation is running.
+    return !document.querySelector('.leaflet-zoom-anim, .leaflet-cluster-anim');
 }
 """
 
-FRAMES_JS = """
-async () => {
+FRAMES_JS = f"""
+async (args) => {{
+    const drawn = {DRAWN_JS.strip()};
     for (let i = 0; i < 2; i++) await new Promise(r => requestAnimationFrame(r));
-    return performance.now();
-}
+    // null when the page is no longer drawn: an animation started meanwhile.
+    return drawn(args) ? performance.now() : null;
+}}
 """
 
 COUNTS_JS = """
 () => ({
     paths: document.querySelectorAll('.leaflet-map-pane path').length,
-    interactive_paths: document.querySelectorAll('.leaflet-map-pane path.leaflet-interactive').length,
+    interactive_paths:
+        document.querySelectorAll('.leaflet-map-pane path.leaflet-interactive').length,
     mm_choropleth_paths: document.querySelectorAll('path.mm-choropleth').length,
     clusters: document.querySelectorAll('.marker-cluster').length,
     canvases: document.querySelectorAll('.leaflet-map-pane canvas').length,
+    mm_drawn: (document.querySelector('.folium-map') || {dataset: {}}).dataset.mmDrawn || null,
 })
 """
 
@@ -539,7 +589,7 @@ class Measurement:
     aborted: list[str] = field(default_factory=list)
     stubbed: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
-    counts: dict = field(default_factory=dict)  # elements on the page once drawn (COUNTS_JS)
+    counts: dict = field(default_factory=dict)  # elements once drawn, or at a timeout (COUNTS_JS)
     detail: str = ""
 
 
@@ -547,13 +597,16 @@ def _is_timeout(exc: Exception) -> bool:
     return "Timeout" in type(exc).__name__ or "Timeout" in str(exc)
 
 
-def measure(pw: Playwright, page_def: Page, view: dict, chromium: str, timeout_s: float) -> Measurement:
+def measure(
+    pw: Playwright, page_def: Page, view: dict, chromium: str, timeout_s: float
+) -> Measurement:
     """Open one page in a fresh browser and measure it (see the module docstring)."""
     result = Measurement()
     assets = VendoredAssets()
     browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
     sampler = PeakMemory()
     sampler.start()
+    page = None
     try:
         context = browser.new_context(viewport=VIEWPORT)
         context.route("**/*", assets.handle)
@@ -563,10 +616,7 @@ def measure(pw: Playwright, page_def: Page, view: dict, chromium: str, timeout_s
         cdp.send("Performance.enable")
         with watchdog(timeout_s + 30):
             page.goto(page_def.path.as_uri(), wait_until="commit", timeout=timeout_s * 1e3)
-            page.wait_for_function(
-                DRAWN_JS, arg=page_def.drawn, polling="raf", timeout=timeout_s * 1e3
-            )
-            result.draw_s = page.evaluate(FRAMES_JS) / 1e3
+            result.draw_s = wait_until_drawn(page, page_def.drawn, timeout_s)
             result.counts = page.evaluate(COUNTS_JS)
         _measure_memory(cdp, result)
         with watchdog(timeout_s):
@@ -576,14 +626,32 @@ def measure(pw: Playwright, page_def: Page, view: dict, chromium: str, timeout_s
         timed_out = _is_timeout(exc) or not browser.is_connected()
         result.status = "timeout" if timed_out else "error"
         result.detail = str(exc).splitlines()[0][:300]
+        if page is not None and browser.is_connected() and not result.counts:
+            # What the page had drawn when it was given up on, to tell why.
+            with suppress(PlaywrightError), watchdog(30):
+                result.counts = page.evaluate(COUNTS_JS)
     finally:
         result.peak_mb = sampler.stop()
         result.aborted, result.stubbed = assets.aborted, assets.stubbed
-        try:
+        with suppress(PlaywrightError):
             browser.close()
-        except PlaywrightError:
-            pass
     return result
+
+
+def wait_until_drawn(page: PlaywrightPage, drawn: dict, timeout_s: float) -> float:
+    """Seconds from navigation start until the page is drawn and two frames later still is.
+
+    A zoom animation starts one frame after ``fitBounds`` is called, so a page
+    can look drawn for a frame and then animate; the check is repeated until the
+    page is still drawn after its two frames.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        left_ms = max(deadline - time.monotonic(), 0.001) * 1e3
+        page.wait_for_function(DRAWN_JS, arg=drawn, polling="raf", timeout=left_ms)
+        now_ms = page.evaluate(FRAMES_JS, drawn)
+        if now_ms is not None:
+            return now_ms / 1e3
 
 
 def _measure_memory(cdp, result: Measurement) -> None:
@@ -599,47 +667,38 @@ def _measure_memory(cdp, result: Measurement) -> None:
 
 @dataclass
 class Case:
-    """A benchmark case: how to build its pages, and minemap's targets against a peer."""
+    """A benchmark case: its data, its pages, and minemap's targets against a peer."""
 
     name: str
     title: str
-    pages: Callable[[Path], tuple[list[Page], dict]]
+    data: Callable[[], gpd.GeoDataFrame]
+    specs: Callable[[gpd.GeoDataFrame], list[PageSpec]]
     peer: str  # the peer the targets are set against
     targets: dict[str, float]  # metric -> highest allowed minemap/peer ratio
-
-
-def _choropleth(out: Path) -> tuple[list[Page], dict]:
-    frame = admin1_values()
-    return choropleth_pages(frame, out), common_view(frame)
-
-
-def _incidents(n: int, stem: str) -> Callable[[Path], tuple[list[Page], dict]]:
-    def build(out: Path) -> tuple[list[Page], dict]:
-        frame = synthetic_incidents(n)
-        return incident_pages(frame, out, stem), common_view(frame)
-
-    return build
 
 
 CASES = {
     "choropleth": Case(
         "choropleth",
         "4,596 admin-1 units, value = geodesic area (km²)",
-        _choropleth,
+        admin1_values,
+        choropleth_specs,
         "explore()",
         {"html_mb": 1 / 10, "draw_s": 1 / 2, "zoom_ms": 1 / 3},
     ),
     "incidents100k": Case(
         "incidents100k",
         "100,000 synthetic incident events",
-        _incidents(100_000, "incidents100k"),
+        lambda: synthetic_incidents(100_000),
+        incident_specs,
         "FastMarkerCluster",
         {"html_mb": 1 / 2, "draw_s": 1 / 2},
     ),
     "incidents1m": Case(
         "incidents1m",
         "1,000,000 synthetic incident events",
-        _incidents(1_000_000, "incidents1m"),
+        lambda: synthetic_incidents(1_000_000),
+        incident_specs,
         "FastMarkerCluster",
         {"draw_s": 1 / 5, "browser_mb": 1 / 3},
     ),
@@ -691,47 +750,64 @@ def table(rows: list[dict]) -> str:
     ]
     widths = [max(len(r[i]) for r in [head, *body]) for i in range(len(head))]
     lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
         for r in [head, *body]
     ]
     return "\n".join(lines)
 
 
 def ratios(rows: list[dict], case: Case) -> tuple[list[str], dict]:
-    """minemap/peer ratio of every metric for every peer, and the targets' verdicts."""
-    ours = next(r for r in rows if r["tool"] == MINEMAP)
+    """minemap/peer ratio of every metric for every peer, and the targets' verdicts.
+
+    Every minemap page of the case (the full map and, for incidents, the point
+    layer alone) is set against every peer; verdicts are keyed by minemap page.
+    """
+    ours_rows = [r for r in rows if r["tool"].startswith(MINEMAP)]
     lines, verdicts = [], {}
-    for peer in (r for r in rows if r["tool"] != MINEMAP):
-        parts = []
-        for key, (heading, _) in COLUMNS.items():
-            if ours[key] is not None and peer[key]:
-                parts.append(f"{heading} {ours[key] / peer[key]:.2f}")
-        lines.append(f"minemap/{peer['tool']}: " + (", ".join(parts) or "n/a"))
-        if peer["tool"] != case.peer:
-            continue
-        for key, limit in case.targets.items():
-            heading = COLUMNS[key][0]
-            if ours[key] is None:
-                verdict, ratio = "FAIL", None  # minemap did not finish
-            elif peer[key] is None:
-                verdict, ratio = "n/a", None  # the peer did not finish
-            else:
-                ratio = ours[key] / peer[key]
-                verdict = "PASS" if ratio <= limit else "FAIL"
-            verdicts[key] = {"ratio": ratio, "limit": limit, "verdict": verdict}
-            shown = f"{ratio:.3f}" if ratio is not None else "-"
-            lines.append(
-                f"  target {heading} <= 1/{round(1 / limit)} of {peer['tool']}: "
-                f"ratio {shown} -> {verdict}"
-            )
+    if not ours_rows:
+        return ["no minemap page measured: no ratios"], verdicts
+    for ours in ours_rows:
+        for peer in (r for r in rows if not r["tool"].startswith(MINEMAP)):
+            parts = []
+            for key, (heading, _) in COLUMNS.items():
+                if ours[key] is not None and peer[key]:
+                    parts.append(f"{heading} {ours[key] / peer[key]:.2f}")
+            lines.append(f"{ours['tool']}/{peer['tool']}: " + (", ".join(parts) or "n/a"))
+            if peer["tool"] != case.peer:
+                continue
+            for key, limit in case.targets.items():
+                heading = COLUMNS[key][0]
+                if ours[key] is None:
+                    verdict, ratio = "FAIL", None  # minemap did not finish
+                elif peer[key] is None:
+                    verdict, ratio = "n/a", None  # the peer did not finish
+                else:
+                    ratio = ours[key] / peer[key]
+                    verdict = "PASS" if ratio <= limit else "FAIL"
+                verdicts.setdefault(ours["tool"], {})[key] = {
+                    "ratio": ratio,
+                    "limit": limit,
+                    "verdict": verdict,
+                }
+                shown = f"{ratio:.3f}" if ratio is not None else "-"
+                lines.append(
+                    f"  target {heading} <= 1/{round(1 / limit)} of {peer['tool']}: "
+                    f"ratio {shown} -> {verdict}"
+                )
     return lines, verdicts
 
 
 def machine_info(chromium: str) -> dict:
     """Cores, load, CPU, browser and package versions, minemap's commit."""
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     versions = {}
@@ -763,50 +839,93 @@ def _git(*args: str) -> str:
     return done.stdout.strip() if done.returncode == 0 else "unknown"
 
 
+def slug(tool: str) -> str:
+    """A tool's name for ``--tools`` and file names: ``explore()`` -> ``explore``."""
+    return re.sub(r"[^a-z0-9]+", "_", tool.lower()).strip("_")
+
+
+def _report_run(tool: str, number: int, run: Measurement) -> None:
+    drawn = f", drawn {run.draw_s:.2f} s" if run.draw_s is not None else ""
+    detail = f" ({run.detail})" if run.detail else ""
+    print(f"  {tool} #{number}: {run.status}{drawn}{detail}", flush=True)
+    if run.status != "ok" and run.counts:
+        print(f"    on the page: {run.counts}")
+    for label, urls in (("aborted", run.aborted), ("stubbed", run.stubbed)):
+        if urls:
+            print(f"    {label}: {', '.join(sorted(set(urls)))}")
+    if run.page_errors:
+        print(f"    page errors: {len(run.page_errors)}, first: {run.page_errors[0]}")
+
+
 def run_case(pw: Playwright, case: Case, args: argparse.Namespace) -> dict:
-    """Build a case's pages, open each ``--repeat`` times, print and return the results."""
+    """Build each page of a case, open it ``--repeat`` times, print and return the results."""
     print(f"\n== {case.name}: {case.title}", flush=True)
     start = time.perf_counter()
-    pages, view = case.pages(args.out)
-    print(f"built {len(pages)} pages in {time.perf_counter() - start:.1f} s; "
-          f"zoom steps from zoom {view['zoom']} at {view['center'][0]:.2f}, "
-          f"{view['center'][1]:.2f}", flush=True)
-    rows, runs_json = [], {}
-    for page_def in pages:
-        runs = []
-        for i in range(args.repeat):
-            run = measure(pw, page_def, view, args.chromium, args.timeout)
-            runs.append(run)
-            print(f"  {page_def.tool} #{i + 1}: {run.status}"
-                  + (f", drawn {run.draw_s:.2f} s" if run.draw_s is not None else "")
-                  + (f" ({run.detail})" if run.detail else ""), flush=True)
-            for label, urls in (("aborted", run.aborted), ("stubbed", run.stubbed)):
-                if urls:
-                    print(f"    {label}: {', '.join(sorted(set(urls)))}")
-            if run.page_errors:
-                print(f"    page errors: {len(run.page_errors)}, first: {run.page_errors[0]}")
+    frame = case.data()
+    view = common_view(frame)
+    print(
+        f"data ready in {time.perf_counter() - start:.1f} s; zoom steps start at zoom "
+        f"{view['zoom']}, centre {view['center'][0]:.2f}, {view['center'][1]:.2f}",
+        flush=True,
+    )
+    rows, runs_json, files = [], {}, {}
+    for spec in case.specs(frame):
+        if args.tools and slug(spec.tool) not in args.tools:
+            continue
+        page_def = spec.build(args.out / f"{case.name}_{slug(spec.tool)}.html")
+        print(
+            f"  {spec.tool}: built in {page_def.build_s:.1f} s, "
+            f"{page_def.path.stat().st_size / 1e6:.2f} MB",
+            flush=True,
+        )
+        runs = [
+            measure(pw, page_def, view, args.chromium, args.timeout) for _ in range(args.repeat)
+        ]
+        for number, run in enumerate(runs, 1):
+            _report_run(spec.tool, number, run)
         rows.append(summarise(page_def, runs))
-        runs_json[page_def.tool] = [asdict(r) for r in runs]
+        runs_json[spec.tool] = [asdict(r) for r in runs]
+        files[spec.tool] = page_def.path.name
     print()
     print(table(rows))
     lines, verdicts = ratios(rows, case)
     print("\n".join(lines), flush=True)
-    return {"title": case.title, "view": view, "rows": rows, "verdicts": verdicts,
-            "runs": runs_json, "pages": {p.tool: p.path.name for p in pages}}
+    return {
+        "title": case.title,
+        "view": view,
+        "rows": rows,
+        "verdicts": verdicts,
+        "runs": runs_json,
+        "pages": files,
+    }
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", default=",".join(CASES),
-                        help=f"comma-separated, from {', '.join(CASES)} (default: all)")
+    parser.add_argument(
+        "--cases",
+        default=",".join(CASES),
+        help=f"comma-separated, from {', '.join(CASES)} (default: all)",
+    )
+    parser.add_argument(
+        "--tools",
+        default="",
+        help="comma-separated, from minemap, explore, folium_choropleth, "
+        "fastmarkercluster (default: all of each case)",
+    )
     parser.add_argument("--repeat", type=int, default=1, help="openings per page (default 1)")
-    parser.add_argument("--timeout", type=float, default=600.0,
-                        help="seconds a page may take to draw, and to zoom (default 600)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=600.0,
+        help="seconds a page may take to draw, and to zoom (default 600)",
+    )
     parser.add_argument("--out", type=Path, help="folder for results.json (default: temporary)")
     parser.add_argument("--keep", action="store_true", help="keep the HTML pages in --out")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium executable")
     args = parser.parse_args(argv)
     args.cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    args.tools = [slug(t) for t in args.tools.split(",") if t.strip()]
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
         parser.error(f"unknown case(s) {', '.join(unknown)}; choose from {', '.join(CASES)}")
@@ -819,16 +938,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     info = machine_info(args.chromium)
     print(f"minemap browser benchmark, {info['date']}")
-    print(f"Python {info['python']} on {info['platform']}; {info['cpu']}; {info['cores']} cores; "
-          f"{info['memory_gb']:.0f} GB")
+    print(
+        f"Python {info['python']} on {info['platform']}; {info['cpu']}; {info['cores']} cores; "
+        f"{info['memory_gb']:.0f} GB"
+    )
     print("Load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in info["load_average"]))
     print(f"{info['chromium']}; " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
-    print(f"minemap commit {info['commit']}"
-          + (f" with uncommitted changes in {len(info['uncommitted'])} file(s)"
-             if info["uncommitted"] else ""))
+    print(
+        f"minemap commit {info['commit']}"
+        + (
+            f" with uncommitted changes in {len(info['uncommitted'])} file(s)"
+            if info["uncommitted"]
+            else ""
+        )
+    )
     print(f"Repeats: {args.repeat} (medians); timeout {args.timeout:.0f} s per page and phase")
-    print("minemap pages are self-contained (assets inlined); the peers' CDN links are served "
-          "from the vendored copies in maps/vendor, so their HTML size excludes those assets.")
+    print(
+        "minemap pages are self-contained (assets inlined); the peers' CDN links are served "
+        "from the vendored copies in maps/vendor, so their HTML size excludes those assets."
+    )
     results = {"machine": info, "repeat": args.repeat, "cases": {}}
     with sync_playwright() as pw:
         for name in args.cases:
@@ -838,7 +966,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.keep:
         for path in args.out.glob("*.html"):
             path.unlink()
-    print(f"\nLoad average at end: " + ", ".join(f"{v:.2f}" for v in info["load_average_end"]))
+    print("\nLoad average at end: " + ", ".join(f"{v:.2f}" for v in info["load_average_end"]))
     print(f"Results: {args.out / 'results.json'}" + (" (HTML pages kept)" if args.keep else ""))
     return 0
 
