@@ -5,7 +5,7 @@ matplotlib for ``explore()`` and Playwright are there; Chromium at
 ``/usr/bin/chromium`` or given with ``--chromium``)::
 
     python benchmarks/bench_browser.py [--cases choropleth,incidents100k,incidents1m]
-        [--tools minemap,explore,folium_choropleth,fastmarkercluster]
+        [--tools minemap,minemap_points_only,explore,folium_choropleth,fastmarkercluster]
         [--repeat N] [--timeout S] [--out DIR] [--keep]
 
 Cases (see benchmarks/README.md, "Browser benchmark"):
@@ -17,7 +17,8 @@ Cases (see benchmarks/README.md, "Browser benchmark"):
 * ``incidents100k`` / ``incidents1m``: 100,000 / 1,000,000 synthetic incident
   events resampled from the embedded ones and scattered around them
   (deterministic). Peer: ``folium.plugins.FastMarkerCluster``; minemap:
-  ``maps.views.incidents_map``.
+  ``maps.views.incidents_map`` (popup fields for every record) and, on the
+  coordinates alone as the peer gets them, ``maps.pointcloud.PointCloud``.
 
 Every page is opened in a fresh Chromium (so memory is not shared between
 pages) with a 1280x800 viewport and no network: ``file:`` and ``data:`` URLs
