@@ -296,7 +296,8 @@ def build_project(
     Reads every layer with its column mapping, resolves it against its boundary
     set (embedded or the user's, validated) and aliases, draws the maps, and
     writes summaries, ``rejects.csv`` (every rejected row),
-    ``fuzzy_matches.csv`` (names matched by fuzzy matching, to confirm) and one
+    ``fuzzy_matches.csv`` (names matched by fuzzy matching, to confirm), an
+    ``<layer>.embed.html`` snippet beside each map, and one
     ``boundaries_<name>.txt`` validation report per user boundary set; with
     ``png`` (:class:`maps.png.PngOptions`), a ``<layer>.png`` beside each map.
     """
@@ -343,7 +344,9 @@ def build_project(
             notes.append(f"Map of layer {spec.layer!r} not drawn: {why}.")
             say(notes[-1])
             continue
-        write(f"{spec.layer}.html", views.render(fmap, assets_mode=assets_mode))
+        page = views.render(fmap, assets_mode=assets_mode)
+        write(f"{spec.layer}.html", page)
+        write(f"{spec.layer}.embed.html", embed.snippet(page, title=spec.title or spec.layer))
         drawn.append(
             (f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind)
         )

@@ -1,6 +1,7 @@
 """Project files and `minemap build PROJECT` / `minemap check` on the worked example."""
 
 import csv
+import html
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,11 @@ def test_example_project_builds_its_maps_and_summaries(built):
     out, _ = built
     assert (out / "contamination.html").exists()
     assert (out / "incidents.html").exists()
+    # A snippet to paste into a page, beside each map, embedding that map.
+    for stem in ("contamination", "incidents"):
+        snippet = (out / f"{stem}.embed.html").read_text(encoding="utf-8")
+        assert snippet.startswith("<") and "srcdoc=" in snippet
+        assert "data-mm-drawn" in html.unescape(snippet)
     assert (out / "summaries" / "contamination_by_admin1.csv").exists()
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Example project: North Caucasus contamination" in page
@@ -67,7 +73,14 @@ def test_check_command_reports_and_exits_1(tmp_path, capsys):
 
 
 def test_check_exits_0_when_nothing_is_rejected(tmp_path, capsys):
-    status = main(["check", str(ROOT / "layers" / "data" / "clearance.csv"), "--rejects", str(tmp_path / "r.csv")])
+    status = main(
+        [
+            "check",
+            str(ROOT / "layers" / "data" / "clearance.csv"),
+            "--rejects",
+            str(tmp_path / "r.csv"),
+        ]
+    )
     assert status == 0
     assert "17 rows read, 17 accepted, 0 rejected" in capsys.readouterr().out
 
@@ -97,10 +110,22 @@ def _project(tmp_path, text):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("title = 'x'\n[[layers]]\nkind = 'mines'\npath = 'c.csv'\n", r"layers\[0\]\.kind: unknown layer kind 'mines'"),
-        ("[[layers]]\nkind = 'contamination'\npath = 'missing.csv'\n", r"layers\[0\]\.path: no such file 'missing.csv'"),
-        ("[[layers]]\nkind = 'contamination'\npath = 'c.csv'\nboundaries = 'ukr'\n", r"no boundaries called 'ukr'"),
-        ("[[layers]]\nkind = 'contamination'\npath = 'c.csv'\ncolour = 'red'\n", r"unknown key\(s\) \['colour'\]"),
+        (
+            "title = 'x'\n[[layers]]\nkind = 'mines'\npath = 'c.csv'\n",
+            r"layers\[0\]\.kind: unknown layer kind 'mines'",
+        ),
+        (
+            "[[layers]]\nkind = 'contamination'\npath = 'missing.csv'\n",
+            r"layers\[0\]\.path: no such file 'missing.csv'",
+        ),
+        (
+            "[[layers]]\nkind = 'contamination'\npath = 'c.csv'\nboundaries = 'ukr'\n",
+            r"no boundaries called 'ukr'",
+        ),
+        (
+            "[[layers]]\nkind = 'contamination'\npath = 'c.csv'\ncolour = 'red'\n",
+            r"unknown key\(s\) \['colour'\]",
+        ),
         ("[[maps]]\nlayer = 'x'\n", r"maps\[0\]\.layer: no layer called 'x'"),
         ("title = \n", r"not valid TOML"),
     ],

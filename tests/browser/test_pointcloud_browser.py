@@ -14,7 +14,7 @@ import shapely
 from playwright.sync_api import expect
 
 import layers
-from maps import incident_view
+from maps import embed, incident_view
 from maps.labels import period_label, year_label
 from maps.views import render
 from tests.browser.test_escaping_browser import shown
@@ -84,7 +84,9 @@ def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_m
 
     # The hostile record, alone at full zoom: its tooltip and popup show the text literally.
     mp.evaluate_map("m.setView([arg[1], arg[0]], 12, {animate: false});", list(ALONE))
-    x, y = mp.evaluate_map("const p = m.latLngToContainerPoint([arg[1], arg[0]]); return [p.x, p.y];", list(ALONE))
+    x, y = mp.evaluate_map(
+        "const p = m.latLngToContainerPoint([arg[1], arg[0]]); return [p.x, p.y];", list(ALONE)
+    )
     mp.page.mouse.move(x, y)
     tip = mp.tooltip()
     expect(tip).to_be_visible()
@@ -142,3 +144,20 @@ def test_year_filter_and_heat_layer(canvas_map, open_map):
     mp.screenshot("incidents_canvas_heat")
     heat.uncheck()
     expect(mp.page.locator("canvas.leaflet-heatmap-layer")).to_have_count(0)
+
+
+def test_canvas_layer_draws_inside_a_sandboxed_embed(canvas_map, open_map, tmp_path):
+    """A report's page with the snippet: the map draws in its frame (opaque origin)."""
+    path, *_ = canvas_map
+    snippet = embed.snippet(path.read_text(encoding="utf-8"), title="Incidents")
+    host = tmp_path / "host.html"
+    host.write_text(
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Host</title></head>"
+        f"<body><h1>Report</h1>{snippet}</body></html>",
+        encoding="utf-8",
+    )
+    mp = open_map(host, ready="figure.minemap-embed iframe")
+    frame = mp.page.frame_locator("figure.minemap-embed iframe")
+    expect(frame.locator(".folium-map[data-mm-drawn='true']")).to_have_count(1)
+    expect(frame.locator("canvas.mm-points").first).to_be_attached()
+    expect(frame.locator(".mm-years-status")).to_contain_text("records shown")
