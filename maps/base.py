@@ -318,7 +318,6 @@ def shift_east(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     Only for drawing frames that lie east of -90° but for parts past 180°
     (such as Russia's Chukotka); Leaflet draws longitudes above 180° east of it.
     """
-
     return frame.set_geometry(shapely.transform(np.asarray(frame.geometry.values), east_of_180))
 
 
@@ -374,7 +373,9 @@ def add_background(
     frame = frame[frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])]
     # Below zoom 4 (a pixel is over 0.1°) a coarser copy is drawn: a world of
     # outlines redraws faster.
-    coarse = shapely.simplify(np.asarray(frame.geometry.values), COARSE_TOLERANCE, preserve_topology=True)
+    coarse = shapely.simplify(
+        np.asarray(frame.geometry.values), COARSE_TOLERANCE, preserve_topology=True
+    )
     PolygonLayer(
         display_geometries(frame, tolerance=tolerance, simplified=True),
         name="Countries (background)",

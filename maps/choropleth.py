@@ -115,8 +115,10 @@ def polygon_layer(
     ``canvas=True``) the layer is drawn on a canvas instead of SVG paths.
     """
     geometries = display_geometries(frame, tolerance=tolerance, east=east)
-    fills = None if isinstance(fill, str) and fill == "none" else (
-        [fill] * len(frame) if isinstance(fill, str) else list(fill)
+    fills = (
+        None
+        if isinstance(fill, str) and fill == "none"
+        else ([fill] * len(frame) if isinstance(fill, str) else list(fill))
     )
     return PolygonLayer(
         geometries,

@@ -91,7 +91,7 @@ def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
 
 
 def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
-    """The records of ``part`` as one canvas layer with whitelisted text fields."""
+    """Draw the records of ``part`` as one canvas layer with whitelisted text fields."""
     dates = ["date_start", "date_end", "as_of"]
     fields = [
         Field("Record", part["record_id"].to_numpy()),
@@ -105,16 +105,24 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         ),
         Field(
             "Hazard",
-            _per_unique(part, ["hazard_type"], lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])),
+            _per_unique(
+                part, ["hazard_type"], lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])
+            ),
         ),
         Field("Device", part["device"].to_numpy() if "device" in part else np.full(len(part), "")),
         *[
             Field(title, _per_unique(part, [key, "value_qualifier"], _count_text(key)))
-            for title, key in (("Casualties", "casualties"), ("Killed", "killed"), ("Injured", "injured"))
+            for title, key in (
+                ("Casualties", "casualties"),
+                ("Killed", "killed"),
+                ("Injured", "injured"),
+            )
         ],
         Field(
             "Located as",
-            _per_unique(part, ["precision"], lambda r: PRECISION.get(r["precision"], r["precision"])),
+            _per_unique(
+                part, ["precision"], lambda r: PRECISION.get(r["precision"], r["precision"])
+            ),
         ),
         Field("Source", part["source"].to_numpy()),
         Field("Source document", part["source_file"].to_numpy()),
@@ -143,11 +151,7 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
     records, with a year filter and a heat layer option.
     """
     frame = located.copy()
-    big = {
-        kind
-        for kind, n in frame["record_type"].value_counts().items()
-        if n > MARKER_LIMIT
-    }
+    big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
     small = frame[~frame["record_type"].isin(big)]
     small_recs = small.to_dict("records")
     frame["tooltip_html"] = ""

@@ -186,7 +186,7 @@ SETTLE_TRIES = 8
 
 
 def _settled_screenshot(page) -> bytes:
-    """A screenshot of the page once painting has settled.
+    """Take a screenshot of the page once painting has settled.
 
     Without a GPU, Chromium rasterises a large page in tiles and a screenshot
     can catch some tiles unpainted; two identical screenshots in a row mean

@@ -77,13 +77,16 @@ class Dates:
 
     @property
     def values(self) -> Sequence:
+        """One value per record (the start dates), like :attr:`Field.values`."""
         return self.start
 
 
 def _ordinals(dates: Sequence[dt.date | None]) -> np.ndarray:
     """Proleptic Gregorian day numbers (1 = 0001-01-01), 0 where there is no date."""
     return np.fromiter(
-        (d.toordinal() if isinstance(d, dt.date) else 0 for d in dates), dtype=np.int64, count=len(dates)
+        (d.toordinal() if isinstance(d, dt.date) else 0 for d in dates),
+        dtype=np.int64,
+        count=len(dates),
     )
 
 
@@ -176,14 +179,22 @@ def _pack(
     x = np.asarray(lon, dtype=float)
     y = np.asarray(lat, dtype=float)
     if x.shape != y.shape or x.ndim != 1:
-        raise ValueError(f"lon and lat must be one-dimensional and of one length: {x.shape}, {y.shape}")
+        raise ValueError(
+            f"lon and lat must be one-dimensional and of one length: {x.shape}, {y.shape}"
+        )
     bad = ~(np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90) & (np.abs(x) <= 540))
     if bad.any():
-        raise ValueError(f"{int(bad.sum())} point(s) have no valid coordinates, e.g. record {int(np.flatnonzero(bad)[0])}")
+        raise ValueError(
+            f"{int(bad.sum())} point(s) have no valid coordinates, e.g. record {int(np.flatnonzero(bad)[0])}"
+        )
     for f in fields:
-        lengths = {len(f.values)} | ({len(f.end), len(f.fallback)} if isinstance(f, Dates) else set())
+        lengths = {len(f.values)} | (
+            {len(f.end), len(f.fallback)} if isinstance(f, Dates) else set()
+        )
         if lengths != {len(x)}:
-            raise ValueError(f"field {f.label!r}: {max(lengths - {len(x)})} values for {len(x)} points")
+            raise ValueError(
+                f"field {f.label!r}: {max(lengths - {len(x)})} values for {len(x)} points"
+            )
     order = np.argsort(_morton(x, y), kind="stable")
     parts = [
         _planes(_zigzag_deltas(np.round(x[order] * SCALE).astype(np.int64)), 4),
@@ -195,7 +206,11 @@ def _pack(
         if isinstance(f, Dates):
             # Start day and days to the end (+1; 0: no end): small numbers, compress well.
             start, end = _ordinals(f.start)[order], _ordinals(f.end)[order]
-            if (start > 0).any() and (end[start > 0] > 0).any() and (end[(start > 0) & (end > 0)] < start[(start > 0) & (end > 0)]).any():
+            if (
+                (start > 0).any()
+                and (end[start > 0] > 0).any()
+                and (end[(start > 0) & (end > 0)] < start[(start > 0) & (end > 0)]).any()
+            ):
                 raise ValueError(f"field {f.label!r}: a period ends before it starts")
             span = np.where((start > 0) & (end > 0), end - start + 1, 0)
             parts += [_planes(start, 4), _planes(span, 4)]
@@ -240,7 +255,11 @@ def unpack(meta: dict, block: str) -> tuple[np.ndarray, np.ndarray, list[list[st
     lon, lat = coords(), coords()
     columns = []
     for f in meta["fields"]:
-        days = (take(4).astype(np.int64), take(4).astype(np.int64)) if f.get("kind") == "dates" else None
+        days = (
+            (take(4).astype(np.int64), take(4).astype(np.int64))
+            if f.get("kind") == "dates"
+            else None
+        )
         columns.append((days, take(f["width"]).astype(np.int64)))
     texts = []
     for f, (days, codes) in zip(meta["fields"], columns, strict=True):
@@ -260,8 +279,10 @@ def unpack(meta: dict, block: str) -> tuple[np.ndarray, np.ndarray, list[list[st
 
 
 def _period(start: int, end: int) -> str:
-    """A period as :func:`geo.summary.period_label` writes it, from day numbers."""
-    return period_label({"date_start": dt.date.fromordinal(start), "date_end": dt.date.fromordinal(end)})
+    """Label a period given as day numbers, as :func:`geo.summary.period_label` does."""
+    return period_label(
+        {"date_start": dt.date.fromordinal(start), "date_end": dt.date.fromordinal(end)}
+    )
 
 
 class PointCloud(JSCSSMixin, Layer):
@@ -327,7 +348,12 @@ class PointCloud(JSCSSMixin, Layer):
         self.count = meta["n"]
         #: The distinct years (or spans of years) of the records, for a year filter.
         self.years = (
-            sorted({year_label({"date_start": a, "date_end": b}) for a, b in zip(fields[year_field].start, fields[year_field].end, strict=True)})
+            sorted(
+                {
+                    year_label({"date_start": a, "date_end": b})
+                    for a, b in zip(fields[year_field].start, fields[year_field].end, strict=True)
+                }
+            )
             if year_field is not None
             else []
         )
@@ -402,4 +428,3 @@ class HeatOption(JSCSSMixin, Layer):
         self._name = "HeatOption"
         self.points = points
         self.options_js = js_literal({"radius": 12, "blur": 16, "minOpacity": 0.25, "maxZoom": 10})
-

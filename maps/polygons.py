@@ -30,12 +30,12 @@ from maps.safehtml import js_literal
 
 __all__ = [
     "GeometryStore",
-    "decode_geometry",
-    "encode_geometries",
     "PolygonLayer",
     "decimals_for",
+    "decode_geometry",
     "display_geometries",
     "east_of_180",
+    "encode_geometries",
 ]
 
 #: Keep popups clear of the title panel (top left) and the legend (bottom right)
@@ -237,7 +237,7 @@ class GeometryStore(Element):
 
     @classmethod
     def of(cls, figure: Figure) -> GeometryStore:
-        """The store of ``figure`` (a map's root), created on first use."""
+        """Return the store of ``figure`` (a map's root), creating it on first use."""
         store = figure.script._children.get("minemap_geometry")
         if store is None:
             store = cls()
@@ -259,7 +259,7 @@ class GeometryStore(Element):
         return len(self._texts)
 
     def render(self, **kwargs: object) -> str:
-        """The JavaScript that defines the store (its strings hold no ``<``, ``>`` or ``&``)."""
+        """Write the JavaScript that defines the store (encoded rings never hold ``<``)."""
         entries = ",\n".join(self._texts)
         return (
             f"var {self.get_name()} = (function () {{\n"

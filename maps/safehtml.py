@@ -13,7 +13,15 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 
-__all__ = ["detail_table", "escape", "fmt_number", "js_literal", "js_string", "plain_text", "stable_ids"]
+__all__ = [
+    "detail_table",
+    "escape",
+    "fmt_number",
+    "js_literal",
+    "js_string",
+    "plain_text",
+    "stable_ids",
+]
 
 # Directional formatting characters can make text display in another order than
 # it is stored (e.g. a right-to-left override hiding a file extension); they are

@@ -82,7 +82,7 @@ HTML_IDS_SHOWN = 10
 
 
 def _html_cell(column: str, value: object) -> str:
-    """A cell for HTML: long lists of record ids are cut (the CSV beside it has them all).
+    """Format a cell for HTML, cutting long lists of record ids (the CSV has them all).
 
     Examples
     --------

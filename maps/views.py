@@ -235,12 +235,20 @@ def contamination_map(
                 left_on="code",
                 right_index=True,
             )
-            by_year.append((f"Estimates dated {year}" if year else "Estimates with no stated date", frame, recs))
+            by_year.append(
+                (
+                    f"Estimates dated {year}" if year else "Estimates with no stated date",
+                    frame,
+                    recs,
+                )
+            )
         by_year.sort(key=lambda item: item[0].startswith("Estimates with"))
     all_highs = [shown["high_km2"], *[frame["high_km2"] for _, frame, _ in by_year]]
     colours, legend = classify(pd.concat(all_highs, ignore_index=True), unit=" km²")
     shown = _with_unit_texts(shown, regional)
-    polygon_layers = [("Reported contamination (km², highest estimate)", shown, "mm-choropleth", True)]
+    polygon_layers = [
+        ("Reported contamination (km², highest estimate)", shown, "mm-choropleth", True)
+    ]
     polygon_layers += [
         (f"{title} (km², highest)", _with_unit_texts(frame, recs), "mm-choropleth-year", False)
         for title, frame, recs in by_year
@@ -473,8 +481,10 @@ def value_map(
     minx, miny, maxx, maxy = shown.total_bounds
     world = maxx - minx > 300
     east = not world and crosses_antimeridian(shown)
-    bounds = (float(minx), max(float(miny), -60.0), float(maxx), float(maxy)) if world else (
-        display_bounds(shown)
+    bounds = (
+        (float(minx), max(float(miny), -60.0), float(maxx), float(maxy))
+        if world
+        else (display_bounds(shown))
     )
     if tolerance is None:
         tolerance = 0.02 if max(maxx - minx, maxy - miny) > 60 else 0.005

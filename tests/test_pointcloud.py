@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -9,10 +10,8 @@ import numpy as np
 import pytest
 
 import layers
-from maps import incident_view
-import datetime as dt
-
 from geo.summary import period_label
+from maps import incident_view
 from maps.pointcloud import SCALE, Dates, Field, PointCloud, pack, unpack
 from maps.safehtml import plain_text
 from maps.views import render
@@ -32,7 +31,9 @@ def test_round_trip_keeps_every_point_and_field_value():
     ids = [f"ID-{i}" for i in range(len(lon))]
     meta, block = pack(lon, lat, [Field("Record", ids), Field("Year", years)])
     back_lon, back_lat, (back_ids, back_years) = unpack(meta, block)
-    original = dict(zip(ids, zip(np.round(lon * SCALE), np.round(lat * SCALE), years, strict=True), strict=True))
+    original = dict(
+        zip(ids, zip(np.round(lon * SCALE), np.round(lat * SCALE), years, strict=True), strict=True)
+    )
     assert len(back_ids) == len(set(back_ids)) == len(ids)
     for i, rid in enumerate(back_ids):
         x, y, year = original[rid]
@@ -72,12 +73,19 @@ def test_packing_is_compact_and_deterministic():
 
 
 def test_bad_points_and_field_lengths_are_refused():
-    with pytest.raises(ValueError, match="1 point\\(s\\) have no valid coordinates, e.g. record 1"):
+    with pytest.raises(ValueError, match=r"1 point\(s\) have no valid coordinates, e.g. record 1"):
         pack([30.0, np.nan], [50.0, 50.0], [])
     with pytest.raises(ValueError, match="field 'Year': 1 values for 2 points"):
         pack([30.0, 31.0], [50.0, 50.0], [Field("Year", ["2020"])])
     with pytest.raises(ValueError, match="field index 3 is not one of the 1 fields"):
-        PointCloud([30.0], [50.0], [Field("Year", ["2020"])], name="x", tooltip_fields=[3], popup_fields=[0])
+        PointCloud(
+            [30.0],
+            [50.0],
+            [Field("Year", ["2020"])],
+            name="x",
+            tooltip_fields=[3],
+            popup_fields=[0],
+        )
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +127,7 @@ def test_dates_travel_as_day_numbers_and_read_as_periods():
     ids = [str(i) for i in range(len(periods))]
     meta, block = pack(lon, lat, [Field("id", ids), Dates("Date", start, end, fallback)])
     _, _, (back_ids, texts) = unpack(meta, block)
-    expected = [
-        period_label({"date_start": a, "date_end": b}) or f for a, b, f in periods
-    ]
+    expected = [period_label({"date_start": a, "date_end": b}) or f for a, b, f in periods]
     assert dict(zip(back_ids, texts, strict=True)) == dict(zip(ids, expected, strict=True))
     assert expected[:4] == ["2018", "1994–2016", "2024-04-04", "2017-01-01 – 2017-01-31"]
     with pytest.raises(ValueError, match="ends before it starts"):
@@ -130,4 +136,12 @@ def test_dates_travel_as_day_numbers_and_read_as_periods():
 
 def test_year_filter_needs_a_dates_field():
     with pytest.raises(ValueError, match="year_field 0 is not a Dates field"):
-        PointCloud([30.0], [50.0], [Field("Year", ["2020"])], name="x", tooltip_fields=[0], popup_fields=[0], year_field=0)
+        PointCloud(
+            [30.0],
+            [50.0],
+            [Field("Year", ["2020"])],
+            name="x",
+            tooltip_fields=[0],
+            popup_fields=[0],
+            year_field=0,
+        )

@@ -69,9 +69,9 @@ def test_layers_drawing_the_same_units_share_one_copy(ukraine):
     fmap = new_map(tuple(ukraine.total_bounds), title="t")
     for year in ("2019", "2020", "2021"):
         polygon_layer(ukraine, name=year, css_class="mm-choropleth", tolerance=0.01).add_to(fmap)
-    polygon_layer(ukraine, name="outline", css_class="mm-x", interactive=False, tolerance=0.01).add_to(
-        fmap
-    )
+    polygon_layer(
+        ukraine, name="outline", css_class="mm-x", interactive=False, tolerance=0.01
+    ).add_to(fmap)
     html = render(fmap)
     store = GeometryStore.of(fmap.get_root())
     assert len(store) == len(ukraine)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -29,7 +30,7 @@ def test_many_values_are_classed_fast_and_deterministically():
     for colour, value in zip(colours, values, strict=True):
         by_colour.setdefault(colour, []).append(value)
     spans = sorted((min(v), max(v)) for v in by_colour.values())
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
 
 @pytest.fixture(scope="module")

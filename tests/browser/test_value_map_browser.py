@@ -20,6 +20,7 @@ m.eachLayer((l) => {
 return {n, vertices};
 """
 
+
 def _close(seen: str, fill: str, *, over: str, opacity: float, tolerance: int = 6) -> bool:
     """Whether ``seen`` is ``fill`` at ``opacity`` over ``over`` (each channel within ``tolerance``)."""
 
@@ -34,7 +35,11 @@ def _close(seen: str, fill: str, *, over: str, opacity: float, tolerance: int = 
 def world_map(tmp_path_factory: pytest.TempPathFactory):
     frame = admin1()[["code", "name", "geometry"]]
     frame = frame.assign(value=[area_km2(g) for g in frame.geometry])
-    html = render(value_map(frame, "value", title="Area of admin-1 units", unit=" km²", source="Natural Earth"))
+    html = render(
+        value_map(
+            frame, "value", title="Area of admin-1 units", unit=" km²", source="Natural Earth"
+        )
+    )
     path = tmp_path_factory.mktemp("world") / "world.html"
     path.write_text(html, encoding="utf-8")
     return path, frame
