@@ -106,11 +106,23 @@ def _spatial_unit(geom, bset: BoundarySet) -> str | None:
     return max(sorted(overlaps), key=overlaps.get)
 
 
+class OutsideCountryError(UnitNotFoundError):
+    """A record's point lies in a unit of another country than the record's."""
+
+
 def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
     """Find the unit of the record's geometry, or of the settlement it names (None if neither)."""
     if geom is not None and not getattr(geom, "is_empty", True):
         code = _spatial_unit(geom, bset)
-        return names.Resolution(code, bset.level, "location", "(geometry)") if code else None
+        if code is None:
+            return None
+        where = bset.unit_country(code)
+        if country and where and where != country:
+            raise OutsideCountryError(
+                f"the geometry lies in {code} ({bset.unit_name(code)}), in {where}, not in "
+                f"{country}, the record's country"
+            )
+        return names.Resolution(code, bset.level, "location", "(geometry)")
     if (
         bset.level != "admin1"
         or not country
@@ -201,6 +213,10 @@ def resolve_units(
                         "field": field, "written": found.matched, "code": found.code,
                         "score": found.score, "candidates": found.candidates,
                     })  # fmt: skip
+        except OutsideCountryError as err:
+            rejects.append(_reject(path, rec, "geometry", f"point outside the country: {err}",
+                                   "correct the coordinates, or the country"))  # fmt: skip
+            continue
         except (UnitNotFoundError, GroupingError) as err:
             field = "unit_code" if code or level == "grouping" else "place"
             rejects.append(_reject(path, rec, field, f"unknown unit: {err}",

@@ -61,7 +61,9 @@ def test_coordinates_out_of_range_and_swapped(tmp_path):
 
 
 def _geojson(path, features):
-    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    path.write_text(
+        json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8"
+    )
     return path
 
 
@@ -76,8 +78,14 @@ CONTAMINATION = {
 
 
 def test_polygons_are_measured_and_bad_polygons_rejected(tmp_path):
-    square = {"type": "Polygon", "coordinates": [[[45.6, 43.2], [45.7, 43.2], [45.7, 43.3], [45.6, 43.3], [45.6, 43.2]]]}
-    bowtie = {"type": "Polygon", "coordinates": [[[45.6, 43.2], [45.7, 43.3], [45.7, 43.2], [45.6, 43.3], [45.6, 43.2]]]}
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[45.6, 43.2], [45.7, 43.2], [45.7, 43.3], [45.6, 43.3], [45.6, 43.2]]],
+    }
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[45.6, 43.2], [45.7, 43.3], [45.7, 43.2], [45.6, 43.3], [45.6, 43.2]]],
+    }
     path = _geojson(tmp_path / "hazards.geojson", [
         _feature({**CONTAMINATION, "record_id": "square"}, square),
         _feature({**CONTAMINATION, "record_id": "bowtie"}, bowtie),
@@ -100,23 +108,49 @@ def test_polygons_are_measured_and_bad_polygons_rejected(tmp_path):
 def test_unknown_and_ambiguous_places(tmp_path):
     rows = [
         {**INCIDENT, "record_id": "nowhere", "lookup_name": "Atlantis", "locate_as": "settlement"},
-        {**INCIDENT, "record_id": "twice", "place": "Ukraine", "unit_level": "admin0", "lookup_name": "Ivanivka", "locate_as": "settlement"},
-        {**INCIDENT, "record_id": "found", "lookup_name": "Izium", "place": "Kharkiv", "locate_as": "settlement"},
+        {
+            **INCIDENT,
+            "record_id": "twice",
+            "place": "Ukraine",
+            "unit_level": "admin0",
+            "lookup_name": "Ivanivka",
+            "locate_as": "settlement",
+        },
+        {
+            **INCIDENT,
+            "record_id": "found",
+            "lookup_name": "Izium",
+            "place": "Kharkiv",
+            "locate_as": "settlement",
+        },
     ]
     p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
     assert list(p.records["record_id"]) == ["found"]
-    assert "place 'Atlantis' is not in the GeoNames gazetteer for UKR" in _reason(p, "nowhere")["reason"]
+    assert (
+        "place 'Atlantis' is not in the GeoNames gazetteer for UKR"
+        in _reason(p, "nowhere")["reason"]
+    )
     twice = _reason(p, "twice")["reason"]
     assert "place 'Ivanivka' matches" in twice
     assert "Fix: give the region (admin-1 unit) of the record" in twice
 
 
 def test_unknown_unit_lists_closest_names(tmp_path):
-    rows = [{**CONTAMINATION, "record_id": "bad", "place": "Chechnyaaa stan", "value": "5", "value_unit": "km2"}]
+    rows = [
+        {
+            **CONTAMINATION,
+            "record_id": "bad",
+            "place": "Chechnyaaa stan",
+            "value": "5",
+            "value_unit": "km2",
+        }
+    ]
     p = _prepared(_csv(tmp_path / "contamination.csv", rows), "contamination")
     reject = _reason(p, "bad")
     assert reject["field"] == "place"
-    assert reject["reason"].startswith("unknown unit: no admin1 unit in RUS matches 'Chechnyaaa stan'")
+    assert reject["reason"].startswith(
+        "unknown unit: no admin1 unit in RUS matches 'Chechnyaaa stan'"
+    )
 
 
 def test_area_units_are_normalised_and_originals_kept(tmp_path):
@@ -126,7 +160,9 @@ def test_area_units_are_normalised_and_originals_kept(tmp_path):
         {**CONTAMINATION, "record_id": "m2", "value": "2000000", "value_unit": "m2"},
         {**CONTAMINATION, "record_id": "sqmi", "value": "1", "value_unit": "sq_mi"},
     ]
-    records = _prepared(_csv(tmp_path / "contamination.csv", rows), "contamination").records.set_index("record_id")
+    records = _prepared(
+        _csv(tmp_path / "contamination.csv", rows), "contamination"
+    ).records.set_index("record_id")
     assert records.loc["ha", ["value", "value_unit", "area_km2"]].tolist() == [24500.0, "ha", 245.0]
     assert records.loc["acre", "area_km2"] == pytest.approx(2.589988110336)
     assert records.loc["m2", "area_km2"] == pytest.approx(2.0)
@@ -146,21 +182,40 @@ def test_negative_and_non_numeric_area(tmp_path):
 
 def test_unparseable_date_and_duplicate_id(tmp_path):
     rows = [
-        {**CONTAMINATION, "record_id": "a", "value": "5", "value_unit": "km2", "date_start": "2017-01-31"},
+        {
+            **CONTAMINATION,
+            "record_id": "a",
+            "value": "5",
+            "value_unit": "km2",
+            "date_start": "2017-01-31",
+        },
         {**CONTAMINATION, "record_id": "a", "value": "6", "value_unit": "km2"},
-        {**CONTAMINATION, "record_id": "b", "value": "7", "value_unit": "km2", "date_start": "31/01/2017"},
+        {
+            **CONTAMINATION,
+            "record_id": "b",
+            "value": "7",
+            "value_unit": "km2",
+            "date_start": "31/01/2017",
+        },
     ]
     p = _prepared(_csv(tmp_path / "contamination.csv", rows), "contamination")
     assert list(p.records["record_id"]) == ["a"]
     dup = p.rejects[p.rejects["row"] == 3].iloc[0]
     assert (dup["field"], dup["reason"]) == ("record_id", "duplicate of row 2")
     date = _reason(p, "b")
-    assert (date["field"], date["reason"], date["received"]) == ("date_start", "expected an ISO date YYYY-MM-DD", "31/01/2017")
+    assert (date["field"], date["reason"], date["received"]) == (
+        "date_start",
+        "expected an ISO date YYYY-MM-DD",
+        "31/01/2017",
+    )
 
 
 def test_missing_required_column_names_it(tmp_path):
     rows = [{k: v for k, v in CONTAMINATION.items() if k != "status"}]
-    with pytest.raises(RecordError, match=r"field 'status': the contamination layer needs the column\(s\) \['status'\]"):
+    with pytest.raises(
+        RecordError,
+        match=r"field 'status': the contamination layer needs the column\(s\) \['status'\]",
+    ):
         layers.read(_csv(tmp_path / "contamination.csv", rows), "contamination")
 
 
@@ -204,7 +259,12 @@ def test_hxl_file_maps_by_hashtag(tmp_path):
     assert layer.mapping["place"] == "HXL hashtag #adm1+name"
     p = layers.prepare(layer)
     row = p.records.iloc[0]
-    assert (row["record_id"], row["injured"], row["unit_code"], row["precision"]) == ("x1", 2, "UA-63", "settlement")
+    assert (row["record_id"], row["injured"], row["unit_code"], row["precision"]) == (
+        "x1",
+        2,
+        "UA-63",
+        "settlement",
+    )
     assert row["row"] == 3
 
 
@@ -239,7 +299,9 @@ def _write_format(tmp_path, fmt, rows):
         folder = tmp_path / "shp"
         folder.mkdir()
         with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message="Column names longer than 10", category=UserWarning)
+            warnings.filterwarnings(
+                "ignore", message="Column names longer than 10", category=UserWarning
+            )
             frame.to_file(folder / "incidents.shp", engine="pyogrio")
         path = tmp_path / "incidents.zip"
         with zipfile.ZipFile(path, "w") as z:
@@ -260,7 +322,13 @@ def _write_format(tmp_path, fmt, rows):
 def test_every_format_reads_to_the_same_records(tmp_path, fmt):
     rows = [
         {**INCIDENT, "record_id": "a", "latitude": "48.0159", "longitude": "37.8028"},
-        {**INCIDENT, "record_id": "b", "place": "Kharkiv", "latitude": "49.2079", "longitude": "37.2617"},
+        {
+            **INCIDENT,
+            "record_id": "b",
+            "place": "Kharkiv",
+            "latitude": "49.2079",
+            "longitude": "37.2617",
+        },
     ]
     p = _prepared(_write_format(tmp_path, fmt, rows), "incidents")
     assert p.rejects.empty, p.rejects.iloc[:, :7].to_string()
@@ -273,11 +341,46 @@ def test_every_format_reads_to_the_same_records(tmp_path, fmt):
 
 def test_a_settlement_as_place_takes_its_unit_from_the_point(tmp_path):
     rows = [
-        {**INCIDENT, "record_id": "coords", "place": "Izium", "latitude": "49.2079", "longitude": "37.2617"},
+        {
+            **INCIDENT,
+            "record_id": "coords",
+            "place": "Izium",
+            "latitude": "49.2079",
+            "longitude": "37.2617",
+        },
         {**INCIDENT, "record_id": "named", "place": "Izium", "latitude": "", "longitude": ""},
     ]
     p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
     assert p.rejects.empty, p.rejects.iloc[:, :7].to_string()
     found = p.records.set_index("record_id")
-    assert found.loc["coords", ["unit_code", "unit_resolved_by", "precision"]].tolist() == ["UA-63", "location", "exact"]
-    assert found.loc["named", ["unit_code", "unit_resolved_by", "precision"]].tolist() == ["UA-63", "settlement location", "settlement"]
+    assert found.loc["coords", ["unit_code", "unit_resolved_by", "precision"]].tolist() == [
+        "UA-63",
+        "location",
+        "exact",
+    ]
+    assert found.loc["named", ["unit_code", "unit_resolved_by", "precision"]].tolist() == [
+        "UA-63",
+        "settlement location",
+        "settlement",
+    ]
+
+
+def test_a_point_outside_the_records_country_is_rejected(tmp_path):
+    # A place that names no unit, placed by its coordinates: in Rostov oblast (Russia).
+    rostov = {"place": "Donetsk area", "latitude": "47.2357", "longitude": "39.7015"}
+    rows = [
+        {**INCIDENT, "record_id": "ukr", **rostov},
+        {**INCIDENT, "record_id": "rus", **rostov, "country": "RUS"},
+    ]
+    p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
+    assert list(p.records["record_id"]) == ["rus"]
+    assert p.records.iloc[0]["unit_code"] == "RU-ROS"
+    reason = _reason(p, "ukr")
+    # The coordinates as given are in the reject's original.* columns.
+    assert (reason["row"], reason["field"]) == (2, "geometry")
+    assert (reason["original.latitude"], reason["original.longitude"]) == ("47.2357", "39.7015")
+    assert reason["reason"] == (
+        "point outside the country: the geometry lies in RU-ROS (Rostov), in RUS, "
+        "not in UKR, the record's country"
+    )
+    assert reason["fix"] == "correct the coordinates, or the country"
