@@ -1,7 +1,7 @@
 """Static PNG export of the generated maps, for reports, in headless Chromium.
 
 Each map page is opened offline (requests outside ``file:``/``data:`` are aborted),
-drawn at a fixed viewport, made ready for print (zoom and layer controls hidden, a
+drawn at a fixed viewport, made ready for print (zoom, layer and year controls hidden, a
 north arrow added: Web Mercator at these scales has north up) and saved as a
 full-viewport screenshot at a device pixel ratio: 1600x1000 CSS px at scale 2 is a
 3200x2000 px PNG, 270.9 mm wide at 300 dpi. Needs Playwright
@@ -37,8 +37,8 @@ _READY_JS = """() => {
   return !document.querySelector('.leaflet-cluster-anim');
 }"""
 
-# Print: no zoom buttons, no layer control; a north arrow (top right), then two frames.
-_PRINT_CSS = """.leaflet-control-zoom, .leaflet-control-layers { display: none !important; }
+# Print: no zoom buttons, layer control or year panel; a north arrow (top right), then two frames.
+_PRINT_CSS = """.leaflet-control-zoom, .leaflet-control-layers, .mm-years { display: none !important; }
 .leaflet-bottom.leaflet-right .leaflet-control-attribution { max-width: calc(100vw - 140px); }
 .mm-north { background: rgba(255,255,255,0.94); border-radius: 4px; padding: 4px 6px 2px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); line-height: 0; }

@@ -37,9 +37,10 @@ _FRAME_JS = """() => {
     return r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0 && r.right <= W && r.bottom <= H; };
   const sels = {title: '.mm-title', legend: '.mm-legend', scale: '.leaflet-control-scale',
     attribution: '.leaflet-control-attribution', north: '.mm-north', zoom: '.leaflet-control-zoom',
-    layers: '.leaflet-control-layers'};
+    layers: '.leaflet-control-layers', years: '.mm-years'};
   const out = Object.fromEntries(Object.entries(sels).map(([k, s]) => [k, shown(s)]));
   out.titleText = document.querySelector('.mm-title h1').textContent;
+  out.hasYears = !!document.querySelector('.mm-years');
   out.legendText = document.querySelector('.mm-legend').textContent;
   out.northText = document.querySelector('.mm-north svg text').textContent;
   out.northInTopRight = !!document.querySelector('.leaflet-top.leaflet-right > .mm-north');
@@ -137,6 +138,8 @@ def test_title_legend_and_north_arrow_in_frame_controls_hidden(stem, exported):
     assert frame["scale"] and frame["attribution"]
     assert frame["north"] and frame["northInTopRight"] and frame["northText"] == "N"
     assert not frame["zoom"] and not frame["layers"]
+    # The incidents map has a year panel on screen; a print shows every year, without it.
+    assert frame["hasYears"] == (stem == "incidents") and not frame["years"]
 
 
 def test_same_input_same_size(exported, built, tmp_path):
