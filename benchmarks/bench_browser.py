@@ -80,7 +80,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -89,6 +88,7 @@ import folium.plugins
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from machine import cpu_model, package_versions, usable_cores
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page as PlaywrightPage
 from playwright.sync_api import Playwright, Route, sync_playwright
@@ -803,20 +803,8 @@ def ratios(rows: list[dict], case: Case) -> tuple[list[str], dict]:
 
 def machine_info(chromium: str) -> dict:
     """Cores, load, CPU, browser and package versions, minemap's commit."""
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    cpu = cpu_model()
+    versions = package_versions(PACKAGES)
     chromium_version = subprocess.run(
         [chromium, "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
@@ -825,7 +813,7 @@ def machine_info(chromium: str) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": cpu,
-        "cores": os.cpu_count(),
+        "cores": usable_cores(),
         "load_average": os.getloadavg(),
         "memory_gb": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9,
         "chromium": chromium_version,

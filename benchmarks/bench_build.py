@@ -37,10 +37,10 @@ import tempfile
 import time
 import tracemalloc
 from contextlib import contextmanager
-from importlib import metadata
 from pathlib import Path
 
 import geopandas as gpd
+from machine import cpu_model, package_versions, usable_cores
 
 import geo
 import layers
@@ -136,21 +136,10 @@ def source_version() -> str:
 
 
 def machine() -> dict[str, object]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for text in Path("/proc/cpuinfo").read_text().splitlines():
-            if text.startswith("model name"):
-                cpu = text.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    """The machine, Python and package versions, and minemap's source version."""
+    cores = usable_cores()
+    cpu = cpu_model()
+    versions = package_versions(PACKAGES)
     return {
         "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
         "source": source_version(),
