@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import folium
 import geopandas as gpd
@@ -33,16 +34,25 @@ MARKER_LIMIT = 2000
 _PRECISION_RADIUS = {"exact": 6, "settlement": 7, "admin1": 10, "border": 12, "admin0": 14}
 
 
-def _incident_popup(rec: dict) -> str:
-    counts = [
-        ("Casualties", fmt_number(rec.get("casualties"))),
-        ("Killed", fmt_number(rec.get("killed"))),
-        ("Injured", fmt_number(rec.get("injured"))),
-        ("Outcome unknown", fmt_number(rec.get("outcome_unknown"))),
-        ("Children", fmt_number(rec.get("children"))),
-        ("Attacks", fmt_number(rec.get("attacks"))),
-    ]
+#: Count fields of an incident record and their labels in popups.
+_COUNTS = {
+    "casualties": "Casualties",
+    "killed": "Killed",
+    "injured": "Injured",
+    "outcome_unknown": "Outcome unknown",
+    "children": "Children",
+    "attacks": "Attacks",
+}
+
+
+def _count_text(rec: dict, key: str) -> str:
+    """A count as the source qualifies it ("more than 600"), or ''."""
+    value = fmt_number(rec.get(key))
     qualifier = rec.get("value_qualifier") or ""
+    return f"{qualifier} {value}".strip() if value and qualifier else value
+
+
+def _incident_popup(rec: dict) -> str:
     rows = [
         (
             "Event",
@@ -54,7 +64,7 @@ def _incident_popup(rec: dict) -> str:
         ("Device", rec.get("device")),
         ("Reported actor", rec.get("actor")),
         ("Civilian or military", rec.get("civilian_status")),
-        *[(k, f"{qualifier} {v}".strip() if v and qualifier else v) for k, v in counts],
+        *[(title, _count_text(rec, key)) for key, title in _COUNTS.items()],
         ("Located as", PRECISION.get(rec["precision"], rec["precision"])),
         ("Located by", rec.get("located_by")),
         *source_rows(rec),
@@ -66,26 +76,18 @@ def _dated(rec: dict) -> bool:
     return isinstance(rec.get("date_start"), dt.date) and isinstance(rec.get("date_end"), dt.date)
 
 
-def _count_text(key: str):
-    def text(rec: dict) -> str:
-        value = fmt_number(rec.get(key))
-        qualifier = rec.get("value_qualifier") or ""
-        return f"{qualifier} {value}".strip() if value and qualifier else value
-
-    return text
-
-
 def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
     """``fn(row as dict)`` for each row, computed once per distinct combination of ``columns``."""
     present = [c for c in columns if c in frame.columns]
     if not present:
         return np.full(len(frame), fn({}), dtype=object)
-    groups = frame.groupby(present, dropna=False, sort=False)
-    codes = groups.ngroup().to_numpy()
-    keys = frame[present].astype(object).where(frame[present].notna(), None)
+    codes = frame.groupby(present, dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(codes, return_index=True)[1]
+    keys = frame[present].iloc[first].astype(object)
     texts = np.empty(len(first), dtype=object)
-    for code, row in zip(codes[first], keys.iloc[first].to_dict("records"), strict=True):
+    for code, row in zip(
+        codes[first], keys.where(keys.notna(), None).to_dict("records"), strict=True
+    ):
         texts[code] = fn(row)
     return texts[codes]
 
@@ -111,12 +113,9 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         ),
         Field("Device", part["device"].to_numpy() if "device" in part else np.full(len(part), "")),
         *[
-            Field(title, _per_unique(part, [key, "value_qualifier"], _count_text(key)))
-            for title, key in (
-                ("Casualties", "casualties"),
-                ("Killed", "killed"),
-                ("Injured", "injured"),
-            )
+            Field(title, _per_unique(part, [key, "value_qualifier"], partial(_count_text, key=key)))
+            for key, title in _COUNTS.items()
+            if key in ("casualties", "killed", "injured")
         ],
         Field(
             "Located as",
