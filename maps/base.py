@@ -389,7 +389,7 @@ def add_background(
         pane="minemapBackground",
         pane_z=350,
         canvas=True,
-        coarse=shapely.transform(coarse, lambda xy: np.round(xy, decimals_for(COARSE_TOLERANCE))),
+        coarse=coarse,  # quantised to coarse_decimals when written
         coarse_decimals=decimals_for(COARSE_TOLERANCE),
         coarse_below=4,
     ).add_to(fmap)

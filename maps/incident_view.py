@@ -14,7 +14,7 @@ from geo import GEONAMES_ATTRIBUTION
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
-from maps.pointcloud import Dates, Field, HeatOption, PointCloud, YearFilter
+from maps.pointcloud import HEX_COLOURS, Dates, Field, HeatOption, PointCloud, YearFilter
 from maps.popups import source_rows
 from maps.safehtml import detail_table, escape, fmt_number
 
@@ -46,7 +46,7 @@ _COUNTS = {
 
 
 def _count_text(rec: dict, key: str) -> str:
-    """A count as the source qualifies it ("more than 600"), or ''."""
+    """Write a count as the source qualifies it ("more than 600"), or ''."""
     value = fmt_number(rec.get(key))
     qualifier = rec.get("value_qualifier") or ""
     return f"{qualifier} {value}".strip() if value and qualifier else value
@@ -236,8 +236,10 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
         if kind in set(frame["event_type"].unique())
     ]
     if big:
-        # The hexagon ramp of maps/templates/pointcloud.js (log scale, lightest to darkest).
-        entries += [("#ffffb2", "hexagon: fewest records in view"), ("#bd0026", "hexagon: most")]
+        entries += [
+            (HEX_COLOURS[0], "hexagon: fewest records in view"),
+            (HEX_COLOURS[-1], "hexagon: most"),
+        ]
     Legend("Incidents", entries, notes).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

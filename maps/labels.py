@@ -76,7 +76,7 @@ def figure_text(value: object, unit: object, qualifier: object = "") -> str:
 
 
 def year_label(rec: dict) -> str:
-    """The year a record falls in, its span of years, or '' when it has no date.
+    """Label the year a record falls in, its span of years, or '' when it has no date.
 
     Examples
     --------

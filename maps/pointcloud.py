@@ -36,7 +36,16 @@ from maps.labels import year_label
 from maps.polygons import POPUP_PADDING
 from maps.safehtml import js_literal, plain_text
 
-__all__ = ["Dates", "Field", "HeatOption", "PointCloud", "YearFilter", "pack", "unpack"]
+__all__ = [
+    "HEX_COLOURS",
+    "Dates",
+    "Field",
+    "HeatOption",
+    "PointCloud",
+    "YearFilter",
+    "pack",
+    "unpack",
+]
 
 SUPERCLUSTER = "https://cdn.jsdelivr.net/npm/supercluster@9.1.0/dist/supercluster.min.js"
 LEAFLET_HEAT = (
@@ -45,6 +54,9 @@ LEAFLET_HEAT = (
 )
 #: Coordinates are written in steps of 1e-5 degree (about 1 m).
 SCALE = 100_000
+
+#: Hexagon fills from fewest to most records in view (ColorBrewer YlOrRd, 6 classes, log scale).
+HEX_COLOURS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
 
 
 @dataclass(frozen=True)
@@ -75,11 +87,6 @@ class Dates:
     end: Sequence[dt.date | None]
     fallback: Sequence[str | None]
 
-    @property
-    def values(self) -> Sequence:
-        """One value per record (the start dates), like :attr:`Field.values`."""
-        return self.start
-
 
 def _ordinals(dates: Sequence[dt.date | None]) -> np.ndarray:
     """Proleptic Gregorian day numbers (1 = 0001-01-01), 0 where there is no date."""
@@ -102,6 +109,22 @@ def _add_script(element: MacroElement) -> None:
         figure.header.add_child(
             Element(f"<script>\n{_script()}\n</script>"), name="minemap_pointcloud"
         )
+
+
+def _years(dates: Dates) -> list[str]:
+    """List the distinct year labels (:func:`maps.labels.year_label`) of a Dates field, sorted."""
+    pairs = pd.DataFrame({"start": _ordinals(dates.start), "end": _ordinals(dates.end)})
+    return sorted(
+        {
+            year_label(
+                {
+                    "date_start": dt.date.fromordinal(a) if a else None,
+                    "date_end": dt.date.fromordinal(b) if b else None,
+                }
+            )
+            for a, b in pairs.drop_duplicates().itertuples(index=False)
+        }
+    )
 
 
 def _morton(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -188,9 +211,8 @@ def _pack(
             f"{int(bad.sum())} point(s) have no valid coordinates, e.g. record {int(np.flatnonzero(bad)[0])}"
         )
     for f in fields:
-        lengths = {len(f.values)} | (
-            {len(f.end), len(f.fallback)} if isinstance(f, Dates) else set()
-        )
+        columns = (f.start, f.end, f.fallback) if isinstance(f, Dates) else (f.values,)
+        lengths = {len(c) for c in columns}
         if lengths != {len(x)}:
             raise ValueError(
                 f"field {f.label!r}: {max(lengths - {len(x)})} values for {len(x)} points"
@@ -206,13 +228,10 @@ def _pack(
         if isinstance(f, Dates):
             # Start day and days to the end (+1; 0: no end): small numbers, compress well.
             start, end = _ordinals(f.start)[order], _ordinals(f.end)[order]
-            if (
-                (start > 0).any()
-                and (end[start > 0] > 0).any()
-                and (end[(start > 0) & (end > 0)] < start[(start > 0) & (end > 0)]).any()
-            ):
+            both = (start > 0) & (end > 0)
+            if (end[both] < start[both]).any():
                 raise ValueError(f"field {f.label!r}: a period ends before it starts")
-            span = np.where((start > 0) & (end > 0), end - start + 1, 0)
+            span = np.where(both, end - start + 1, 0)
             parts += [_planes(start, 4), _planes(span, 4)]
             entry["kind"] = "dates"
             codes, values = _dictionary(f.fallback, order)
@@ -347,16 +366,7 @@ class PointCloud(JSCSSMixin, Layer):
         meta, self.block, values = _pack(lon, lat, fields)
         self.count = meta["n"]
         #: The distinct years (or spans of years) of the records, for a year filter.
-        self.years = (
-            sorted(
-                {
-                    year_label({"date_start": a, "date_end": b})
-                    for a, b in zip(fields[year_field].start, fields[year_field].end, strict=True)
-                }
-            )
-            if year_field is not None
-            else []
-        )
+        self.years = _years(fields[year_field]) if year_field is not None else []
         colour_of = colours or {}
         meta.update(
             tooltip_fields=list(tooltip_fields),
@@ -367,6 +377,7 @@ class PointCloud(JSCSSMixin, Layer):
             else [],
             year_field=year_field,
             hex_zoom=int(hex_zoom),
+            hex_colours=list(HEX_COLOURS),
             hex_radius=int(hex_radius),
             cluster_radius=int(cluster_radius),
             max_zoom=int(max_zoom),

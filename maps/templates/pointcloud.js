@@ -122,8 +122,6 @@ var minemapPoints = (function () {
     return n >= 10000 ? Math.round(n / 1000) + "k" : n >= 1000 ? (n / 1000).toFixed(1) + "k" : String(n);
   }
 
-  var HEX_COLOURS = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
-
   var PointLayer = L.Layer.extend({
     initialize: function (meta, b64) {
       this.meta = meta;
@@ -256,14 +254,13 @@ var minemapPoints = (function () {
           if (v > top) { top = v; }
         }
       });
-      var self = this, logTop = Math.log(top + 1);
+      var self = this, logTop = Math.log(top + 1), ramp = this.meta.hex_colours;
       ctx.lineWidth = 0.6;
       ctx.strokeStyle = "rgba(80,80,80,0.6)";
       bins.forEach(function (count, key) {
         var parts = key.split(","), q = +parts[0], s = +parts[1];
         var x = w * (q + s / 2), y = h * s;
-        var k = Math.min(HEX_COLOURS.length - 1,
-                         Math.floor(Math.log(count + 1) / logTop * HEX_COLOURS.length));
+        var k = Math.min(ramp.length - 1, Math.floor(Math.log(count + 1) / logTop * ramp.length));
         ctx.beginPath();
         for (var a = 0; a < 6; a++) {
           var ang = Math.PI / 180 * (60 * a - 30);
@@ -272,7 +269,7 @@ var minemapPoints = (function () {
         }
         ctx.closePath();
         ctx.globalAlpha = 0.85;
-        ctx.fillStyle = HEX_COLOURS[k];
+        ctx.fillStyle = ramp[k];
         ctx.fill();
         ctx.globalAlpha = 1;
         ctx.stroke();
