@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
+import shapely
 
 from maps.polygons import POPUP_PADDING, PolygonLayer, decimals_for, display_geometries
 from maps.safehtml import fmt_number
@@ -114,7 +115,13 @@ def polygon_layer(
     is drawn below zoom 5. Above :data:`CANVAS_ABOVE` features (or with
     ``canvas=True``) the layer is drawn on a canvas instead of SVG paths.
     """
-    geometries = display_geometries(frame, tolerance=tolerance, east=east)
+    # Simplified once; the coarse copy is simplified further from it (a third of the time).
+    simple = frame
+    if tolerance:
+        simple = frame.set_geometry(
+            shapely.coverage_simplify(np.asarray(frame.geometry.values), tolerance)
+        )
+    geometries = display_geometries(simple, tolerance=tolerance, east=east, simplified=True)
     fills = (
         None
         if isinstance(fill, str) and fill == "none"
@@ -132,7 +139,7 @@ def polygon_layer(
         show=show,
         overlay=overlay,
         decimals=decimals_for(tolerance),
-        coarse=display_geometries(frame, tolerance=coarse_tolerance, east=east)
+        coarse=display_geometries(simple, tolerance=coarse_tolerance, east=east)
         if coarse_tolerance
         else None,
         coarse_decimals=decimals_for(coarse_tolerance),
