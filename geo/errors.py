@@ -10,6 +10,8 @@ __all__ = [
     "REJECT_COLUMNS",
     "GroupingError",
     "MinemapError",
+    "OptionError",
+    "OutputError",
     "PlaceNotFoundError",
     "RecordError",
     "UnitNotFoundError",
@@ -47,6 +49,14 @@ def reject(
 
 class MinemapError(Exception):
     """Base class of every error minemap raises on purpose."""
+
+
+class OptionError(MinemapError, ValueError):
+    """An option of a command or function is not one that minemap accepts."""
+
+
+class OutputError(MinemapError, OSError):
+    """An output cannot be written: the folder is not minemap's, read-only, or the disk full."""
 
 
 class UnitNotFoundError(MinemapError, LookupError):

@@ -18,12 +18,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+import xyzservices
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import admin0
+from geo.errors import OptionError
 from maps.polygons import PolygonLayer, decimals_for, display_geometries, east_of_180
 from maps.safehtml import escape, js_string
+from maps.safetext import terminal_text
 
 __all__ = [
     "DrawnSignal",
@@ -31,6 +34,7 @@ __all__ = [
     "MapText",
     "OfflineMap",
     "add_background",
+    "check_tiles",
     "crosses_antimeridian",
     "display_bounds",
     "new_map",
@@ -248,6 +252,34 @@ class Legend(MapText):
         )
 
 
+def check_tiles(tiles: str | None) -> str | None:
+    """Return the xyzservices name of a tile provider, or None for no tiles.
+
+    Only named providers are accepted: a tile URL template or any other text
+    would reach the page as given.
+
+    Raises
+    ------
+    geo.errors.OptionError
+        When ``tiles`` names no provider.
+
+    Examples
+    --------
+    >>> check_tiles("CartoDB Positron"), check_tiles(None)
+    ('CartoDB.Positron', None)
+    """
+    if tiles is None:
+        return None
+    try:
+        return xyzservices.providers.query_name(str(tiles)).name
+    except ValueError:
+        raise OptionError(
+            f"tiles: no tile provider called {terminal_text(tiles)!r}; expected an xyzservices "
+            "name such as 'CartoDB Positron' or 'OpenStreetMap Mapnik'. Fix: pass one of "
+            "those names, or leave tiles out (the maps draw their own background)"
+        ) from None
+
+
 def new_map(
     bounds: tuple[float, float, float, float],
     *,
@@ -284,7 +316,7 @@ def new_map(
     )
     fmap.get_root().header.add_child(Element(_CSS), name="minemap_css")
     if tiles:
-        folium.TileLayer(tiles, name="Tiles (online)").add_to(fmap)
+        folium.TileLayer(check_tiles(tiles), name="Tiles (online)").add_to(fmap)
     heading = f"<h1>{escape(title)}</h1>" + (f"<p>{escape(subtitle)}</p>" if subtitle else "")
     fmap.add_child(MapText(heading, position="topleft", css_class="mm-title"))
     fmap.add_child(Attribution([BOUNDARY_CREDIT, *credits]))

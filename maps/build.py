@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -21,8 +22,11 @@ from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, summary
 from geo.errors import REJECT_COLUMNS
 from layers import Prepared
 from maps import embed, tables, views
+from maps.base import check_tiles
+from maps.output import GENERATOR, OutputFolder
 from maps.png import PngExportError, PngOptions, export_pngs
 from maps.safehtml import escape
+from maps.safetext import csv_text, terminal_text, unique_slugs
 
 __all__ = ["MAPS", "SUMMARIES", "BuildResult", "build", "load_default", "summaries"]
 
@@ -56,18 +60,25 @@ _SUMMARY_FUNCS = {
 
 @dataclass
 class BuildResult:
-    """What a build wrote, and the rows it could not use."""
+    """What a build wrote, and the rows it could not use.
+
+    Files are written to a staging folder and appear in ``out`` together when
+    the build is done (:class:`maps.output.OutputFolder`); ``files`` lists
+    their final paths.
+    """
 
     out: Path
     files: list[Path] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    folder: OutputFolder | None = field(default=None, repr=False)
 
     def write(self, name: str, text: str) -> None:
-        """Write one output file (UTF-8, LF line ends) below ``out`` and record it."""
-        path = self.out / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
-        self.files.append(path)
+        """Write one output file (UTF-8, LF line ends) and record it."""
+        self.files.append(self.folder.write(name, text))
+
+    def write_csv(self, name: str, frame: pd.DataFrame) -> None:
+        """Write a table as CSV, no cell of it a spreadsheet formula (:func:`maps.safetext.csv_text`)."""
+        self.write(name, csv_text(frame))
 
     def write_summary(self, stem: str, item: summary.Summary) -> str:
         """Write a summary as CSV, Markdown and HTML; return the HTML for the index."""
@@ -156,6 +167,19 @@ Areas are geodesic (WGS84) on {escape(boundary_note)}.</p>
 """
 
 
+@contextmanager
+def _building(out: str | Path) -> Iterator[BuildResult]:
+    """Yield a BuildResult whose files reach ``out`` together, only if the block ends well."""
+    folder = OutputFolder(out)
+    result = BuildResult(out=Path(out), folder=folder)
+    try:
+        yield result
+    except BaseException:
+        folder.abort()
+        raise
+    folder.commit()
+
+
 def build(
     out: str | Path = "out",
     *,
@@ -169,11 +193,12 @@ def build(
     Parameters
     ----------
     out : str or pathlib.Path
-        Output folder (created if needed).
+        Output folder: new, empty, or written by minemap before; replaced
+        whole when the build succeeds, left as it was when it fails.
     assets_mode : {"inline", "cdn"}
         How maps load Leaflet: inlined (offline) or from public CDNs.
     tiles : str, optional
-        Tile provider for use online; none by default.
+        Tile provider for use online (an xyzservices name); none by default.
     progress : callable, optional
         Called with a line of text as each step starts.
     png : maps.png.PngOptions, optional
@@ -181,59 +206,61 @@ def build(
     """
     say = progress or (lambda _msg: None)
     _check_png(png, assets_mode, tiles)
+    check_tiles(tiles)
     start = time.perf_counter()
-    out = Path(out)
-    result = BuildResult(out=out)
-    write = result.write
-
-    say("reading, validating and locating the default layers")
-    prepared = load_default()
-    for stem, (kind, draw, title) in MAPS.items():
-        say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
-        page = views.render(draw(prepared[kind].records, tiles=tiles), assets_mode=assets_mode)
-        write(f"{stem}.html", page)
-        write(f"{stem}.embed.html", embed.snippet(page, title=title))
-    pngs = _write_pngs(result, list(MAPS), png, say)
-    say("writing summaries")
-    tables_html = []
-    for (kind, by), item in summaries(prepared).items():
-        stem = f"{kind}_by_{by}"
-        tables_html.append(result.write_summary(stem, item))
-    parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
-    result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-    write("rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
-    page = _index_page(
-        title="Landmine and ERW figures: maps and area summaries",
-        maps=[
-            (f"{stem}.html", title, len(prepared[kind].records), kind)
-            for stem, (kind, _f, title) in MAPS.items()
-        ],
-        tables_html=tables_html,
-        n_rejects=len(result.rejects),
-        sources=_sources(),
-        boundary_note=BOUNDARY_VERSION["admin1"],
+    with _building(out) as result:
+        write = result.write
+        say("reading, validating and locating the default layers")
+        prepared = load_default()
+        for stem, (kind, draw, title) in MAPS.items():
+            say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
+            page = views.render(draw(prepared[kind].records, tiles=tiles), assets_mode=assets_mode)
+            write(f"{stem}.html", page)
+            write(f"{stem}.embed.html", embed.snippet(page, title=title))
+        pngs = _write_pngs(result, list(MAPS), png, say)
+        say("writing summaries")
+        tables_html = []
+        for (kind, by), item in summaries(prepared).items():
+            stem = f"{kind}_by_{by}"
+            tables_html.append(result.write_summary(stem, item))
+        parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
+        result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
+        result.write_csv("rejects.csv", result.rejects)
+        page = _index_page(
+            title="Landmine and ERW figures: maps and area summaries",
+            maps=[
+                (f"{stem}.html", title, len(prepared[kind].records), kind)
+                for stem, (kind, _f, title) in MAPS.items()
+            ],
+            tables_html=tables_html,
+            n_rejects=len(result.rejects),
+            sources=_sources(),
+            boundary_note=BOUNDARY_VERSION["admin1"],
+        )
+        write("index.html", page)
+        manifest = {
+            "generator": GENERATOR,
+            "boundaries": BOUNDARY_VERSION,
+            "layers": {
+                kind: {
+                    "rows_read": p.rows_read,
+                    "accepted": len(p.records),
+                    "rejected": int(p.rejects["row"].nunique()),
+                }
+                for kind, p in prepared.items()
+            },
+            "maps": [f"{stem}.html" for stem in MAPS],
+            "embeds": [f"{stem}.embed.html" for stem in MAPS],
+            "assets": assets_mode,
+        }
+        if png:
+            manifest["pngs"] = pngs
+            manifest["png"] = {"css_px": [png.width, png.height], "scale": png.scale,
+                               "size_px": list(png.pixel_size)}  # fmt: skip
+        write("build.json", json.dumps(manifest, indent=1) + "\n")
+    say(
+        f"done: {len(result.files)} files in {terminal_text(out)} ({time.perf_counter() - start:.1f} s)"
     )
-    write("index.html", page)
-    manifest = {
-        "boundaries": BOUNDARY_VERSION,
-        "layers": {
-            kind: {
-                "rows_read": p.rows_read,
-                "accepted": len(p.records),
-                "rejected": int(p.rejects["row"].nunique()),
-            }
-            for kind, p in prepared.items()
-        },
-        "maps": [f"{stem}.html" for stem in MAPS],
-        "embeds": [f"{stem}.embed.html" for stem in MAPS],
-        "assets": assets_mode,
-    }
-    if png:
-        manifest["pngs"] = pngs
-        manifest["png"] = {"css_px": [png.width, png.height], "scale": png.scale,
-                           "size_px": list(png.pixel_size)}  # fmt: skip
-    write("build.json", json.dumps(manifest, indent=1) + "\n")
-    say(f"done: {len(result.files)} files in {out} ({time.perf_counter() - start:.1f} s)")
     return result
 
 
@@ -255,9 +282,10 @@ def _write_pngs(
     start = time.perf_counter()
     (w, h), (w_mm, h_mm) = png.pixel_size, png.print_size_mm()
     say(f"exporting {len(stems)} PNG(s) of {w}x{h} px ({w_mm}x{h_mm} mm at 300 dpi)")
-    pairs = [(result.out / f"{stem}.html", result.out / f"{stem}.png") for stem in stems]
+    folder = result.folder
+    pairs = [(folder.path(f"{stem}.html"), folder.path(f"{stem}.png")) for stem in stems]
     written = export_pngs(pairs, png)
-    result.files.extend(written)
+    result.files.extend(folder.target / path.name for path in written)
     say(f"exported {len(written)} PNG(s) in {time.perf_counter() - start:.1f} s")
     return [path.name for path in written]
 
@@ -297,91 +325,120 @@ def build_project(
     set (embedded or the user's, validated) and aliases, draws the maps, and
     writes summaries, ``rejects.csv`` (every rejected row),
     ``fuzzy_matches.csv`` (names matched by fuzzy matching, to confirm), an
-    ``<layer>.embed.html`` snippet beside each map, and one
-    ``boundaries_<name>.txt`` validation report per user boundary set; with
-    ``png`` (:class:`maps.png.PngOptions`), a ``<layer>.png`` beside each map.
+    ``<stem>.embed.html`` snippet beside each map, ``build.json``, and one
+    ``boundaries_<stem>.txt`` validation report per user boundary set; with
+    ``png`` (:class:`maps.png.PngOptions`), a ``<stem>.png`` beside each map.
+    File stems are slugs of the layer and boundary names
+    (:func:`maps.safetext.unique_slugs`); ``build.json`` lists which name
+    each stem stands for. ``out`` is replaced whole, as by :func:`build`.
     """
     _check_png(png, assets_mode, tiles)
+    check_tiles(tiles)
     from geo.names import load_alias_files
     from layers.project import load_project
 
     say = progress or (lambda _msg: None)
     project = load_project(project_path)
-    out = Path(out)
-    result = BuildResult(out=out)
-    write = result.write
-
-    sets = {}
-    for name, spec in project.boundaries.items():
-        say(f"loading and validating boundaries {name!r}")
-        bset, report = spec.load()
-        sets[name] = bset
-        write(
-            f"boundaries_{name}.txt",
-            f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()),
-        )
-    aliases = load_alias_files(project.alias_files)
-    prepared: dict[str, Prepared] = {}
-    for spec in project.layers:
-        say(f"reading {spec.path.name} as {spec.kind} layer {spec.name!r}")
-        layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **spec.read_options)
-        prepared[spec.name] = layers.prepare(
-            layer, boundary_set=sets.get(spec.boundaries), aliases=aliases
-        )
-        p = prepared[spec.name]
-        say(
-            f"{spec.name}: {p.rows_read} rows read, {len(p.records)} accepted, {p.rejects['row'].nunique()} rejected"
-        )
-    drawn, notes = [], []
-    for spec in project.maps:
-        layer_spec = project.layer(spec.layer)
-        p = prepared[spec.layer]
-        say(f"drawing {spec.layer}.html")
-        fmap, why = _draw(
-            layer_spec.kind, p.records, title=spec.title, bset=p.boundary_set, tiles=tiles
-        )
-        if fmap is None:
-            notes.append(f"Map of layer {spec.layer!r} not drawn: {why}.")
-            say(notes[-1])
-            continue
-        page = views.render(fmap, assets_mode=assets_mode)
-        write(f"{spec.layer}.html", page)
-        write(f"{spec.layer}.embed.html", embed.snippet(page, title=spec.title or spec.layer))
-        drawn.append(
-            (f"{spec.layer}.html", spec.title or spec.layer, len(p.records), layer_spec.kind)
-        )
-    _write_pngs(result, [Path(file).stem for file, *_ in drawn], png, say)
-    tables_html = []
-    for name, p in prepared.items():
-        if p.records.empty:
-            continue
-        kind = project.layer(name).kind
-        levels = ["admin0"] if kind == "stockpiles" else ["admin1", "admin0"]
-        for by in levels:
-            item = (
-                summary.stockpiles(p.records)
-                if kind == "stockpiles"
-                else _SUMMARY_FUNCS[kind](p.records, by)
+    stems = dict(zip([s.name for s in project.layers],
+                     unique_slugs(s.name for s in project.layers), strict=True))  # fmt: skip
+    bstems = dict(zip(project.boundaries, unique_slugs(project.boundaries), strict=True))
+    with _building(out) as result:
+        write = result.write
+        sets = {}
+        for name, spec in project.boundaries.items():
+            say(f"loading and validating boundaries {terminal_text(name)!r}")
+            bset, report = spec.load()
+            sets[name] = bset
+            write(
+                f"boundaries_{bstems[name]}.txt",
+                f"{bset.source}\n" + "".join(f"{line}\n" for line in report.lines()),
             )
-            stem = f"{name}_by_{by}"
-            tables_html.append(result.write_summary(stem, item))
-    parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
-    result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-    write("rejects.csv", result.rejects.to_csv(index=False, lineterminator="\n"))
-    fuzzy = pd.DataFrame([m for p in prepared.values() for m in p.fuzzy])
-    write("fuzzy_matches.csv", fuzzy.to_csv(index=False, lineterminator="\n"))
-    page = _index_page(
-        title=project.title,
-        maps=drawn,
-        tables_html=tables_html,
-        n_rejects=int(sum(p.rejects["row"].nunique() for p in prepared.values())),
-        sources=[
-            {"source_file": s.path.name, "title": f"{s.kind} layer {s.name!r}"}
-            for s in project.layers
-        ],
-        boundary_note="; ".join([b.source for b in sets.values()] or [BOUNDARY_VERSION["admin1"]]),
-        notes=notes,
-    )
-    write("index.html", page)
-    say(f"done: {len(result.files)} files in {out}")
+        aliases = load_alias_files(project.alias_files)
+        prepared: dict[str, Prepared] = {}
+        for spec in project.layers:
+            shown = terminal_text(spec.name)
+            say(f"reading {terminal_text(spec.path.name)} as {spec.kind} layer {shown!r}")
+            layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **spec.read_options)
+            p = layers.prepare(layer, boundary_set=sets.get(spec.boundaries), aliases=aliases)
+            prepared[spec.name] = p
+            say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
+                f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
+        drawn, notes = [], []
+        for spec in project.maps:
+            layer_spec = project.layer(spec.layer)
+            p, stem = prepared[spec.layer], stems[spec.layer]
+            say(f"drawing {stem}.html")
+            fmap, why = _draw(
+                layer_spec.kind, p.records, title=spec.title, bset=p.boundary_set, tiles=tiles
+            )
+            if fmap is None:
+                notes.append(f"Map of layer {spec.layer!r} not drawn: {why}.")
+                say(terminal_text(notes[-1]))
+                continue
+            page = views.render(fmap, assets_mode=assets_mode)
+            write(f"{stem}.html", page)
+            write(f"{stem}.embed.html", embed.snippet(page, title=spec.title or spec.layer))
+            drawn.append(
+                (f"{stem}.html", spec.title or spec.layer, len(p.records), layer_spec.kind)
+            )
+        pngs = _write_pngs(result, [Path(file).stem for file, *_ in drawn], png, say)
+        tables_html = []
+        for name, p in prepared.items():
+            if p.records.empty:
+                continue
+            kind = project.layer(name).kind
+            levels = ["admin0"] if kind == "stockpiles" else ["admin1", "admin0"]
+            for by in levels:
+                item = (
+                    summary.stockpiles(p.records)
+                    if kind == "stockpiles"
+                    else _SUMMARY_FUNCS[kind](p.records, by)
+                )
+                tables_html.append(result.write_summary(f"{stems[name]}_by_{by}", item))
+        parts = [p.rejects for p in prepared.values() if not p.rejects.empty]
+        result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
+        result.write_csv("rejects.csv", result.rejects)
+        result.write_csv(
+            "fuzzy_matches.csv", pd.DataFrame([m for p in prepared.values() for m in p.fuzzy])
+        )
+        page = _index_page(
+            title=project.title,
+            maps=drawn,
+            tables_html=tables_html,
+            n_rejects=int(sum(p.rejects["row"].nunique() for p in prepared.values())),
+            sources=[
+                {"source_file": s.path.name, "title": f"{s.kind} layer {s.name!r}"}
+                for s in project.layers
+            ],
+            boundary_note="; ".join(
+                [b.source for b in sets.values()] or [BOUNDARY_VERSION["admin1"]]
+            ),
+            notes=notes,
+        )
+        write("index.html", page)
+        manifest = {
+            "generator": GENERATOR,
+            "project": project.path.name,
+            "boundaries": {
+                **{bstems[n]: {"name": n, "source": b.source} for n, b in sets.items()},
+                **({} if sets else BOUNDARY_VERSION),
+            },
+            "layers": {
+                stems[name]: {
+                    "name": name,
+                    "kind": project.layer(name).kind,
+                    "rows_read": p.rows_read,
+                    "accepted": len(p.records),
+                    "rejected": int(p.rejects["row"].nunique()),
+                }
+                for name, p in prepared.items()
+            },
+            "maps": [file for file, *_ in drawn],
+            "embeds": [file.replace(".html", ".embed.html") for file, *_ in drawn],
+            "assets": assets_mode,
+        }
+        if png:
+            manifest["pngs"] = pngs
+        write("build.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    say(f"done: {len(result.files)} files in {terminal_text(out)}")
     return result

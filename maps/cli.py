@@ -11,18 +11,21 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
 import layers
 from geo import summary
-from geo.errors import REJECT_COLUMNS, MinemapError
+from geo.errors import REJECT_COLUMNS, MinemapError, OutputError
 from layers.schema import KINDS
 from maps import build as build_mod
 from maps import png as png_mod
 from maps import tables
+from maps.safetext import csv_text, terminal_text
 
 __all__ = ["main"]
 
@@ -35,7 +38,7 @@ its source.
 
 
 def _progress(message: str) -> None:
-    print(f"minemap: {message}", file=sys.stderr, flush=True)
+    print(f"minemap: {terminal_text(message)}", file=sys.stderr, flush=True)
 
 
 def _png_size(text: str) -> tuple[int, int]:
@@ -201,25 +204,29 @@ def _report_rejects(result) -> None:
     """Say on stderr how many input rows a build rejected, and where they are."""
     rejects = result.rejects
     rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
-    _progress(
-        f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {result.out / 'rejects.csv'}"
-    )
+    where = result.out / "rejects.csv"
+    _progress(f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {where}")
+
+
+def _say(*parts: object, file=None) -> None:
+    """Print a line whose parts may come from a user's data: control characters shown, not sent."""
+    print(terminal_text(" ".join(str(p) for p in parts)), file=file or sys.stdout)
 
 
 def _report(path: str, kind: str, result) -> int:
     """Print one file's check result; return its exit status."""
     if result.error:
-        print(f"{path}: could not be read: {result.error}")
+        _say(f"{path}: could not be read: {result.error}")
         return 2
-    print(f"{path} ({kind}): {result.rows_read} rows read, {result.accepted} accepted, "
-          f"{result.rejected} rejected")  # fmt: skip
+    _say(f"{path} ({kind}): {result.rows_read} rows read, {result.accepted} accepted, "
+         f"{result.rejected} rejected")  # fmt: skip
     for field, reason, n in result.reasons():
-        print(f"  {n:>5} x {field}: {reason}")
+        _say(f"  {n:>5} x {field}: {reason}")
     for match in result.fuzzy:
-        print(f"  fuzzy match applied, row {match['row']}: {match['written']!r} -> {match['code']} "
-              f"(score {match['score']:.0f}); confirm it in an alias file")  # fmt: skip
+        _say(f"  fuzzy match applied, row {match['row']}: {match['written']!r} -> {match['code']} "
+             f"(score {match['score']:.0f}); confirm it in an alias file")  # fmt: skip
     if result.unmapped:
-        print(f"  columns not used: {', '.join(result.unmapped)}")
+        _say(f"  columns not used: {', '.join(result.unmapped)}")
     return 1 if result.rejected else 0
 
 
@@ -259,15 +266,15 @@ def _check(args: argparse.Namespace) -> int:
     for item in args.constants:
         field, sep, value = item.partition("=")
         if not sep or not field.strip():
-            print(f"--set {item!r}: expected FIELD=VALUE, e.g. --set event_type=casualty")
+            _say(f"--set {item!r}: expected FIELD=VALUE, e.g. --set event_type=casualty")
             return 2
         constants[field.strip()] = value.strip()
     status = 0
     for path in args.files:
         kind = args.kind or guess_kind(path)
         if kind is None:
-            print(f"{path}: cannot tell the layer kind from the file name. "
-                  f"Fix: pass --kind ({', '.join(KINDS)}).")  # fmt: skip
+            _say(f"{path}: cannot tell the layer kind from the file name. "
+                 f"Fix: pass --kind ({', '.join(KINDS)}).")  # fmt: skip
             status = 2
             continue
         options = {"layer": args.layer, "sheet": args.sheet, "encoding": args.encoding,
@@ -286,10 +293,25 @@ def _check(args: argparse.Namespace) -> int:
         if result.rejected:
             parts.append(result.rejects)
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
-    rejects.to_csv(args.rejects, index=False, lineterminator="\n")
+    _write_text(args.rejects, csv_text(rejects))
     rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
-    print(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rows} row(s))")
+    _say(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rows} row(s))")
     return status
+
+
+def _write_text(path: str, text: str) -> None:
+    """Write a file the user named, whole or not at all; an OSError becomes an OutputError."""
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(partial, target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise OutputError(
+            f"cannot write {terminal_text(path)!r}: {err.strerror or err}. "
+            "Fix: pass a path in a folder you can write to, on a disk with free space"
+        ) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -336,13 +358,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "clearance": summary.clearance,
                 "incidents": summary.incidents,
             }[args.layer](records, args.by)
-        sys.stdout.write(tables.write(item, args.format))
+        text = tables.write(item, args.format)
+        # Data text reaches a terminal only with its control characters shown.
+        sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
         if args.format in ("csv", "json"):
             for note in item.notes:
                 _progress(f"note: {note}")
         return 0
     except MinemapError as err:
-        print(f"minemap: error: {err}", file=sys.stderr)
+        print(f"minemap: error: {terminal_text(err)}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file the user named cannot be read or written
+        where = f" ({terminal_text(err.filename)})" if err.filename else ""
+        print(f"minemap: error: {err.strerror or err}{where}. Fix: check the path and its "
+              "permissions, and the free space on its disk", file=sys.stderr)  # fmt: skip
         return 2
 
 

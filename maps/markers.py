@@ -17,7 +17,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-from maps.safehtml import js_literal
+from maps.safehtml import js_literal, layer_label
 
 __all__ = ["ClusteredMarkers"]
 
@@ -100,7 +100,7 @@ class ClusteredMarkers(JSCSSMixin, Layer):
         show: bool = True,
         years: Sequence[str] | None = None,
     ) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
         self._name = "ClusteredMarkers"
         self.rows_js = js_literal([list(r) for r in rows])
         self.class_js = js_literal(css_class)

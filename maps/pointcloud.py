@@ -34,7 +34,7 @@ from jinja2 import Template
 from geo.summary import period_label
 from maps.labels import year_label
 from maps.polygons import POPUP_PADDING
-from maps.safehtml import js_literal, plain_text
+from maps.safehtml import js_literal, layer_label, plain_text
 
 __all__ = [
     "HEX_COLOURS",
@@ -356,7 +356,7 @@ class PointCloud(JSCSSMixin, Layer):
         max_zoom: int = 12,
         show: bool = True,
     ) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
         self._name = "PointCloud"
         for index in [*tooltip_fields, *popup_fields, category_field, year_field]:
             if index is not None and not 0 <= index < len(fields):
@@ -435,7 +435,7 @@ class HeatOption(JSCSSMixin, Layer):
     )
 
     def __init__(self, points: PointCloud, *, name: str, show: bool = False) -> None:
-        super().__init__(name=name, overlay=True, control=True, show=show)
+        super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
         self._name = "HeatOption"
         self.points = points
         self.options_js = js_literal({"radius": 12, "blur": 16, "minOpacity": 0.25, "maxZoom": 10})

@@ -26,7 +26,7 @@ from branca.element import Element, Figure
 from folium.map import Layer
 from jinja2 import Template
 
-from maps.safehtml import js_literal
+from maps.safehtml import js_literal, layer_label
 
 __all__ = [
     "GeometryStore",
@@ -395,7 +395,7 @@ class PolygonLayer(Layer):
         pane: str | None = None,
         pane_z: int = 350,
     ) -> None:
-        super().__init__(name=name, overlay=overlay, control=control, show=show)
+        super().__init__(name=layer_label(name), overlay=overlay, control=control, show=show)
         self._name = "PolygonLayer"
         n = len(geometries)
         for label, values in (("fills", fills), ("tooltips", tooltips), ("popups", popups)):

@@ -14,11 +14,14 @@ import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "UnsafeElementError",
+    "check_elements",
     "detail_table",
     "escape",
     "fmt_number",
     "js_literal",
     "js_string",
+    "layer_label",
     "plain_text",
     "stable_ids",
 ]
@@ -140,16 +143,119 @@ def js_literal(data: object) -> str:
 
     Examples
     --------
+    Folium and branca compile the script of every element they render as a
+    Jinja2 template a second time, so ``{{``, ``{%`` and ``{#`` in a string
+    would be evaluated at build time: their ``{`` is written ``\\u007b``,
+    which reads the same in JavaScript. (JSON's own braces are never followed
+    by ``{``, ``%`` or ``#``.)
+
+    Examples
+    --------
     >>> js_literal({"a": ["</script><b>", "<!--", 1.5, None]})
     '{"a":["<\\/script><b>","\\u003c!--",1.5,null]}'
+    >>> js_literal(["{{7*7}}", "{% raw %}", "{#", "{a}"])
+    '["\\u007b{7*7}}","\\u007b% raw %}","\\u007b#","{a}"]'
     """
     literal = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
+    return _TEMPLATE_OPEN.sub(
+        r"\\u007b",
         literal.replace("</", "<\\/")
         .replace("<!", "\\u003c!")
         .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
+        .replace("\u2029", "\\u2029"),
     )
+
+
+#: What opens a Jinja2 expression, statement or comment.
+_TEMPLATE_OPEN = re.compile(r"\{(?=[{%#])")
+
+
+def layer_label(text: object) -> str:
+    """Return a layer's name as folium and Leaflet's layer control need it.
+
+    Leaflet writes a layer name into the layer control as HTML, and folium
+    passes it through a template: the name is HTML-escaped text, which also
+    holds no template syntax.
+
+    Examples
+    --------
+    >>> layer_label("Planned {{7*7}} <img src=x onerror=alert(1)>")
+    'Planned &#123;&#123;7*7}} &lt;img src=x onerror=alert(1)&gt;'
+    """
+    return escape(text)
+
+
+class UnsafeElementError(RuntimeError):
+    """A map element holds text that folium would evaluate as a template, or raw HTML.
+
+    This is a defect in the code that built the element (text reached folium
+    without going through this module), never a problem of the input data.
+    """
+
+
+#: Attributes of branca elements that are structure, not text.
+_STRUCTURE = frozenset({"_parent", "_children", "_template", "_env"})
+
+
+def _strings(value: object, depth: int = 0):
+    """Yield every string inside ``value`` (lists, tuples, dicts), a few levels deep."""
+    if isinstance(value, str):
+        yield value
+    elif depth < 4 and isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item, depth + 1)
+    elif depth < 4 and isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, depth + 1)
+            yield from _strings(item, depth + 1)
+
+
+def check_elements(root: object) -> int:
+    """Check every element below ``root`` (a folium map or figure) before it is rendered.
+
+    No text attribute may hold template syntax (``{{``, ``{%``, ``{#``), which
+    folium would evaluate; a layer's name must be escaped HTML (no ``<``,
+    ``>`` or ``"``), since Leaflet's layer control inserts it as HTML.
+
+    Returns
+    -------
+    int
+        The number of elements checked.
+
+    Raises
+    ------
+    UnsafeElementError
+        Naming the element, the attribute and the text.
+
+    Examples
+    --------
+    >>> import folium
+    >>> m = folium.Map(tiles=None)
+    >>> _ = folium.FeatureGroup(name=layer_label("<b>{{x}}</b>")).add_to(m)
+    >>> check_elements(m) >= 2
+    True
+    >>> _ = folium.FeatureGroup(name="{{x}}").add_to(m)
+    >>> check_elements(m)
+    Traceback (most recent call last):
+    ...
+    maps.safehtml.UnsafeElementError: FeatureGroup.layer_name holds template syntax: '{{x}}'
+    """
+    stack, seen = [root], 0
+    while stack:
+        element = stack.pop()
+        seen += 1
+        kind = type(element).__name__
+        for attr, value in vars(element).items():
+            if attr in _STRUCTURE:
+                continue
+            for text in _strings(value):
+                if _TEMPLATE_OPEN.search(text):
+                    raise UnsafeElementError(f"{kind}.{attr} holds template syntax: {text[:80]!r}")
+        name = getattr(element, "layer_name", None)
+        if isinstance(name, str) and any(c in name for c in '<>"'):
+            raise UnsafeElementError(f"{kind}.layer_name is not escaped HTML: {name[:80]!r}")
+        stack.extend(getattr(element, "_children", {}).values())
+    return seen
 
 
 _ID = re.compile(r"\b([a-z][a-z0-9_]*?)_([0-9a-f]{32})(?![0-9a-f])")

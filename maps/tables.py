@@ -1,12 +1,14 @@
 """Write summary tables as plain text, CSV, JSON, Markdown or HTML.
 
-All HTML is escaped; numbers are rounded for display only in text, Markdown and
-HTML (CSV and JSON keep full precision).
+Every text is made safe for its format: HTML escaped, Markdown syntax and HTML
+escaped in Markdown, no CSV cell a spreadsheet formula, no control character
+in plain text (:mod:`maps.safehtml`, :mod:`maps.safetext`). Numbers are
+rounded for display only in text, Markdown and HTML (CSV and JSON keep full
+precision).
 """
 
 from __future__ import annotations
 
-import io
 import json
 import math
 
@@ -14,6 +16,7 @@ import pandas as pd
 
 from geo.summary import Summary
 from maps.safehtml import escape, fmt_number
+from maps.safetext import csv_text, markdown_text, terminal_text
 
 __all__ = ["FORMATS", "to_csv", "to_html", "to_json", "to_markdown", "to_text", "write"]
 
@@ -36,14 +39,12 @@ def to_text(summary: Summary) -> str:
     frame = summary.table.map(_display) if not summary.table.empty else summary.table
     body = frame.to_string(index=False) if not frame.empty else "(no rows)"
     notes = "".join(f"\n- {n}" for n in summary.notes)
-    return f"{summary.title}\n\n{body}\n{notes}\n"
+    return terminal_text(f"{summary.title}\n\n{body}\n{notes}\n")
 
 
 def to_csv(summary: Summary) -> str:
     """CSV with a header row (notes are not part of the CSV)."""
-    buffer = io.StringIO()
-    summary.table.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    return csv_text(summary.table)
 
 
 def to_json(summary: Summary) -> str:
@@ -60,20 +61,20 @@ def to_json(summary: Summary) -> str:
 
 
 def _md_cell(value: object) -> str:
-    return _display(value).replace("|", "\\|").replace("\n", " ")
+    return markdown_text(_display(value))
 
 
 def to_markdown(summary: Summary) -> str:
     """GitHub-flavoured Markdown table with title and notes."""
     cols = list(summary.table.columns)
-    lines = [f"## {summary.title}", ""]
+    lines = [f"## {markdown_text(summary.title)}", ""]
     if cols:
-        lines.append("| " + " | ".join(cols) + " |")
+        lines.append("| " + " | ".join(markdown_text(c) for c in cols) + " |")
         lines.append("|" + "---|" * len(cols))
         for row in summary.table.itertuples(index=False):
             lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
     lines.append("")
-    lines.extend(f"- {n}" for n in summary.notes)
+    lines.extend(f"- {markdown_text(n)}" for n in summary.notes)
     return "\n".join(lines) + "\n"
 
 

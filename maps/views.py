@@ -23,7 +23,7 @@ from maps.choropleth import classify, polygon_layer
 from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
-from maps.safehtml import detail_table, escape, fmt_number, stable_ids
+from maps.safehtml import check_elements, detail_table, escape, fmt_number, stable_ids
 
 __all__ = [
     "clearance_map",
@@ -45,7 +45,14 @@ def render(fmap: folium.Map, *, assets_mode: str = "inline") -> str:
     assets_mode : {"inline", "cdn"}
         ``inline`` embeds every script and stylesheet (works offline);
         ``cdn`` keeps folium's links to public CDNs (smaller, needs a network).
+
+    Raises
+    ------
+    maps.safehtml.UnsafeElementError
+        When an element holds text that did not go through :mod:`maps.safehtml`
+        (checked before folium renders anything, since it evaluates templates).
     """
+    check_elements(fmap.get_root())
     page = stable_ids(fmap.get_root().render())
     if assets_mode == "inline":
         return assets.inline(page)
