@@ -527,23 +527,25 @@ def resolve(
     close = [c for c in candidates if candidates[0][2] - c[2] < FUZZY_MARGIN]
     if candidates and candidates[0][2] >= fuzzy_threshold and len(close) == 1:
         return Resolution(candidates[0][0], bset.level, "fuzzy", text, candidates[0][2], candidates)
+    # A long name is quoted cut short (the rejects table keeps it whole).
+    shown = text if len(text) <= 200 else text[:200] + "…"
     if candidates and candidates[0][2] >= fuzzy_threshold:
         raise AmbiguousNameError(
-            f"{text!r} matches {len(close)} {bset.level} units{scope} by fuzzy match within "
+            f"{shown!r} matches {len(close)} {bset.level} units{scope} by fuzzy match within "
             f"{FUZZY_MARGIN:g} points: {_listed(idx, close)}. Fix: write the unit's code, or add "
-            f"'{text},{close[0][0]}' (with the code meant) to an alias file to confirm one.",
+            f"'{shown},{close[0][0]}' (with the code meant) to an alias file to confirm one.",
             candidates,
         )
     best = candidates[0][0] if candidates else "CODE"
     if _CODE_LIKE.fullmatch(text):
         raise UnitNotFoundError(
-            f"unknown {bset.level} code(s) [{text!r}]{scope}: no unit of {bset.name!r} has this "
+            f"unknown {bset.level} code(s) [{shown!r}]{scope}: no unit of {bset.name!r} has this "
             "code or name. Fix: correct the code, or write the unit's name."
         )
     err = UnitNotFoundError(
-        f"no {bset.level} unit{scope} matches {text!r}. Closest names: "
+        f"no {bset.level} unit{scope} matches {shown!r}. Closest names: "
         f"{_listed(idx, candidates[:3])}; none scores {fuzzy_threshold:g} or more. Fix: correct "
-        f"the spelling or write the unit's code; if {best} is meant, add '{text},{best}' to an "
+        f"the spelling or write the unit's code; if {best} is meant, add '{shown},{best}' to an "
         "alias file to confirm it."
     )
     err.candidates = candidates

@@ -63,7 +63,10 @@ def csv_cell(value: object) -> object:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    """Write ``frame`` as CSV (UTF-8, LF line ends) with every text cell and header neutralised.
+    r"""Write ``frame`` as CSV (UTF-8, LF line ends) with every text cell and header neutralised.
+
+    A cell holding a carriage return is quoted (a CR-LF inside a cell is
+    written as LF).
 
     Examples
     --------
@@ -71,6 +74,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     '=x,n
     '=1+1,-1.5
     a,2.0
+    >>> csv_text(pd.DataFrame({"a": ["x\ry", "z"]}))
+    'a\n"x\ry"\nz\n'
     """
     safe = frame.copy()
     safe.columns = [csv_cell(str(c)) for c in frame.columns]
@@ -79,8 +84,10 @@ def csv_text(frame: pd.DataFrame) -> str:
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
             safe.isetitem(position, values.map(csv_cell, na_action="ignore"))
     buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, lineterminator="\n")
-    return buffer.getvalue()
+    # Written with CRLF so that the writer quotes a cell holding a lone CR too
+    # (it quotes only the characters of its line terminator), then rows end in LF.
+    safe.to_csv(buffer, index=False, lineterminator="\r\n")
+    return buffer.getvalue().replace("\r\n", "\n")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#!~])")
