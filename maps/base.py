@@ -51,7 +51,10 @@ _CSS = """
 .folium-map.leaflet-container { background: #dde8f0; }
 .leaflet-container { font: 13px/1.4 "DejaVu Sans", Arial, sans-serif; }
 .mm-panel { background: rgba(255,255,255,0.94); padding: 8px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 340px; }
+  box-shadow: 0 1px 4px rgba(0,0,0,0.35); max-width: 340px; max-height: 40vh; overflow: auto;
+  overflow-wrap: anywhere; }
+.leaflet-control-layers-list { max-height: 50vh; overflow: auto; max-width: 340px;
+  overflow-wrap: anywhere; }
 .mm-title h1 { font-size: 16px; margin: 0 0 2px 0; }
 .mm-title p { margin: 0; color: #444; font-size: 12px; }
 .mm-legend h2 { font-size: 13px; margin: 0 0 4px 0; }

@@ -197,9 +197,11 @@ class MapPage:
         return self.page.locator(".leaflet-control-layers-list")
 
 
-def _open(browser: Browser, path: Path, ready: str) -> MapPage:
+def _open(browser: Browser, path: Path, ready: str, init_script: str | None = None) -> MapPage:
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1, service_workers="block")
     context.set_default_timeout(TIMEOUT_MS)
+    if init_script:
+        context.add_init_script(init_script)
     page = context.new_page()
     mp = MapPage(context=context, page=page, url=path.as_uri())
 
@@ -269,14 +271,17 @@ def open_map(browser: Browser) -> Iterator[Callable[..., MapPage]]:
 
     ``open_map(path, ready=selector, screenshot=name)`` waits for ``selector``
     (e.g. ``path.mm-choropleth``) and for the map to be idle, and saves a
-    screenshot to ``test-output/screenshots/<name>.png`` when ``name`` is given.
+    screenshot to ``test-output/screenshots/<name>.png`` when ``name`` is given;
+    ``init_script`` runs in every frame before the page's own scripts.
     When the test ends, every opened page is checked: no console error, no page
     error, no aborted request.
     """
     opened: list[MapPage] = []
 
-    def _open_map(path: Path, *, ready: str, screenshot: str | None = None) -> MapPage:
-        mp = _open(browser, Path(path), ready)
+    def _open_map(
+        path: Path, *, ready: str, screenshot: str | None = None, init_script: str | None = None
+    ) -> MapPage:
+        mp = _open(browser, Path(path), ready, init_script)
         opened.append(mp)
         if screenshot:
             mp.screenshot(screenshot)
