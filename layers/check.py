@@ -74,7 +74,7 @@ def check_file(
     mapping: ColumnMapping | None = None,
     boundary_set: BoundarySet | None = None,
     aliases: Aliases | None = None,
-    **read_options: str | None,
+    **read_options: object,
 ) -> CheckResult:
     """Read, validate and resolve a file as a build would; never raise for bad input.
 

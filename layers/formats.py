@@ -7,17 +7,19 @@ geometry in EPSG:4326 and the HXL hashtags of an HDX file. It judges no value
 :class:`FileReadError`, saying what was received, what is accepted and the fix.
 The kind of file is told from its content and checked against its extension;
 zip archives are checked member by member before anything reads them, and
-nothing is ever extracted.
+nothing is ever extracted. What reading may cost is bounded by
+:class:`ReadLimits` (see :mod:`layers.limits`).
 """
 
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import warnings
-import zipfile
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,13 +29,21 @@ import pandas as pd
 import pyogrio
 import pyproj
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
-from pyogrio.errors import DataLayerError, DataSourceError
 
 from geo.errors import MinemapError
 from layers.hxl import TableError, cell_text, csv_rows, decode_text, normalise_hxl_tag, split_header
+from layers.limits import (
+    ReadLimits,
+    check_file_size,
+    gdal,
+    guard,
+    too_many_rows,
+    verify_members,
+    zip_members,
+)
 
-__all__ = ["FORMATS", "FileReadError", "RawTable", "list_layers", "normalise_hxl_tag", "read_table"]
+__all__ = ["FORMATS", "FileReadError", "RawTable", "ReadLimits", "list_layers",
+           "normalise_hxl_tag", "read_table"]  # fmt: skip
 
 #: Values of :attr:`RawTable.format`.
 FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml")
@@ -126,40 +136,29 @@ class RawTable:
     format: str
 
 
-def _zip_members(file: str, path: Path) -> list[str]:
-    """List the files in a zip archive after checking that none can escape its folder."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, OSError) as e:
-        raise FileReadError(file, f"not a readable zip archive ({e})", "zip it again") from e
-    for info in infos:
-        name = info.filename
-        if (
-            name.startswith(("/", "\\"))
-            or re.match(r"[A-Za-z]:", name)
-            or (".." in name.replace("\\", "/").split("/"))
-        ):
-            problem = "escapes its folder"
-        elif "\\" in name:
-            problem = "has a backslash in its name, which can point outside its folder"
-        elif (info.external_attr >> 16) & 0o170000 == 0o120000:
-            problem = "is a symbolic link, which can point outside the archive"
-        elif info.flag_bits & 1:
-            problem = "is encrypted"
-        else:
-            continue
-        fix = "zip the files again with plain relative names and no password"
-        raise FileReadError(file, f"zip member {name!r} {problem}", fix)
-    return [i.filename for i in infos if not i.is_dir()]
+def _naming_the_file(fn):
+    """Make a TableError of ``fn(path, ...)`` a FileReadError naming the file.
+
+    TableError (of :mod:`layers.hxl` and :mod:`layers.limits`) says what is
+    wrong and the fix; the file is named once, here.
+    """
+
+    @functools.wraps(fn)
+    def read(path, *args, **kwargs):
+        try:
+            return fn(path, *args, **kwargs)
+        except TableError as e:
+            raise FileReadError(str(path), e.reason, e.fix) from e
+
+    return read
 
 
-def _content_kind(file: str, path: Path) -> tuple[str | None, str]:
+def _content_kind(file: str, path: Path, limits: ReadLimits) -> tuple[str | None, str]:
     """Tell the kind of a file from its first bytes: (kind or None, description)."""
-    with open(path, "rb") as f:
+    with guard("the file cannot be opened", "check that it can be read"), open(path, "rb") as f:
         head = f.read(65536)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        names = [n.lower() for n in _zip_members(file, path)]
+        names = [n.lower() for n in zip_members(path, limits)]
         if "xl/workbook.xml" in names:
             return "xlsx", _DESCRIBE["xlsx"]
         if "content.xml" in names or "word/document.xml" in names:
@@ -186,14 +185,18 @@ def _content_kind(file: str, path: Path) -> tuple[str | None, str]:
     return ("csv", _DESCRIBE["csv"]) if utf16 or b"\x00" not in head else (None, "binary data")
 
 
-def _kind(file: str, path: Path) -> str:
+def _kind(file: str, path: Path, limits: ReadLimits) -> str:
     """Tell the kind of a file from its content, and check it against its extension."""
     if not path.is_file():
-        what = "this is a folder, not a file" if path.is_dir() else "no such file"
+        what = ("this is a folder, not a file" if path.is_dir() else
+                "not a regular file (a device, pipe or socket)" if path.exists() else
+                "no such file")  # fmt: skip
         raise FileReadError(file, f"{what} ({path.absolute()})", "check the folder and file name")
-    if path.stat().st_size == 0:
+    size = path.stat().st_size
+    if size == 0:
         raise FileReadError(file, "no data rows: the file is empty", "export the data again")
-    kind, described = _content_kind(file, path)
+    check_file_size(size, limits)
+    kind, described = _content_kind(file, path, limits)
     ext = path.suffix.lower()
     named = _EXTENSIONS.get(ext)
     if kind is not None and (named == kind or ext == ""):
@@ -214,40 +217,48 @@ def _kind(file: str, path: Path) -> str:
     )
 
 
-def _text_table(file: str, fn, *args):
-    """Call a :mod:`layers.hxl` function; a TableError becomes a FileReadError."""
-    try:
-        return fn(*args)
-    except TableError as e:
-        raise FileReadError(file, e.reason, e.fix) from e
+_BOOK = ("the workbook cannot be read", "open it in Excel or LibreOffice and save it again")
 
 
 def _open_book(file: str, path: Path, data_only: bool = True):
-    try:
-        with warnings.catch_warnings():  # about styles and extensions it will not keep
-            warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
-            return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as e:
-        raise FileReadError(file, f"the workbook cannot be read ({e})", "save it again") from e
+    """Open a workbook read-only: sheets are then read as a stream of rows.
+
+    Every member's declared size has been checked by then, and Python's
+    zipfile, which openpyxl reads with, unpacks no more than that.
+    """
+    with guard(*_BOOK), warnings.catch_warnings():
+        # about styles and extensions it will not keep
+        warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    if not book.sheetnames:
+        book.close()
+        raise FileReadError(file, "the workbook has no sheets", "save it again with its data")
+    return book
 
 
-def _sheet_rows(file: str, path: Path, sheet: str | None, data_only: bool):
-    """Return (sheet name, rows of cell values) of one sheet, the first by default."""
+def _sheet_rows(file: str, path: Path, sheet: str | None, data_only: bool, limits: ReadLimits):
+    """Return (sheet name, rows of cell values) of one sheet, the first by default.
+
+    Reading stops at the first row past ``limits.max_rows`` data rows.
+    """
     book = _open_book(file, path, data_only)
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise FileReadError(file, f"no sheet {sheet!r}; its sheets are {book.sheetnames}",
                                 "pass sheet= with one of them")  # fmt: skip
-        ws = book[sheet if sheet is not None else book.sheetnames[0]]
-        ws.reset_dimensions()  # some writers record a wrong used range
-        return ws.title, [list(r) for r in ws.iter_rows(values_only=True)]
+        with guard(*_BOOK):
+            ws = book[sheet if sheet is not None else book.sheetnames[0]]
+            ws.reset_dimensions()  # some writers record a wrong used range
+            values = [list(r) for r in islice(ws.iter_rows(values_only=True), limits.max_rows + 2)]
+        too_many_rows(len(values) - 1, limits, f"sheet {ws.title!r}", exact=False)
+        return ws.title, values
     finally:
         book.close()
 
 
-def _read_xlsx(file: str, path: Path, sheet: str | None) -> RawTable:
-    name, values = _sheet_rows(file, path, sheet, data_only=True)
-    _, formulas = _sheet_rows(file, path, name, data_only=False)
+def _read_xlsx(file: str, path: Path, sheet: str | None, limits: ReadLimits) -> RawTable:
+    name, values = _sheet_rows(file, path, sheet, True, limits)
+    _, formulas = _sheet_rows(file, path, name, False, limits)
     lost = [
         f"{get_column_letter(c + 1)}{r + 1}"
         for r, (row, frow) in enumerate(zip(values, formulas, strict=False))
@@ -262,26 +273,26 @@ def _read_xlsx(file: str, path: Path, sheet: str | None) -> RawTable:
             "open the file in Excel or LibreOffice and save it again, or paste the values",
         )
     rows = [(r, [cell_text(v) for v in row]) for r, row in enumerate(values, start=1)]
-    frame, numbers, hxl = _text_table(file, split_header, rows, f"sheet {name!r}")
+    frame, numbers, hxl = split_header(rows, f"sheet {name!r}")
     return RawTable(
         file, f"{path.name}, sheet {name!r}", frame, numbers, None, None, hxl, None, "xlsx"
     )
 
 
-def _layer_names(file: str, path: Path, kind: str) -> list[str]:
+def _layer_names(file: str, path: Path, kind: str, limits: ReadLimits) -> list[str]:
     if kind == "xlsx":
         book = _open_book(file, path)
         names = book.sheetnames
         book.close()
         return names
     if kind == "shapezip":
-        return sorted(n[:-4] for n in _zip_members(file, path) if n.lower().endswith(".shp"))
+        return sorted(n[:-4] for n in zip_members(path, limits) if n.lower().endswith(".shp"))
     if kind == "csv":
         return []
-    try:
+    if kind == "kmz":
+        verify_members(path, zip_members(path, limits))
+    with gdal("GDAL cannot open it"):
         return [str(name) for name, _ in pyogrio.list_layers(path)]
-    except (DataSourceError, DataLayerError) as e:
-        raise FileReadError(file, f"GDAL cannot open it ({e})", "export it again") from e
 
 
 def _check_shapefile(file: str, names: list[str], shp: str) -> None:
@@ -301,6 +312,26 @@ def _crs_name(crs: pyproj.CRS) -> str:
 def _in_lonlat(geom: gpd.GeoSeries, max_x: float) -> bool:
     x0, y0, x1, y1 = geom.total_bounds
     return bool(np.isnan(x0) or (-max_x <= x0 and x1 <= max_x and y0 >= -90 and y1 <= 90))
+
+
+_UNITS = {"metre": "metres", "foot": "feet", "US survey foot": "US survey feet"}
+
+
+def _degrees_in(source: pyproj.CRS, geom: gpd.GeoSeries) -> str | None:
+    """Name the unit of a projected CRS whose coordinates all look like lon/lat, else None.
+
+    The rule: the CRS is projected, its axes are in metres or a shorter
+    unit (feet, US survey feet), and every coordinate lies within -180..180
+    (x) and -90..90 (y). Such data would sit within 180 m of the CRS's false
+    origin, which is put off to the side or in the sea, never where a
+    mine-action survey takes place; it is longitude/latitude under a wrong CRS.
+    """
+    axes = source.axis_info[:2] if source.is_projected else []
+    if not axes or any(not 0 < a.unit_conversion_factor <= 1 for a in axes):
+        return None
+    if np.isnan(geom.total_bounds[0]) or not _in_lonlat(geom, 180):
+        return None
+    return _UNITS.get(axes[0].unit_name, axes[0].unit_name)
 
 
 def _to_wgs84(file: str, geom: gpd.GeoSeries, kind: str, crs: str | None):
@@ -338,18 +369,31 @@ def _to_wgs84(file: str, geom: gpd.GeoSeries, kind: str, crs: str | None):
             if kind == "geojson"
             else "correct the CRS saved in the file (for a shapefile, its .prj)",
         )
+    if source is not None and (unit := _degrees_in(source, geom)):
+        fix = "pass crs='EPSG:4326' if they are longitude/latitude"
+        if given is None:
+            fix += ", or correct the CRS saved in the file"
+        if kind != "geojson" and own is not None:  # crs= cannot override the file's CRS
+            fix = "correct the CRS saved in the file (for a shapefile, its .prj): EPSG:4326 if "
+            fix += "they are longitude/latitude"
+        raise FileReadError(
+            file,
+            f"the CRS is {_crs_name(source)} ({unit}) but every coordinate lies within "
+            "-180..180, -90..90: they look like longitude/latitude",
+            fix,
+        )
     out = geom.set_crs(source or "EPSG:4326", allow_override=True).to_crs("EPSG:4326")
     out = [None if g is None or g.is_empty else g for g in out]
     name = _crs_name(source) if source is not None else None
     return gpd.GeoSeries(out, index=geom.index, crs="EPSG:4326"), name
 
 
-def _read_vector(file, path, kind, layer, encoding, crs) -> RawTable:
-    names = _layer_names(file, path, kind)
+def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> RawTable:
+    names = _layer_names(file, path, kind, limits)
     if kind == "shapezip" and not names:
         raise FileReadError(
             file,
-            f"the zip holds no shapefile (.shp), only {_zip_members(file, path)[:10]}",
+            f"the zip holds no shapefile (.shp), only {zip_members(path, limits)[:10]}",
             "unzip it and pass the file inside, or zip a .shp with its .shx, .dbf and .prj",
         )
     if layer is not None and layer.removesuffix(".shp") not in names:
@@ -362,19 +406,24 @@ def _read_vector(file, path, kind, layer, encoding, crs) -> RawTable:
     name = layer.removesuffix(".shp") if layer is not None else names[0]
     target, layer_arg = str(path), name
     if kind == "shapezip":
-        members = _zip_members(file, path)
+        members = zip_members(path, limits)
         shp = next(n for n in members if n[:-4] == name and n.lower().endswith(".shp"))
         _check_shapefile(file, members, shp)
+        own = [n for n in members if n.lower().rsplit(".", 1)[0] == shp[:-4].lower()]
+        verify_members(path, own)  # the members GDAL reads
         target, layer_arg = f"/vsizip/{path.absolute()}/{shp}", None
     elif kind == "shapefile":
         _check_shapefile(file, [p.name for p in path.parent.iterdir()], path.name)
-    try:
-        df = pyogrio.read_dataframe(
-            target, layer=layer_arg, encoding=encoding, on_invalid="ignore", fid_as_index=True
-        )  # GDAL keeps a GeoPackage's fid, and GeoJSON's integer feature "id", apart: as index
-        fid = pyogrio.read_info(target, layer=layer_arg)["fid_column"] if kind == "gpkg" else "id"
-    except (DataSourceError, DataLayerError) as e:
-        raise FileReadError(file, f"GDAL cannot read it ({e})", "export it again") from e
+    with gdal("GDAL cannot read it"):
+        info = pyogrio.read_info(target, layer=layer_arg)
+    too_many_rows(info["features"], limits, f"layer {name!r}", exact=True)  # -1: not known
+    with gdal("GDAL cannot read it"):  # GDAL keeps a GeoPackage's fid, and GeoJSON's
+        df = pyogrio.read_dataframe(  # integer feature "id", apart: as index
+            target, layer=layer_arg, encoding=encoding, on_invalid="ignore", fid_as_index=True,
+            max_features=limits.max_rows + 1,
+        )  # fmt: skip
+    too_many_rows(len(df), limits, f"layer {name!r}", exact=False)
+    fid = info["fid_column"] if kind == "gpkg" else "id"
     if len(df) == 0:
         raise FileReadError(file, f"no data rows: layer {name!r} has no features", "add features")
     fids, df = df.index.to_numpy(), df.reset_index(drop=True)
@@ -398,12 +447,13 @@ def _read_vector(file, path, kind, layer, encoding, crs) -> RawTable:
                     encoding, fmt)  # fmt: skip
 
 
-def list_layers(path: str | os.PathLike) -> list[str]:
+@_naming_the_file
+def list_layers(path: str | os.PathLike, *, limits: ReadLimits | None = None) -> list[str]:
     r"""List the names that ``layer=`` (for Excel, ``sheet=``) of :func:`read_table` takes.
 
     GeoPackage and KML layers, the shapefiles in a zip (paths without
     ``.shp``), the sheets of a workbook; the one layer of a GeoJSON file or
-    ``.shp``; ``[]`` for CSV.
+    ``.shp``; ``[]`` for CSV. ``limits`` are those of :func:`read_table`.
 
     Examples
     --------
@@ -413,9 +463,11 @@ def list_layers(path: str | os.PathLike) -> list[str]:
     >>> list_layers(p)
     []
     """
-    return _layer_names(str(path), Path(path), _kind(str(path), Path(path)))
+    file, p, limits = str(path), Path(path), limits or ReadLimits()
+    return _layer_names(file, p, _kind(file, p, limits), limits)
 
 
+@_naming_the_file
 def read_table(
     path: str | os.PathLike,
     *,
@@ -424,6 +476,7 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     crs: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> RawTable:
     r"""Read one table of a user's file as rows of text, with its geometry if any.
 
@@ -445,6 +498,12 @@ def read_table(
     crs : str, optional
         CRS of a vector file that has none (or a GeoJSON file, which cannot
         say), e.g. ``'EPSG:32637'``. Without it, such files must be lon/lat.
+        Numbers that all lie within -180..180, -90..90 under a projected CRS
+        in metres or feet are refused as lon/lat under a wrong CRS.
+    limits : ReadLimits, optional
+        What reading may cost: size of the file, data rows, what its zip
+        archive unpacks to; ``ReadLimits()`` by default. A file over a limit
+        is refused before the costly part is read.
 
     Returns
     -------
@@ -453,8 +512,9 @@ def read_table(
     Raises
     ------
     FileReadError
-        The file is missing, of a kind not read, unsafe, not decodable or
-        without data rows, or the options do not pick one table of it.
+        The file is missing, of a kind not read, unsafe, damaged, over a
+        limit, not decodable or without data rows, or the options do not
+        pick one table of it.
 
     Examples
     --------
@@ -465,8 +525,8 @@ def read_table(
     >>> t.frame.to_dict("records"), t.row_numbers, t.format, t.encoding
     ([{'district': 'North', 'target_km2': '14.5'}], [2], 'csv', 'utf-8')
     """
-    file, p = str(path), Path(path)
-    kind = _kind(file, p)
+    file, p, limits = str(path), Path(path), limits or ReadLimits()
+    kind = _kind(file, p, limits)
     options = {"layer": (layer, _VECTOR), "sheet": (sheet, {"xlsx"}), "crs": (crs, _VECTOR),
                "delimiter": (delimiter, {"csv"}),
                "encoding": (encoding, {"csv", "shapefile", "shapezip"})}  # fmt: skip
@@ -478,10 +538,13 @@ def read_table(
                 f"drop {option}=" + (" (use sheet= for Excel)" if option == "layer" else ""),
             )
     if kind == "xlsx":
-        return _read_xlsx(file, p, sheet)
+        return _read_xlsx(file, p, sheet, limits)
     if kind in _VECTOR:
-        return _read_vector(file, p, kind, layer, encoding, crs)
-    text, used = _text_table(file, decode_text, p.read_bytes(), encoding)
-    rows = _text_table(file, csv_rows, text, delimiter)
-    frame, numbers, hxl = _text_table(file, split_header, rows, "the file")
+        return _read_vector(file, p, kind, layer, encoding, crs, limits)
+    with guard("the file cannot be read", "check that it can be read"):
+        data = p.read_bytes()
+    text, used = decode_text(data, encoding)
+    rows = csv_rows(text, delimiter, limits.max_rows + 2)  # stops at the first row too many
+    too_many_rows(len(rows) - 1, limits, "the file", exact=False)
+    frame, numbers, hxl = split_header(rows, "the file")
     return RawTable(file, p.name, frame, numbers, None, None, hxl, used, "csv")

@@ -56,7 +56,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
 
 
 class TableError(MinemapError, ValueError):
-    """Text that cannot be read as a table (``reason``, ``fix``; the caller names the file)."""
+    """A table or file that cannot be read (``reason``, ``fix``; the caller names the file)."""
 
     def __init__(self, reason: str, fix: str) -> None:
         self.reason, self.fix = reason, fix
@@ -145,16 +145,21 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def csv_rows(text: str, delimiter: str | None = None) -> list[tuple[int, list[str]]]:
+def csv_rows(
+    text: str, delimiter: str | None = None, max_rows: int | None = None
+) -> list[tuple[int, list[str]]]:
     r"""Split CSV text into rows numbered as a spreadsheet does (header row 1).
 
     Quoted values may hold the delimiter, quotes (doubled) and line breaks;
     a quote that is not closed is an error, not a silently merged row.
+    Splitting stops after ``max_rows`` rows (blank ones included), if given.
 
     Examples
     --------
     >>> csv_rows('a|b\n"x|1\ny"|2\n')
     [(1, ['a', 'b']), (2, ['x|1\ny', '2'])]
+    >>> csv_rows("a\n1\n2\n3\n", max_rows=2)
+    [(1, ['a']), (2, ['1'])]
     """
     if delimiter is not None and len(delimiter) != 1:
         raise TableError(f"delimiter={delimiter!r} is not one character", "pass e.g. ';'")
@@ -163,7 +168,7 @@ def csv_rows(text: str, delimiter: str | None = None) -> list[tuple[int, list[st
     )
     rows: list[tuple[int, list[str]]] = []
     try:
-        for cells in reader:
+        for cells in islice(reader, max_rows):
             rows.append((len(rows) + 1, cells))
     except csv.Error as e:
         raise TableError(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from geo.area import area_km2
 from geo.errors import REJECT_COLUMNS
-from layers.formats import read_table
+from layers.formats import ReadLimits, read_table
 from layers.geometry import row_geometries
 from layers.mapping import ColumnMapping, map_columns
 from layers.schema import KINDS, schema
@@ -112,6 +112,7 @@ def read(
     encoding: str | None = None,
     delimiter: str | None = None,
     crs: str | None = None,
+    limits: ReadLimits | None = None,
 ) -> Layer:
     """Read and validate a layer file of any supported format.
 
@@ -124,8 +125,9 @@ def read(
         Layer kind, one of :data:`layers.schema.KINDS`.
     mapping : ColumnMapping, optional
         Explicit column mapping and constants (see :mod:`layers.mapping`).
-    layer, sheet, encoding, delimiter, crs
-        Passed to :func:`layers.formats.read_table`.
+    layer, sheet, encoding, delimiter, crs, limits
+        Passed to :func:`layers.formats.read_table` (``limits``: what reading
+        the file may cost, :class:`layers.limits.ReadLimits`).
 
     Returns
     -------
@@ -147,7 +149,13 @@ def read(
     """
     sch = schema(kind)
     raw = read_table(
-        path, layer=layer, sheet=sheet, encoding=encoding, delimiter=delimiter, crs=crs
+        path,
+        layer=layer,
+        sheet=sheet,
+        encoding=encoding,
+        delimiter=delimiter,
+        crs=crs,
+        limits=limits,
     )
     # Rejects and messages name the file as the user gave it (with its layer or sheet).
     name = Path(str(path)).name

@@ -302,6 +302,9 @@ def _write_format(tmp_path, fmt, rows):
             warnings.filterwarnings(
                 "ignore", message="Column names longer than 10", category=UserWarning
             )
+            warnings.filterwarnings(
+                "ignore", message="Normalized/laundered field name", category=RuntimeWarning
+            )
             frame.to_file(folder / "incidents.shp", engine="pyogrio")
         path = tmp_path / "incidents.zip"
         with zipfile.ZipFile(path, "w") as z:
