@@ -8,6 +8,7 @@ records they could not use as rejects with a reason, never dropping one.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from functools import cache
 
 import geopandas as gpd
@@ -110,13 +111,100 @@ class OutsideCountryError(UnitNotFoundError):
     """A record's point lies in a unit of another country than the record's."""
 
 
+class SwappedCoordinatesError(OutsideCountryError):
+    """A record's point lies outside its country, but in it with latitude and longitude swapped."""
+
+
+#: How to put swapped coordinates right, by the field the point was read from.
+SWAP_FIXES = {
+    "latitude": "swap the latitude and longitude columns (or their mapping)",
+    "wkt": "write points as POINT (longitude latitude): well-known text gives the longitude first",
+    "geometry": "swap the x and y of the features (x is the longitude), or correct the file's CRS",
+}
+
+#: Distance in degrees within which a point outside its country is taken to be on its
+#: border, never swapped: 0.1°, about 11 km north-south, more than the 1:10m boundaries
+#: are generalised by.
+SWAP_MARGIN_DEG = 0.1
+
+#: Prepared geometries of units, by boundary set and code (see :func:`_in_unit`).
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _in_unit(point, code: str, bset: BoundarySet) -> bool:
+    """Say whether a unit of ``bset`` covers a point (False for a code not in the set)."""
+    shapes = _PREPARED.setdefault(bset, {})
+    if code not in shapes:
+        try:
+            geoms = list(bset.units([code]).geometry)
+        except UnitNotFoundError:
+            geoms = []
+        for geom in geoms:
+            shapely.prepare(geom)
+        shapes[code] = geoms
+    return any(g.covers(point) for g in shapes[code])
+
+
+def _degrees(value: float) -> str:
+    """Write a coordinate for a message, to 1e-6° (about 0.1 m)."""
+    return repr(round(value, 6))
+
+
+def _swap_reason(point, code: str | None, country: str, bset: BoundarySet) -> str | None:
+    """Say why a point outside its country looks swapped, or None when it does not.
+
+    ``code`` is the unit of ``bset`` the point lies in (None: in no unit). The
+    point with latitude and longitude swapped must lie in ``country`` (for the
+    embedded sets, in its admin-1 units, as countries are measured), and the
+    point as given must not lie within :data:`SWAP_MARGIN_DEG` of it.
+    """
+    if point.geom_type != "Point" or abs(point.x) > 90:
+        return None
+    units = embedded("admin1") if bset.builtin else bset
+    inside = _spatial_unit(shapely.Point(point.y, point.x), units)
+    if inside is None or units.unit_country(inside) not in (country, ""):
+        return None
+    near = units.frame.sindex.query(point, predicate="dwithin", distance=SWAP_MARGIN_DEG)
+    if any(units.unit_country(str(units.frame["code"].iloc[i])) in (country, "") for i in near):
+        return None
+    where = (bset.unit_country(code) or code) if code else "no unit"
+    lat, lon = _degrees(point.y), _degrees(point.x)
+    return (
+        f"latitude and longitude look swapped: ({lat}, {lon}) lies in {where}, outside "
+        f"{country}, while ({lon}, {lat}) lies in {country}"
+    )
+
+
+def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> None:
+    """Raise :class:`SwappedCoordinatesError` for the point of a unit found by code or name.
+
+    A point in its unit costs one test on a prepared polygon; a point elsewhere
+    is kept, unless it lies outside the country and the swapped point in it.
+    """
+    if not country or point is None or getattr(point, "geom_type", "") != "Point":
+        return
+    if point.is_empty or _in_unit(point, code, bset):
+        return
+    where = _spatial_unit(point, bset)
+    if where is not None and bset.unit_country(where) in (country, ""):
+        return
+    reason = _swap_reason(point, where, country, bset)
+    if reason is not None:
+        raise SwappedCoordinatesError(reason)
+
+
 def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
     """Find the unit of the record's geometry, or of the settlement it names (None if neither)."""
     if geom is not None and not getattr(geom, "is_empty", True):
         code = _spatial_unit(geom, bset)
+        where = bset.unit_country(code) if code is not None else ""
+        outside = code is None or bool(where and where != country)
+        if country and outside:
+            swapped = _swap_reason(geom, code, country, bset)
+            if swapped is not None:
+                raise SwappedCoordinatesError(swapped)
         if code is None:
             return None
-        where = bset.unit_country(code)
         if country and where and where != country:
             raise OutsideCountryError(
                 f"the geometry lies in {code} ({bset.unit_name(code)}), in {where}, not in "
@@ -144,6 +232,7 @@ def resolve_units(
     *,
     boundary_set: BoundarySet | None = None,
     aliases: names.Aliases | None = None,
+    point_field: str = "geometry",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Resolve every record to a unit; reject those that name none.
 
@@ -152,7 +241,10 @@ def resolve_units(
     (:func:`geo.names.resolve`, narrowed to the record's country), else, for a
     record with geometry, the unit containing it (a polygon: the unit it
     overlaps most). Grouping members must exist in the grouping's composition
-    for the record's period.
+    for the record's period. A point in a unit of another country is rejected
+    when it gives the unit; a point outside the record's country that lies in
+    it with latitude and longitude swapped is rejected on ``point_field``
+    (``latitude``, ``wkt`` or ``geometry``: where the point was read from).
 
     Returns
     -------
@@ -205,6 +297,8 @@ def resolve_units(
                     field = "geometry"
                 else:
                     raise UnitNotFoundError("the record gives no unit code, place or geometry")
+                if found.method != "location":
+                    _check_point(geom, found.code, country, bset)
                 rec["unit_code"] = found.code
                 rec["unit_resolved_by"] = found.method
                 if found.method == "fuzzy":
@@ -213,14 +307,20 @@ def resolve_units(
                         "field": field, "written": found.matched, "code": found.code,
                         "score": found.score, "candidates": found.candidates,
                     })  # fmt: skip
+        except SwappedCoordinatesError as err:
+            lat = _degrees(rec["geometry"].y)
+            received = lat if point_field == "latitude" else rec["geometry"].wkt
+            rejects.append(reject(path, rec.get("row"), point_field, received, str(err),
+                                  SWAP_FIXES[point_field], rec))  # fmt: skip
+            continue
         except OutsideCountryError as err:
             rejects.append(_reject(path, rec, "geometry", f"point outside the country: {err}",
                                    "correct the coordinates, or the country"))  # fmt: skip
             continue
         except (UnitNotFoundError, GroupingError) as err:
             field = "unit_code" if code or level == "grouping" else "place"
-            rejects.append(_reject(path, rec, field, f"unknown unit: {err}",
-                                   "correct the code or name, or add the name to an alias file"))  # fmt: skip
+            fix = "correct the code or name, or add the name to an alias file"
+            rejects.append(_reject(path, rec, field, f"unknown unit: {err}", fix))
             continue
         keep.append(rec)
     columns = [
@@ -332,8 +432,9 @@ def locate(
                 if geom is None or geom.is_empty:
                     raise PlaceNotFoundError("locate_as is 'exact' but the record has no geometry")
                 point = geom if geom.geom_type == "Point" else geom.representative_point()
-                loc = gazetteer.Location(point=point, precision="exact", matched="coordinates given",
-                                         unit_code=rec["unit_code"])  # fmt: skip
+                loc = gazetteer.Location(
+                    point, "exact", "coordinates given", unit_code=rec["unit_code"]
+                )
             elif how == "settlement":
                 name = rec.get("lookup_name") or rec["place"]
                 if user_set:

@@ -1,9 +1,10 @@
 """Geometry of input rows: from the file, from latitude/longitude, or from WKT.
 
 Each row gets at most one geometry in EPSG:4326. Problems become rejects with
-the row's field and a fix: coordinates out of range (and likely swaps flagged),
-unparseable WKT, empty geometry, invalid polygons. Nothing is repaired silently:
-a polygon that is not valid is rejected with shapely's reason.
+the row's field and a fix: coordinates that are not finite numbers or out of
+range (and likely swaps flagged), unparseable WKT, empty geometry, invalid
+polygons. Nothing is repaired silently: a polygon that is not valid is
+rejected with shapely's reason.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -21,11 +23,11 @@ __all__ = ["row_geometries"]
 
 
 def _number(text: str) -> float | None:
+    """Parse decimal degrees ('.' or ',' as decimal mark); None when not a number."""
     try:
-        value = float(str(text).strip().replace(",", "."))
+        return float(str(text).strip().replace(",", "."))
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
 
 
 def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, list[Problem]]:
@@ -33,31 +35,24 @@ def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, li
         return None, []
     lat, lon = _number(lat_text), _number(lon_text)
     problems: list[Problem] = []
-    if lat is None:
-        problems.append(
-            (
-                "latitude",
-                lat_text,
-                "expected a number (decimal degrees)",
-                "write the latitude like 48.0159",
-            )
-        )
-    if lon is None:
-        problems.append(
-            (
-                "longitude",
-                lon_text,
-                "expected a number (decimal degrees)",
-                "write the longitude like 37.8028",
-            )
-        )
+    for name, value, text, example in (
+        ("latitude", lat, lat_text, "48.0159"),
+        ("longitude", lon, lon_text, "37.8028"),
+    ):
+        if value is None:
+            reason = "expected a number (decimal degrees)"
+        elif not math.isfinite(value):
+            reason = "not a finite number"
+        else:
+            continue
+        problems.append((name, text, reason, f"write the {name} like {example}"))
     if problems:
         return None, problems
     if abs(lat) > 90 and abs(lon) <= 90:
         return None, [(
             "latitude", lat_text,
-            f"latitude {lat:g} is out of range -90..90, and longitude {lon:g} would be a valid latitude: "
-            "latitude and longitude look swapped",
+            f"latitude {lat:g} is out of range -90..90, and longitude {lon:g} would be a valid "
+            "latitude: latitude and longitude look swapped",
             "swap the latitude and longitude columns (or their mapping)",
         )]  # fmt: skip
     if abs(lat) > 90:
@@ -88,11 +83,17 @@ def _checked(
         return None, [
             (field, text, "the geometry is empty", "give the feature a geometry or remove it")
         ]
+    if not np.isfinite(shapely.get_coordinates(geom)).all():
+        return None, [(
+            field, text, f"a coordinate of the {geom.geom_type} is not a finite number",
+            "give the feature its coordinates (NaN and infinity are not coordinates) or remove it",
+        )]  # fmt: skip
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
         return None, [(
             field, text, f"invalid {geom.geom_type}: {reason}",
-            "repair the geometry (e.g. QGIS 'Fix geometries' or shapely.make_valid) and read the file again",
+            "repair the geometry (e.g. QGIS 'Fix geometries' or shapely.make_valid) and read the "
+            "file again",
         )]  # fmt: skip
     if geom.geom_type not in ("Point", "MultiPoint", "Polygon", "MultiPolygon"):
         return None, [
@@ -123,6 +124,9 @@ def row_geometries(
     ('POINT (37.8 48)', None)
     >>> problems[1][0][2].endswith("look swapped")
     True
+    >>> row_geometries(pd.DataFrame({"latitude": ["nan"], "longitude": ["inf"]}), None)[1][0]
+    [('latitude', 'nan', 'not a finite number', 'write the latitude like 48.0159'), \
+('longitude', 'inf', 'not a finite number', 'write the longitude like 37.8028')]
     """
     geoms: list[BaseGeometry | None] = []
     problems: dict[int, list[Problem]] = {}

@@ -3,6 +3,8 @@
 read -> validate (:mod:`layers.read`) -> resolve units (:func:`geo.join.resolve_units`)
 -> measure (areas) or locate (incidents). Every row ends up in the prepared
 records or in the rejects; fuzzy name matches that were applied are listed.
+A contamination figure larger than its unit is rejected once measured
+(:func:`layers.validate.over_unit`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases
 from layers.read import Layer
+from layers.validate import over_unit
 
 __all__ = ["Prepared", "prepare"]
 
@@ -66,6 +69,18 @@ def _with_original_rows(rejects: pd.DataFrame, raw: pd.DataFrame | None) -> pd.D
     return merged[[*REJECT_COLUMNS, *[c for c in merged.columns if c not in REJECT_COLUMNS]]]
 
 
+def _point_field(layer: Layer) -> str:
+    """Field a record's point was read from, to name in a reject: latitude, wkt or geometry.
+
+    Latitude and longitude columns give the point when the file has them (the
+    file's own geometry wins over them, which a layer does not record: such a
+    file is read as if its columns gave the point).
+    """
+    if "latitude" in layer.mapping or "longitude" in layer.mapping:
+        return "latitude"
+    return "wkt" if "wkt" in layer.mapping else "geometry"
+
+
 def prepare(
     layer: Layer, *, boundary_set: BoundarySet | None = None, aliases: Aliases | None = None
 ) -> Prepared:
@@ -89,12 +104,17 @@ def prepare(
     True
     """
     records, unit_rejects, fuzzy = join.resolve_units(
-        layer.records, layer.path, boundary_set=boundary_set, aliases=aliases
+        layer.records,
+        layer.path,
+        boundary_set=boundary_set,
+        aliases=aliases,
+        point_field=_point_field(layer),
     )
     if layer.kind == "incidents":
         records, place_rejects = join.locate(records, layer.path, boundary_set=boundary_set)
     else:
-        records, place_rejects = join.measure(records, boundary_set=boundary_set), None
+        records = join.measure(records, boundary_set=boundary_set)
+        records, place_rejects = over_unit(records, layer.path)
     parts = [
         r for r in (layer.rejects, unit_rejects, place_rejects) if r is not None and not r.empty
     ]
