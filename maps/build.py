@@ -21,6 +21,7 @@ import layers
 from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, summary
 from geo.errors import REJECT_COLUMNS
 from layers import Prepared
+from layers.limits import ReadLimits
 from maps import embed, tables, views
 from maps.base import check_tiles
 from maps.output import GENERATOR, OutputFolder
@@ -318,6 +319,7 @@ def build_project(
     tiles: str | None = None,
     progress: Callable[[str], None] | None = None,
     png: PngOptions | None = None,
+    limits: ReadLimits | None = None,
 ) -> BuildResult:
     """Build the maps and summaries a project file names.
 
@@ -331,6 +333,8 @@ def build_project(
     File stems are slugs of the layer and boundary names
     (:func:`maps.safetext.unique_slugs`); ``build.json`` lists which name
     each stem stands for. ``out`` is replaced whole, as by :func:`build`.
+    ``limits`` (:class:`layers.limits.ReadLimits`) bound reading each layer
+    file, over the project's own ``[limits]``.
     """
     _check_png(png, assets_mode, tiles)
     check_tiles(tiles)
@@ -358,7 +362,8 @@ def build_project(
         for spec in project.layers:
             shown = terminal_text(spec.name)
             say(f"reading {terminal_text(spec.path.name)} as {spec.kind} layer {shown!r}")
-            layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **spec.read_options)
+            options = {**spec.read_options, **({"limits": limits} if limits else {})}
+            layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
             p = layers.prepare(layer, boundary_set=sets.get(spec.boundaries), aliases=aliases)
             prepared[spec.name] = p
             say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "

@@ -20,7 +20,8 @@ import pandas as pd
 
 import layers
 from geo import summary
-from geo.errors import REJECT_COLUMNS, MinemapError, OutputError
+from geo.errors import REJECT_COLUMNS, MinemapError, OptionError, OutputError
+from layers.limits import ReadLimits
 from layers.schema import KINDS
 from maps import build as build_mod
 from maps import png as png_mod
@@ -46,6 +47,44 @@ def _png_size(text: str) -> tuple[int, int]:
         return png_mod.parse_size(text)
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
+
+
+def _limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="raise (or lower) a limit on reading one file, e.g. --limit max_rows=10000000 "
+        f"(repeatable; limits: {', '.join(ReadLimits.__dataclass_fields__)}; defaults in the "
+        "README)",
+    )
+
+
+def _limits(items: Sequence[str]) -> ReadLimits | None:
+    """Read ``--limit NAME=N`` options into ReadLimits; None when none is given."""
+    if not items:
+        return None
+    given = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in ReadLimits.__dataclass_fields__:
+            raise OptionError(
+                f"--limit {terminal_text(item)!r}: expected NAME=N with NAME one of "
+                f"{', '.join(ReadLimits.__dataclass_fields__)}. Fix: e.g. --limit max_rows=10000000"
+            )
+        try:
+            given[name] = float(value) if name == "max_ratio" else int(value.replace("_", ""))
+        except ValueError:
+            raise OptionError(
+                f"--limit {terminal_text(item)!r}: {terminal_text(value)!r} is not a number. "
+                f"Fix: write a whole number, e.g. --limit {name}=10000000"
+            ) from None
+    try:
+        return ReadLimits(**given)
+    except ValueError as err:
+        raise OptionError(f"--limit: {err}. Fix: give a positive number") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -106,6 +145,8 @@ def _parser() -> argparse.ArgumentParser:
         metavar="S",
         help="with --png: pixels per CSS px; the PNG is W*S x H*S px (default: 2)",
     )
+
+    _limit_option(b)
 
     c = sub.add_parser(
         "check",
@@ -181,6 +222,8 @@ def _parser() -> argparse.ArgumentParser:
         help="where to write the rejected rows (default: ./rejects.csv)",
     )
 
+    _limit_option(c)
+
     s = sub.add_parser(
         "summary",
         help="print a summary table of one layer",
@@ -238,6 +281,7 @@ def _check(args: argparse.Namespace) -> int:
     from layers.project import load_project
 
     jobs = []  # (path, kind, mapping, boundary set, read options)
+    limits = _limits(args.limit)
     alias_files = list(args.aliases)
     sets = {}
     if args.project:
@@ -254,7 +298,7 @@ def _check(args: argparse.Namespace) -> int:
                     spec.kind,
                     spec.mapping,
                     sets.get(spec.boundaries),
-                    spec.read_options,
+                    {**spec.read_options, **({"limits": limits} if limits else {})},
                 )
             )
     user_set = None
@@ -278,7 +322,7 @@ def _check(args: argparse.Namespace) -> int:
             status = 2
             continue
         options = {"layer": args.layer, "sheet": args.sheet, "encoding": args.encoding,
-                   "delimiter": args.delimiter, "crs": args.crs}  # fmt: skip
+                   "delimiter": args.delimiter, "crs": args.crs, "limits": limits}  # fmt: skip
         jobs.append((path, kind, ColumnMapping(constants=constants), user_set, options))
     if not jobs and status == 0:
         print("nothing to check: give files, or --project. See 'minemap check --help'.")
@@ -340,9 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 tiles=args.tiles,
                 progress=_progress,
                 png=png,
+                limits=_limits(args.limit),
             )
             _report_rejects(result)
             return 0
+        if args.command == "build" and args.limit:
+            raise OptionError(
+                "--limit applies to the files a project reads; the default layers are embedded. "
+                "Fix: drop --limit, or give a project file"
+            )
         if args.command == "build":
             result = build_mod.build(
                 args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress, png=png
