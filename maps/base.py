@@ -268,8 +268,8 @@ def check_tiles(tiles: str | None) -> str | None:
 
     Examples
     --------
-    >>> check_tiles("CartoDB Positron"), check_tiles(None)
-    ('CartoDB.Positron', None)
+    >>> check_tiles("OpenStreetMap Mapnik"), check_tiles(None)
+    ('OpenStreetMap.Mapnik', None)
     """
     if tiles is None:
         return None
@@ -278,7 +278,7 @@ def check_tiles(tiles: str | None) -> str | None:
     except ValueError:
         raise OptionError(
             f"tiles: no tile provider called {terminal_text(tiles)!r}; expected an xyzservices "
-            "name such as 'CartoDB Positron' or 'OpenStreetMap Mapnik'. Fix: pass one of "
+            "name such as 'OpenStreetMap Mapnik' or 'Esri WorldImagery'. Fix: pass one of "
             "those names, or leave tiles out (the maps draw their own background)"
         ) from None
 

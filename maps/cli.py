@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tiles",
         default=None,
         metavar="PROVIDER",
-        help="add an online tile layer by xyzservices name (e.g. 'CartoDB Positron'); "
+        help="add an online tile layer by xyzservices name (e.g. 'OpenStreetMap Mapnik'); "
         "none by default, the maps draw their own country background",
     )
     b.add_argument(
