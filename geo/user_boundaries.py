@@ -15,8 +15,10 @@ enclaves (Lesotho, San Marino, Madha); and borders digitised twice 1 m apart lea
 
 from __future__ import annotations
 
+import functools
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +37,7 @@ from geo.errors import MinemapError
 __all__ = ["GAP_TOLERANCE_KM2", "OVERLAP_TOLERANCE_KM2", "BoundaryFileError", "Finding",
            "ValidationReport", "detect_schema", "load_boundaries", "validate"]  # fmt: skip
 
+_VECTOR = "a GeoPackage, Shapefile (or a .zip of one), GeoJSON or KML"
 #: Overlaps between two units of at most this area (km²) are not reported.
 OVERLAP_TOLERANCE_KM2 = 0.01
 #: Gaps between units of at most this area (km²) are not reported.
@@ -172,35 +175,27 @@ def detect_schema(columns, level: int | None = None) -> dict:
             names.sort(key=lambda c: c != f"adm{n}_en")  # English first, then file order
             names += [c for c in cols if re.fullmatch(rf"adm{n}alt\d+[a-z]{{2,3}}", c)]
             codes, country = [f"adm{n}_pcode"], "adm0_pcode"
-        found.update(
-            level=f"admin{n}",
-            code_field=cols[codes[0]],
-            code_fields=[cols[c] for c in codes if c in cols],
-            name_fields=[cols[c] for c in names if c in cols],
-            country_field=cols.get(country),
-        )
+        found.update(level=f"admin{n}", code_field=cols[codes[0]],
+                     code_fields=[cols[c] for c in codes if c in cols],
+                     name_fields=[cols[c] for c in names if c in cols],
+                     country_field=cols.get(country))  # fmt: skip
         return found
     if "shapename" in cols and ("shapeiso" in cols or "shapeid" in cols):
         code_fields = [cols[c] for c in ("shapeiso", "shapeid") if c in cols]
-        found.update(
-            schema="geoBoundaries",
-            code_field=code_fields[0],
-            code_fallback=code_fields[1] if len(code_fields) == 2 else None,
-            code_fields=code_fields,
-            name_fields=[cols["shapename"]],
-            country_field=cols.get("shapegroup"),
-            level_field=cols.get("shapetype"),
-        )
+        found.update(schema="geoBoundaries", code_field=code_fields[0],
+                     code_fallback=code_fields[1] if len(code_fields) == 2 else None,
+                     code_fields=code_fields, name_fields=[cols["shapename"]],
+                     country_field=cols.get("shapegroup"),
+                     level_field=cols.get("shapetype"))  # fmt: skip
     return found
 
 
 def _level_name(value) -> str:
     match = re.fullmatch(r"(?:admin|adm)?\s*(\d)", str(value).strip(), flags=re.I)
     if match is None:
-        raise BoundaryFileError(
-            f"unknown admin level {value!r}: expected 'admin0', 'admin1', 'admin2'... "
-            "Fix: pass level='admin1' (or the level of the units in the file)."
-        )
+        raise BoundaryFileError(f"unknown admin level {value!r}: expected 'admin0', 'admin1', "
+                                "'admin2'... Fix: pass level='admin1' (or the level of the "
+                                "units in the file).")  # fmt: skip
     return f"admin{match.group(1)}"
 
 
@@ -215,13 +210,7 @@ def _read(path: Path, layer: str | None, notes: list[str]) -> tuple[gpd.GeoDataF
     """Read the layer of units (the only polygon layer when none is named), in EPSG:4326."""
     if not path.exists():
         raise BoundaryFileError(f"no boundary file at {str(path)!r}. Fix: check the path.")
-    try:
-        layers = dict(pyogrio.list_layers(path))
-    except pyogrio.errors.DataSourceError as exc:
-        raise BoundaryFileError(
-            f"cannot read {path.name!r} as a vector file ({exc}): expected a GeoPackage, "
-            "Shapefile (or a .zip of one), GeoJSON or KML. Fix: export the boundaries to one."
-        ) from None
+    layers = dict(pyogrio.list_layers(path))  # errors: see _file_errors
     polygonal = [n for n, t in layers.items() if t and ("Polygon" in t or t == "Unknown")]
     if not (layer in layers if layer else len(layers) == 1 or len(polygonal) == 1):
         raise BoundaryFileError(
@@ -231,8 +220,10 @@ def _read(path: Path, layer: str | None, notes: list[str]) -> tuple[gpd.GeoDataF
         )
     layer = layer or (polygonal[0] if len(polygonal) == 1 else next(iter(layers)))
     frame = gpd.read_file(path, layer=layer, engine="pyogrio")
-    if frame.empty:
-        raise BoundaryFileError(f"{path.name!r}, layer {layer!r}, has no features. Fix: check it.")
+    if (table := not isinstance(frame, gpd.GeoDataFrame)) or frame.empty:  # a CSV is a table
+        what = "geometry: it is a table, not boundaries" if table else "features"
+        fix = f"export the boundary polygons to {_VECTOR}" if table else "check it"
+        raise BoundaryFileError(f"{path.name!r}, layer {layer!r}, has no {what}. Fix: {fix}.")
     if frame.crs is None:
         xmin, ymin, xmax, ymax = frame.total_bounds
         if not (-180 <= xmin <= xmax <= 360 and -90 <= ymin <= ymax <= 90):
@@ -294,16 +285,31 @@ def _codes(frame, schema, code_field, columns, path) -> tuple[pd.Series, str]:
     return codes, column
 
 
-def load_boundaries(
-    path,
-    *,
-    level=None,
-    code_field: str | None = None,
-    name_fields=None,
-    country: str | None = None,
-    layer: str | None = None,
-    name: str | None = None,
-) -> tuple[BoundarySet, ValidationReport]:
+def _file_errors(load):
+    """Raise BoundaryFileError for a file GDAL, PROJ, GEOS or pandas fail on; warnings as notes."""
+
+    @functools.wraps(load)
+    def checked(path, **options):
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", RuntimeWarning)  # GDAL's, e.g. a ring not closed
+                units, report = load(path, **options)
+        except (RuntimeError, OSError, ValueError, TypeError, shapely.errors.GEOSException) as exc:
+            name = Path(path).name
+            if isinstance(exc, MinemapError):  # a message of ours: say which file it is about
+                raise exc if name in str(exc) else BoundaryFileError(f"{name!r}: {exc}") from None
+            why = f"cannot read {name!r} as a vector file ({str(exc)[:300]})"
+            raise BoundaryFileError(f"{why}: expected {_VECTOR}. Fix: export it to one.") from None
+        report.notes += [f"while reading: {w.message}" for w in caught]
+        return units, report
+
+    return checked
+
+
+@_file_errors
+def load_boundaries(path, *, level=None, code_field: str | None = None, name_fields=None,
+                    country: str | None = None, layer: str | None = None,
+                    name: str | None = None) -> tuple[BoundarySet, ValidationReport]:  # fmt: skip
     """Read a boundary file as a boundary set, validated.
 
     Parameters
@@ -368,9 +374,8 @@ def load_boundaries(
     for column in reversed(names):
         display = _text(frame[column]).where(_text(frame[column]) != "", display)
     unit_country = _country_column(frame, schema["country_field"], country, path, notes)
-    levels = (
-        sorted(set(_text(frame[schema["level_field"]])) - {""}) if schema["level_field"] else []
-    )
+    level_field = schema["level_field"]
+    levels = sorted(set(_text(frame[level_field])) - {""}) if level_field else []
     if level is None and schema["level"] is None and len(levels) != 1:
         raise BoundaryFileError(
             f"{path.name!r}: the admin level of the units is not known (level=None; levels in the "
@@ -392,11 +397,10 @@ def load_boundaries(
     return BoundarySet(
         name=name or re.sub(r"(\.(zip|shp|gpkg|geojson|json|kml))+$", "", path.name, flags=re.I),
         level=_level_name(level if level is not None else schema["level"] or levels[0]),
-        frame=frame.set_geometry(geometry),
+        frame=frame.set_geometry(geometry), source=source + f" (code {code_col})",
         code_fields=tuple(dict.fromkeys(["code", *(clash.get(c, c) for c in code_fields)])),
         name_fields=tuple(dict.fromkeys(["name", *(clash.get(c, c) for c in names)])),
-        source=source + f" (code {code_col})",
-    ), report
+    ), report  # fmt: skip
 
 
 def _polygonal(geom) -> Polygon | MultiPolygon:
@@ -440,12 +444,10 @@ def _gaps(codes, geoms, keep, tree, tolerance) -> list[Finding]:
     return found
 
 
-def validate(
-    units: BoundarySet | gpd.GeoDataFrame,
-    *,
-    overlap_tolerance_km2: float = OVERLAP_TOLERANCE_KM2,
-    gap_tolerance_km2: float = GAP_TOLERANCE_KM2,
-) -> tuple[gpd.GeoSeries, ValidationReport]:
+def validate(units: BoundarySet | gpd.GeoDataFrame, *,
+             overlap_tolerance_km2: float = OVERLAP_TOLERANCE_KM2,
+             gap_tolerance_km2: float = GAP_TOLERANCE_KM2,
+             ) -> tuple[gpd.GeoSeries, ValidationReport]:  # fmt: skip
     """Repair units (EPSG:4326, with ``code``); report invalid or empty geometry, overlaps, gaps.
 
     Returns the repaired geometry (2D, polygonal) and a :class:`ValidationReport`.
