@@ -36,6 +36,7 @@ class CheckResult:
     fuzzy: list[dict] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     error: str | None = None
 
     @property
@@ -94,4 +95,5 @@ def check_file(
     result.fuzzy = prepared.fuzzy
     result.mapping = layer.mapping
     result.unmapped = layer.unmapped
+    result.notes = layer.notes
     return result

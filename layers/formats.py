@@ -123,6 +123,9 @@ class RawTable:
         Encoding a CSV file was decoded with (or given for a shapefile).
     format : str
         One of :data:`FORMATS`.
+    notes : tuple of str
+        What the reader said about the file that a user should know (GDAL's
+        warnings, such as a ring it could not close), once each.
     """
 
     path: str
@@ -134,6 +137,7 @@ class RawTable:
     hxl_tags: dict[str, str]
     encoding: str | None
     format: str
+    notes: tuple[str, ...] = ()
 
 
 def _naming_the_file(fn):
@@ -414,10 +418,10 @@ def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> 
         target, layer_arg = f"/vsizip/{path.absolute()}/{shp}", None
     elif kind == "shapefile":
         _check_shapefile(file, [p.name for p in path.parent.iterdir()], path.name)
-    with gdal("GDAL cannot read it"):
+    with gdal("GDAL cannot read it") as said:
         info = pyogrio.read_info(target, layer=layer_arg)
     too_many_rows(info["features"], limits, f"layer {name!r}", exact=True)  # -1: not known
-    with gdal("GDAL cannot read it"):  # GDAL keeps a GeoPackage's fid, and GeoJSON's
+    with gdal("GDAL cannot read it") as read_said:  # GDAL keeps a GeoPackage's fid, GeoJSON's
         df = pyogrio.read_dataframe(  # integer feature "id", apart: as index
             target, layer=layer_arg, encoding=encoding, on_invalid="ignore", fid_as_index=True,
             max_features=limits.max_rows + 1,
@@ -443,8 +447,9 @@ def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> 
     named = len(names) > 1 or kind in ("gpkg", "kml", "kmz")
     source = f"{path.name}, layer {name!r}" if named else path.name
     fmt = {"shapezip": "shapefile", "kmz": "kml"}.get(kind, kind)
+    notes = tuple(f"GDAL: {m}" for m in dict.fromkeys([*said, *read_said]))
     return RawTable(file, source, frame, list(range(1, len(df) + 1)), geometry, crs_name, {},
-                    encoding, fmt)  # fmt: skip
+                    encoding, fmt, notes)  # fmt: skip
 
 
 @_naming_the_file

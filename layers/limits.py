@@ -118,18 +118,23 @@ def guard(what: str, fix: str) -> Iterator[None]:
 
 
 @contextmanager
-def gdal(what: str) -> Iterator[None]:
-    """Guard a call into GDAL (see :func:`guard`), and hold its warnings until it is done.
+def gdal(what: str) -> Iterator[list[str]]:
+    """Guard a call into GDAL (see :func:`guard`); yield a list that collects its warnings.
 
     GDAL warns from inside its error handler, where a warning made an error
-    cannot propagate; its warnings are raised again once it has succeeded,
-    and dropped when it fails (the TableError then says why).
+    cannot propagate. Its warnings ("Non closed ring detected", "Unsupported
+    geometry type") say why a feature came out with no geometry: they are
+    collected as text, once each, for the reader of the layer's report, and
+    never raised as Python warnings.
     """
+    messages: list[str] = []
     with guard(what, "export it again"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        yield
+        yield messages
     for w in caught:
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        text = " ".join(str(w.message).split())
+        if text not in messages:
+            messages.append(text)
 
 
 def _size(n: int) -> str:

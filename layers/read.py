@@ -53,6 +53,9 @@ class Layer:
     raw : pandas.DataFrame
         The file's rows as read (original columns) with their ``row`` number,
         so every reject can carry its original row.
+    notes : list of str
+        What the file's reader said that a user should know (e.g. GDAL's
+        warnings about geometries it could not read).
     """
 
     kind: str
@@ -63,6 +66,7 @@ class Layer:
     mapping: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
     raw: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]) -> pd.DataFrame:
@@ -199,6 +203,7 @@ def read(
         mapping=mapped.how,
         unmapped=mapped.unmapped,
         raw=raw_rows,
+        notes=list(raw.notes),
     )
 
 

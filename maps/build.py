@@ -359,6 +359,7 @@ def build_project(
             )
         aliases = load_alias_files(project.alias_files)
         prepared: dict[str, Prepared] = {}
+        notes: list[str] = []
         for spec in project.layers:
             shown = terminal_text(spec.name)
             say(f"reading {terminal_text(spec.path.name)} as {spec.kind} layer {shown!r}")
@@ -366,9 +367,12 @@ def build_project(
             layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
             p = layers.prepare(layer, boundary_set=sets.get(spec.boundaries), aliases=aliases)
             prepared[spec.name] = p
+            notes += [f"Layer {spec.name!r}: {note}" for note in layer.notes]
+            for note in layer.notes:
+                say(f"{shown}: {note}")
             say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
                 f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
-        drawn, notes = [], []
+        drawn = []
         for spec in project.maps:
             layer_spec = project.layer(spec.layer)
             p, stem = prepared[spec.layer], stems[spec.layer]

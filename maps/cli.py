@@ -270,6 +270,8 @@ def _report(path: str, kind: str, result) -> int:
              f"(score {match['score']:.0f}); confirm it in an alias file")  # fmt: skip
     if result.unmapped:
         _say(f"  columns not used: {', '.join(result.unmapped)}")
+    for note in result.notes:
+        _say(f"  note: {note}")
     return 1 if result.rejected else 0
 
 

@@ -494,3 +494,17 @@ def test_same_file_same_table(tmp_path):
     assert a.geometry.equals(b.geometry)
     assert (a.row_numbers, a.crs, a.source) == (b.row_numbers, b.crs, b.source)
     assert all(isinstance(v, str) for v in a.frame.to_numpy().ravel())
+
+
+def test_gdal_warnings_are_notes_of_the_table_not_python_warnings(tmp_path):
+    path = tmp_path / "hazards.geojson"
+    ring = [[37.0, 48.0], [37.1, 48.0], [37.1, 48.1], [37.0, 48.1]]  # not closed
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"place": "Donetsk"}, "geometry": {"type": "Polygon", "coordinates": ['
+        + str(ring)
+        + "]}}]}",
+        encoding="utf-8",
+    )
+    table = read_table(path)  # the project's pytest settings make any warning an error
+    assert any(n.startswith("GDAL: Non closed ring detected") for n in table.notes), table.notes
