@@ -25,8 +25,17 @@ from pathlib import Path
 from geo.errors import MinemapError
 from layers.hxl import TableError
 
-__all__ = ["RATIO_FLOOR", "ReadLimits", "check_file_size", "gdal", "guard", "too_many_rows",
-           "verify_members", "zip_members"]  # fmt: skip
+__all__ = [
+    "RATIO_FLOOR",
+    "ReadLimits",
+    "check_file_size",
+    "gdal",
+    "guard",
+    "limits_from",
+    "too_many_rows",
+    "verify_members",
+    "zip_members",
+]  # fmt: skip
 
 #: Members that unpack to no more than this (1 MiB) are never refused for their ratio.
 RATIO_FLOOR = 1 << 20
@@ -143,6 +152,44 @@ def _size(n: int) -> str:
         if n >= scale:
             return f"{n:,} bytes ({n / scale:.1f} {unit})"
     return f"{n:,} bytes"
+
+
+def limits_from(values: dict[str, object]) -> ReadLimits:
+    """Build ReadLimits from ``name -> number`` pairs: a project's ``[limits]``, ``--limit``.
+
+    Raises
+    ------
+    ValueError
+        A name that is not a limit, or a value that is not a positive number.
+
+    Examples
+    --------
+    >>> limits_from({"max_rows": 10_000_000}).max_rows
+    10000000
+    >>> limits_from({"rows": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: no limit called 'rows'; the limits are max_file_bytes, max_rows, max_member_bytes, max_total_uncompressed_bytes, max_ratio
+    """  # noqa: E501
+    names = list(ReadLimits.__dataclass_fields__)
+    given = {}
+    for name, value in values.items():
+        if name not in names:
+            raise ValueError(f"no limit called {name!r}; the limits are {', '.join(names)}")
+        number = value
+        if isinstance(value, str):
+            try:
+                number = float(value.replace("_", ""))
+            except ValueError:
+                raise ValueError(f"{name}: {value!r} is not a number") from None
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ValueError(f"{name}: expected a number, got {value!r}")
+        if name != "max_ratio":
+            if number != int(number):
+                raise ValueError(f"{name}: expected a whole number, got {value!r}")
+            number = int(number)
+        given[name] = number
+    return ReadLimits(**given)
 
 
 def _raise(field: str) -> str:

@@ -29,43 +29,38 @@ from __future__ import annotations
 
 import codecs
 import datetime
-import json
 import math
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
 
 import pyproj
 
-from geo.errors import MinemapError
+from layers.limits import ReadLimits, limits_from
 from layers.mapping import GEOMETRY_FIELDS, ColumnMapping
 from layers.schema import KINDS, schema
+from layers.toml_checks import (
+    CONTROL,
+    MAX_PROJECT_BYTES,
+    MAX_TEXT_LENGTH,
+    QUOTED,
+    Checker,
+    ProjectError,
+    got,
+    key_name,
+    parse,
+    text_problem,
+)
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    pass
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    pass
 
 __all__ = ["MAX_PROJECT_BYTES", "MAX_TEXT_LENGTH", "BoundarySpec", "LayerSpec", "MapSpec",
            "Project", "ProjectError", "load_project", "text_problem"]  # fmt: skip
 
 EMBEDDED = ("admin0", "admin1")
-#: Largest project file read (bytes): a project file is a few kilobytes.
-MAX_PROJECT_BYTES = 1_000_000
-#: Longest name of a layer or boundary set (characters): names are labels.
-MAX_TEXT_LENGTH = 1000
-# Control characters, and bidirectional embeddings, overrides and isolates.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-class ProjectError(MinemapError, ValueError):
-    """A project file is malformed; the message names the file and the key."""
-
-    def __init__(self, file: str, key: str, reason: str, fix: str) -> None:
-        self.file, self.key, self.reason, self.fix = file, key, reason, fix
-        super().__init__(f"{file}: {key}: {reason}. Fix: {fix}")
 
 
 @dataclass(frozen=True)
@@ -104,12 +99,13 @@ class LayerSpec:
     encoding: str | None = None
     delimiter: str | None = None
     crs: str | None = None
+    limits: ReadLimits | None = None
 
     @property
-    def read_options(self) -> dict[str, str | None]:
+    def read_options(self) -> dict[str, object]:
         """Keyword arguments of :func:`layers.read` that say how to read the file."""
         return {"layer": self.layer, "sheet": self.sheet, "encoding": self.encoding,
-                "delimiter": self.delimiter, "crs": self.crs}  # fmt: skip
+                "delimiter": self.delimiter, "crs": self.crs, "limits": self.limits}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -139,198 +135,30 @@ class Project:
         raise KeyError(name)
 
 
-_TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps"}
+_TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits"}
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country"}
-_TABLES = {".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"}  # tables hold no boundaries
-_TYPES = {bool: "a boolean", int: "an integer", float: "a float", str: "a string",
-          dict: "a table", list: "an array", datetime.date: "a date",
-          datetime.datetime: "a date-time", datetime.time: "a time"}  # fmt: skip
-_QUOTED = 'in quotes, e.g. {} = "{}"'
 
 
-def _got(value: object) -> str:
-    """Say what was received: its TOML type and its value, cut to 60 characters.
-
-    Examples
-    --------
-    >>> _got(5), _got({}), _got("x" * 100)[:24]
-    ('got an integer (5)', 'got a table ({})', "got a string ('xxxxxxxxx")
-    """
-    text = repr(value)
-    text = text if len(text) <= 60 else text[:57] + "..."
-    what = _TYPES.get(type(value), type(value).__name__)
-    return "got nothing (the key is missing)" if value is None else f"got {what} ({text})"
-
-
-def _key(prefix: str, name: str) -> str:
-    """Return the key ``prefix.name``, the name in quotes when TOML needs them.
-
-    Examples
-    --------
-    >>> _key("boundaries", "ukr_adm1"), _key("boundaries", "a b")
-    ('boundaries.ukr_adm1', 'boundaries."a b"')
-    """
-    return f"{prefix}.{name if re.fullmatch(r'[A-Za-z0-9_-]+', name) else json.dumps(name)}"
-
-
-def text_problem(text: str) -> str | None:
-    r"""Say what makes ``text`` unfit as a name shown to users, or None.
-
-    A name must not be blank, must hold at most :data:`MAX_TEXT_LENGTH`
-    characters and no control character (U+0000-U+001F, U+007F-U+009F) or
-    bidirectional embedding, override or isolate (U+202A-U+202E, U+2066-U+2069),
-    which can rewrite a terminal line or reverse the text around it. Any other
-    text is kept as given.
-
-    Examples
-    --------
-    >>> text_problem("Хазарди: Харків (2024)") is None
-    True
-    >>> text_problem("   "), text_problem("a\u202eb")
-    ('it is empty', 'it holds the control character U+202E at position 2')
-    """
-    if not text.strip():
-        return "it is empty"
-    if len(text) > MAX_TEXT_LENGTH:
-        return f"it is {len(text)} characters long, more than {MAX_TEXT_LENGTH}"
-    found = _CONTROL.search(text)
-    at = found and f"U+{ord(found.group()):04X} at position {found.start() + 1}"
-    return f"it holds the control character {at}" if found else None
-
-
-class _Checker:
-    """Check the values of one project file; every error names the file and the key."""
-
-    def __init__(self, file: str, base: Path) -> None:
-        self.file, self.base = file, base
-
-    def fail(self, key: str, reason: str, fix: str) -> NoReturn:
-        raise ProjectError(self.file, key, reason, fix)
-
-    def table(self, key: str, value: object, allowed: set[str] | None, fix: str) -> dict:
-        """Return ``value``, a TOML table with no key but ``allowed`` (any if None)."""
-        if not isinstance(value, dict):
-            self.fail(key, f"expected a table, {_got(value)}", fix)
-        if allowed is not None and (extra := sorted(set(value) - allowed)):
-            self.fail(key, f"unknown key(s) {extra}", f"use only {sorted(allowed)}")
-        return value
-
-    def tables(self, key: str, value: object, fix: str) -> list[dict]:
-        """Return ``value``, an array of tables (``[[key]]``)."""
-        if not isinstance(value, list):
-            self.fail(key, f"expected an array of tables, {_got(value)}", fix)
-        for i, item in enumerate(value):
-            self.table(f"{key}[{i}]", item, None, fix)
-        return value
-
-    def string(self, key: str, value: object, fix: str) -> str:
-        """Return ``value``, a string that is not blank and holds no NUL."""
-        if not isinstance(value, str) or not value.strip():
-            got = "got an empty string" if isinstance(value, str) else _got(value)
-            self.fail(key, f"expected a string, {got}", fix)
-        if "\x00" in value:
-            self.fail(key, f"the text holds a NUL character ({_got(value)})", "remove it")
-        return value
-
-    def name(self, key: str, value: object, fix: str = "") -> str:
-        """Return ``value``, a name as :func:`text_problem` requires."""
-        fix = fix or "write the name as plain text " + _QUOTED.format("name", "Hazards 2024")
-        text = self.string(key, value, fix)
-        if problem := text_problem(text):
-            self.fail(key, f"the name {text[:60]!r} cannot be used: {problem}", fix)
-        return text
-
-    def title(self, key: str, value: object) -> str | None:
-        """Return ``value``, a title: any string (escaped where it is shown), or None."""
-        if value is not None and not isinstance(value, str):
-            fix = "write the title as text " + _QUOTED.format("title", "Hazards 2024")
-            self.fail(key, f"expected a string, {_got(value)}", fix)
-        return value
-
-    def option(self, table: dict, key: str, name: str) -> str | None:
-        """Return the string ``table[name]``, or None when absent."""
-        value = table.get(name)
-        fix = f"write {name} " + _QUOTED.format(name, "...") + ", or leave it out"
-        return None if value is None else self.string(f"{key}.{name}", value, fix)
-
-    def path(self, key: str, value: object, *, boundaries: bool = False) -> Path:
-        """Return the path ``value`` (relative to the project file) of a file that exists."""
-        fix = "write the path relative to the project file " + _QUOTED.format("path", "x.csv")
-        text = self.string(key, value, fix)
-        if _CONTROL.search(text):
-            self.fail(key, f"the path holds a control character ({_got(text)})", fix)
-        if boundaries and Path(text).suffix.lower() in _TABLES:
-            reason = f"{text!r} is a table, not a boundary file: boundaries are polygons read "
-            reason += "from a GeoPackage, Shapefile (or a .zip of one), GeoJSON or KML"
-            self.fail(key, reason, "export the boundary polygons to a GeoPackage and name it")
-        target = self.base / text
-        try:
-            exists, is_file, is_dir = target.exists(), target.is_file(), target.is_dir()
-            target = target.resolve()
-        except (OSError, RuntimeError, ValueError) as err:
-            self.fail(key, f"cannot look up {text!r} ({err})", fix)
-        if not exists:
-            self.fail(key, f"no such file {text!r} (looked in {self.base})", fix)
-        if not is_file:
-            what = "a folder" if is_dir else "not a regular file (a device, pipe or socket)"
-            self.fail(key, f"{text!r} is {what}", "name a file " + _QUOTED.format("path", "x.csv"))
-        return target
-
-
-def _parse(file: str, path: Path) -> dict:
-    """Read a project file as TOML; a ProjectError says why it cannot be."""
-
-    def fail(reason: str, fix: str = "save it as UTF-8, the encoding of TOML files") -> NoReturn:
-        raise ProjectError(file, "-", reason, fix)
-
-    try:
-        exists, is_file, is_dir = path.exists(), path.is_file(), path.is_dir()
-        if is_file:
-            with open(path, "rb") as f:
-                raw = f.read(MAX_PROJECT_BYTES + 1)
-    except (OSError, ValueError) as err:
-        fail(f"cannot be read ({getattr(err, 'strerror', None) or err})", "check the path")
-    if not exists:
-        fail("no such file", "check the path of the project file")
-    if not is_file:
-        what = "a folder" if is_dir else "a device, pipe or socket"
-        fail(f"this is {what}, not a project file", "give the path of the project's .toml")
-    if len(raw) > MAX_PROJECT_BYTES:
-        fail(f"more than {MAX_PROJECT_BYTES:,} bytes", "give the project's .toml file")
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:64].count(0) > 8:
-        fail("the file is not UTF-8 text (it looks like UTF-16)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        fail(f"the file is not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start})")
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        fail(f"not valid TOML: {err}", "correct the syntax")
-    except RecursionError:
-        fail("not valid TOML: arrays or tables nested too deeply", "write it as in the README")
-
-
-def _boundaries(check: _Checker, data: dict) -> dict[str, BoundarySpec]:
+def _boundaries(check: Checker, data: dict) -> dict[str, BoundarySpec]:
     fix = 'write each set as a table [boundaries.NAME] with path = "units.gpkg"'
     found = {}
     for name, table in check.table("boundaries", data.get("boundaries", {}), None, fix).items():
-        key = _key("boundaries", name)
+        key = key_name("boundaries", name)
         check.name(key, name, "name the set in plain text, e.g. [boundaries.ukr]")
         if name in EMBEDDED:
             check.fail(key, f"{name!r} is the name of embedded boundaries", "choose another name")
         check.table(key, table, _BOUNDARY_KEYS, fix)
         level, names = table.get("level"), table.get("name_fields")
         if level is not None and (isinstance(level, bool) or not isinstance(level, (str, int))):
-            check.fail(f"{key}.level", f"expected an admin level, {_got(level)}",
+            check.fail(f"{key}.level", f"expected an admin level, {got(level)}",
                        'write e.g. level = "admin1" (or 1)')  # fmt: skip
         if names is not None:
             fix = 'write a list of columns, e.g. name_fields = ["ADM1_EN", "ADM1_UA"]'
             if not isinstance(names, list) or not names:
                 check.fail(f"{key}.name_fields",
-                           f"expected an array of columns, {_got(names)}", fix)  # fmt: skip
+                           f"expected an array of columns, {got(names)}", fix)  # fmt: skip
             names = tuple(check.string(f"{key}.name_fields[{i}]", n, fix)
                           for i, n in enumerate(names))  # fmt: skip
         found[name] = BoundarySpec(
@@ -342,15 +170,15 @@ def _boundaries(check: _Checker, data: dict) -> dict[str, BoundarySpec]:
     return found
 
 
-def _aliases(check: _Checker, data: dict) -> tuple[Path, ...]:
+def _aliases(check: Checker, data: dict) -> tuple[Path, ...]:
     fix = 'write [aliases] with files = ["aliases.csv"], a list in brackets'
     files = check.table("aliases", data.get("aliases", {}), {"files"}, fix).get("files", [])
     if not isinstance(files, list):
-        check.fail("aliases.files", f"expected an array of paths, {_got(files)}", fix)
+        check.fail("aliases.files", f"expected an array of paths, {got(files)}", fix)
     return tuple(check.path(f"aliases.files[{i}]", p) for i, p in enumerate(files))
 
 
-def _constant(check: _Checker, key: str, value: object) -> str:
+def _constant(check: Checker, key: str, value: object) -> str:
     """Return a constant as text: from a string, a finite number or a date."""
     if isinstance(value, str):
         return value
@@ -358,11 +186,11 @@ def _constant(check: _Checker, key: str, value: object) -> str:
         return str(value)
     if type(value) is datetime.date:
         return value.isoformat()
-    check.fail(key, f"expected a string, a finite number or a date, {_got(value)}",
-               "write the value " + _QUOTED.format("country", "UKR"))  # fmt: skip
+    check.fail(key, f"expected a string, a finite number or a date, {got(value)}",
+               "write the value " + QUOTED.format("country", "UKR"))  # fmt: skip
 
 
-def _mapping(check: _Checker, key: str, table: dict, kind: str) -> ColumnMapping:
+def _mapping(check: Checker, key: str, table: dict, kind: str) -> ColumnMapping:
     known = set(schema(kind).names) | set(GEOMETRY_FIELDS)
     found: dict[str, dict[str, str]] = {}
     examples = {"columns": '{ place = "Oblast" }', "constants": '{ country = "UKR" }'}
@@ -370,7 +198,7 @@ def _mapping(check: _Checker, key: str, table: dict, kind: str) -> ColumnMapping
         fix = f"write it like {part} = {example}"
         found[part] = {}
         for name, value in check.table(f"{key}.{part}", table.get(part, {}), None, fix).items():
-            where = _key(f"{key}.{part}", name)
+            where = key_name(f"{key}.{part}", name)
             if name not in known:
                 check.fail(where, f"{name!r} is not a field of the {kind} layer",
                            f"use one of {sorted(known)}")  # fmt: skip
@@ -379,7 +207,7 @@ def _mapping(check: _Checker, key: str, table: dict, kind: str) -> ColumnMapping
     return ColumnMapping(fields=found["columns"], constants=found["constants"])
 
 
-def _read_options(check: _Checker, key: str, table: dict) -> dict[str, str | None]:
+def _read_options(check: Checker, key: str, table: dict) -> dict[str, str | None]:
     options = ("layer", "sheet", "encoding", "delimiter", "crs")
     found = {option: check.option(table, key, option) for option in options}
     if (text := found["encoding"]) is not None:
@@ -388,9 +216,9 @@ def _read_options(check: _Checker, key: str, table: dict) -> dict[str, str | Non
         except LookupError:
             check.fail(f"{key}.encoding", f"unknown encoding {text!r}", 'use "utf-8" or "cp1251"')
     text = found["delimiter"]
-    if text is not None and (len(text) != 1 or text in '"\r\n' or _CONTROL.match(text.strip())):
+    if text is not None and (len(text) != 1 or text in '"\r\n' or CONTROL.match(text.strip())):
         check.fail(f"{key}.delimiter", f"expected one character, not a quote or line break, "
-                   f"{_got(text)}", 'use e.g. ";" or "\\t"')  # fmt: skip
+                   f"{got(text)}", 'use e.g. ";" or "\\t"')  # fmt: skip
     if (text := found["crs"]) is not None:
         try:
             pyproj.CRS.from_user_input(text)
@@ -399,8 +227,21 @@ def _read_options(check: _Checker, key: str, table: dict) -> dict[str, str | Non
     return found
 
 
-def _layers(check: _Checker, data: dict, bounds: dict) -> list[LayerSpec]:
+def _limits(check: Checker, data: dict) -> ReadLimits | None:
+    """Return the project's ``[limits]`` on reading each layer file (see :class:`ReadLimits`)."""
+    if "limits" not in data:
+        return None
+    try:
+        return limits_from(
+            check.table("limits", data["limits"], None, "write [limits] max_rows = N")
+        )
+    except ValueError as err:
+        check.fail("limits", str(err), "write positive numbers, e.g. max_rows = 10_000_000")
+
+
+def _layers(check: Checker, data: dict, bounds: dict) -> list[LayerSpec]:
     fix = "write each layer as a [[layers]] table with name, kind and path"
+    limits = _limits(check, data)
     specs: list[LayerSpec] = []
     for i, table in enumerate(check.tables("layers", data.get("layers", []), fix)):
         key = f"layers[{i}]"
@@ -412,22 +253,22 @@ def _layers(check: _Checker, data: dict, bounds: dict) -> list[LayerSpec]:
         kind = table.get("kind")
         if not isinstance(kind, str) or kind not in KINDS:
             what = f"unknown layer kind {kind!r}" if isinstance(kind, str) else ""
-            check.fail(f"{key}.kind", what or f"expected a layer kind, {_got(kind)}",
+            check.fail(f"{key}.kind", what or f"expected a layer kind, {got(kind)}",
                        f"use one of {list(KINDS)}")  # fmt: skip
         where = table.get("boundaries", "admin1")
         if not isinstance(where, str) or (where not in EMBEDDED and where not in bounds):
             what = f"no boundaries called {where!r}" if isinstance(where, str) else ""
-            check.fail(f"{key}.boundaries", what or f"expected a boundary set, {_got(where)}",
+            check.fail(f"{key}.boundaries", what or f"expected a boundary set, {got(where)}",
                        f"use 'admin1', 'admin0' or one of {sorted(bounds)}")  # fmt: skip
         specs.append(LayerSpec(
             name=name, kind=kind, path=check.path(f"{key}.path", table.get("path")),
             mapping=_mapping(check, key, table, kind), boundaries=where,
-            **_read_options(check, key, table),
+            **_read_options(check, key, table), limits=limits,
         ))  # fmt: skip
     return specs
 
 
-def _maps(check: _Checker, data: dict, names: list[str]) -> list[MapSpec]:
+def _maps(check: Checker, data: dict, names: list[str]) -> list[MapSpec]:
     fix = 'write each map as a [[maps]] table with layer = "NAME"'
     maps: list[MapSpec] = []
     for i, table in enumerate(check.tables("maps", data.get("maps", []), fix)):
@@ -435,7 +276,7 @@ def _maps(check: _Checker, data: dict, names: list[str]) -> list[MapSpec]:
         layer = check.table(key, table, {"layer", "title"}, fix).get("layer")
         if not isinstance(layer, str) or layer not in names:
             what = f"no layer called {layer!r}" if isinstance(layer, str) else ""
-            check.fail(f"{key}.layer", what or f"expected a layer name, {_got(layer)}",
+            check.fail(f"{key}.layer", what or f"expected a layer name, {got(layer)}",
                        f"use one of {names}")  # fmt: skip
         if same := [j for j, m in enumerate(maps) if m.layer == layer]:
             check.fail(f"{key}.layer", f"layer {layer!r} already has a map (maps[{same[0]}])",
@@ -479,8 +320,8 @@ def load_project(path: str | Path) -> Project:
     layers[0].name expected a string, got an integer (5)
     """
     path = Path(path)
-    data = _parse(str(path), path)
-    check = _Checker(str(path), path.parent)
+    data = parse(str(path), path)
+    check = Checker(str(path), path.parent)
     check.table("top level", data, _TOP_KEYS, "see the README's 'Project file'")
     title = check.title("title", data.get("title", path.stem))
     bounds = _boundaries(check, data)

@@ -21,7 +21,7 @@ import pandas as pd
 import layers
 from geo import summary
 from geo.errors import REJECT_COLUMNS, MinemapError, OptionError, OutputError
-from layers.limits import ReadLimits
+from layers.limits import ReadLimits, limits_from
 from layers.schema import KINDS
 from maps import build as build_mod
 from maps import png as png_mod
@@ -65,26 +65,18 @@ def _limits(items: Sequence[str]) -> ReadLimits | None:
     """Read ``--limit NAME=N`` options into ReadLimits; None when none is given."""
     if not items:
         return None
-    given = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name = name.strip()
-        if not sep or name not in ReadLimits.__dataclass_fields__:
-            raise OptionError(
-                f"--limit {terminal_text(item)!r}: expected NAME=N with NAME one of "
-                f"{', '.join(ReadLimits.__dataclass_fields__)}. Fix: e.g. --limit max_rows=10000000"
-            )
-        try:
-            given[name] = float(value) if name == "max_ratio" else int(value.replace("_", ""))
-        except ValueError:
-            raise OptionError(
-                f"--limit {terminal_text(item)!r}: {terminal_text(value)!r} is not a number. "
-                f"Fix: write a whole number, e.g. --limit {name}=10000000"
-            ) from None
+    pairs = [item.partition("=") for item in items]
+    if bad := [f"{n}{e}{v}" for n, e, v in pairs if not e]:
+        raise OptionError(
+            f"--limit {terminal_text(bad[0])!r}: expected NAME=N. Fix: e.g. --limit max_rows=10000000"
+        )
     try:
-        return ReadLimits(**given)
+        return limits_from({n.strip(): v.strip() for n, _, v in pairs})
     except ValueError as err:
-        raise OptionError(f"--limit: {err}. Fix: give a positive number") from None
+        raise OptionError(
+            f"--limit: {terminal_text(err)}. Fix: give a positive number, e.g. "
+            "--limit max_rows=10000000"
+        ) from None
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -175,3 +175,30 @@ constants = { country = "UKR" }
     assert (out / "hazards.html").exists()
     report = (out / "boundaries_ukr.txt").read_text(encoding="utf-8")
     assert "COD-AB" in report
+
+
+def test_a_read_limit_is_set_in_the_project_and_raised_on_the_command_line(tmp_path, capsys):
+    from maps.cli import main
+
+    rows = "\n".join(f"r{i},Chechnya,RUS,mines,estimate,{i + 1},km2,Report {i}" for i in range(3))
+    (tmp_path / "c.csv").write_text(
+        "record_id,place,country,hazard_type,status,value,value_unit,source\n" + rows + "\n",
+        encoding="utf-8",
+    )
+    project = tmp_path / "p.toml"
+    project.write_text(
+        '[limits]\nmax_rows = 2\n\n[[layers]]\nname = "c"\nkind = "contamination"\npath = "c.csv"\n',
+        encoding="utf-8",
+    )
+    assert main(["check", "--project", str(project), "--rejects", str(tmp_path / "r.csv")]) == 2
+    out = capsys.readouterr().out
+    assert "has more than 2 data rows; the limit is 2" in out
+    assert "--limit max_rows=N (minemap check or build), [limits] max_rows = N" in out
+    args = ["check", "--project", str(project), "--rejects", str(tmp_path / "r.csv")]
+    assert main([*args, "--limit", "max_rows=3"]) == 0
+    assert "3 rows read, 3 accepted, 0 rejected" in capsys.readouterr().out
+    assert main([*args, "--limit", "rows=3"]) == 2
+    assert "--limit: no limit called 'rows'; the limits are max_file_bytes" in capsys.readouterr().err
+    project.write_text('[limits]\nmax_rows = "many"\n', encoding="utf-8")
+    with pytest.raises(ProjectError, match=r"limits: max_rows: 'many' is not a number"):
+        load_project(project)
