@@ -44,7 +44,7 @@ from machine import cpu_model, package_versions, usable_cores
 
 import geo
 import layers
-from geo.join import grouping_composition
+from layers.join import grouping_composition
 from layers import KINDS
 from maps import build, tables, views
 

@@ -41,6 +41,7 @@ __all__ = [
     "display_geometry",
     "unit_country",
     "unit_parts",
+    "unit_name",
     "units",
 ]
 
@@ -341,3 +342,22 @@ def names_table() -> pd.DataFrame:
     """Return code, country and every name field of the admin-1 units (no geometry)."""
     frame = _admin1_all()
     return pd.DataFrame(frame[["code", "country", *NAME_FIELDS]])
+
+
+@cache
+def _names(level: str) -> dict[str, str]:
+    frame = admin1() if level == "admin1" else admin0()
+    return dict(zip(frame["code"], frame["name"], strict=False))
+
+
+def unit_name(level: str, code: str) -> str:
+    """Display name of a unit: the boundary name, or the grouping member itself.
+
+    Examples
+    --------
+    >>> unit_name("admin1", "UA-14"), unit_name("admin0", "GEO"), unit_name("grouping", "Eastern")
+    ("Donets'k", 'Georgia', 'Eastern')
+    """
+    if level in ("admin0", "admin1"):
+        return _names(level).get(code, code)
+    return code

@@ -1,6 +1,6 @@
 """Prepare a layer for maps and summaries: resolve units, measure, locate.
 
-read -> validate (:mod:`layers.read`) -> resolve units (:func:`geo.join.resolve_units`)
+read -> validate (:mod:`layers.read`) -> resolve units (:func:`layers.join.resolve_units`)
 -> measure (areas) or locate (incidents). Every row ends up in the prepared
 records or in the rejects; fuzzy name matches that were applied are listed.
 A contamination figure larger than its unit is rejected once measured
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from geo import join
+from layers import join
 from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases

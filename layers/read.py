@@ -183,7 +183,7 @@ def read(
         )
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         # Still empty: decided when the place is resolved (a unit's name, or a
-        # settlement's), see geo.join.locate.
+        # settlement's), see layers.join.locate.
     records, rejects = validate(frame, sch, where, row_numbers=raw.row_numbers, extra=problems)
     if kind in ("contamination", "clearance"):
         records["area_km2"] = normalise_area(records)

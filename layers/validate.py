@@ -300,13 +300,13 @@ def over_unit(records: pd.DataFrame, path: str) -> tuple[pd.DataFrame, pd.DataFr
 
     A figure whose status is an area of land (:data:`LAND_STATUSES`) cannot
     cover more than its unit: a ``share_of_unit`` (``area_km2 / unit_area_km2``,
-    see :func:`geo.join.measure`) above :data:`MAX_SHARE_OF_UNIT` is rejected
+    see :func:`layers.join.measure`) above :data:`MAX_SHARE_OF_UNIT` is rejected
     on ``value``, with the value as read.
 
     Parameters
     ----------
     records : pandas.DataFrame
-        Records measured by :func:`geo.join.measure`; others are returned whole.
+        Records measured by :func:`layers.join.measure`; others are returned whole.
     path : str
         File the records come from, for the rejects.
 

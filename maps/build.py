@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 import layers
-from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION, summary
+from geo import BOUNDARY_VERSION, GEONAMES_ATTRIBUTION
 from geo.errors import REJECT_COLUMNS
-from layers import Prepared
+from layers import Prepared, summary
 from layers.limits import ReadLimits
 from maps import embed, tables, views
 from maps.base import check_tiles

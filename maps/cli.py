@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 import layers
-from geo import summary
+from layers import summary
 from geo.errors import REJECT_COLUMNS, MinemapError, OptionError, OutputError
 from layers.limits import ReadLimits, limits_from
 from layers.schema import KINDS

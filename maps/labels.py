@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from geo.summary import period_label
+from layers.periods import period_label, year_label
 from maps.safehtml import fmt_number
 
 __all__ = ["HAZARDS", "PRECISION", "figure_text", "label", "period_label", "year_label"]
@@ -73,23 +73,3 @@ def figure_text(value: object, unit: object, qualifier: object = "") -> str:
     unit_text = _UNITS.get(unit, label(unit)) if isinstance(unit, str) else ""
     qual = f"{qualifier} " if isinstance(qualifier, str) and qualifier else ""
     return f"{qual}{number} {unit_text}".strip()
-
-
-def year_label(rec: dict) -> str:
-    """Label the year a record falls in, its span of years, or '' when it has no date.
-
-    Examples
-    --------
-    >>> year_label({"date_start": dt.date(2017, 1, 1), "date_end": dt.date(2017, 1, 31)})
-    '2017'
-    >>> year_label({"date_start": dt.date(1994, 1, 1), "date_end": dt.date(2016, 12, 31)})
-    '1994–2016'
-    >>> year_label({"date_start": None, "date_end": dt.date(2009, 10, 5)})
-    ''
-    """
-    start, end = rec.get("date_start"), rec.get("date_end")
-    if not isinstance(start, dt.date):
-        return ""
-    if not isinstance(end, dt.date) or end.year == start.year:
-        return str(start.year)
-    return f"{start.year}–{end.year}"

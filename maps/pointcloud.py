@@ -31,8 +31,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
-from geo.summary import period_label
-from maps.labels import year_label
+from layers.periods import period_label, year_label
 from maps.polygons import POPUP_PADDING
 from maps.safehtml import js_literal, layer_label, plain_text
 
@@ -77,9 +76,9 @@ class Dates:
 
     ``start`` and ``end`` hold a :class:`datetime.date` or None per record;
     ``fallback`` the text shown when a record lacks either (such as "previously
-    (date not stated)"). The page shows a period as :func:`geo.summary.period_label`
+    (date not stated)"). The page shows a period as :func:`layers.periods.period_label`
     does, and a year filter uses its year or span of years
-    (:func:`maps.labels.year_label`).
+    (:func:`layers.periods.year_label`).
     """
 
     label: str
@@ -112,7 +111,7 @@ def _add_script(element: MacroElement) -> None:
 
 
 def _years(dates: Dates) -> list[str]:
-    """List the distinct year labels (:func:`maps.labels.year_label`) of a Dates field, sorted."""
+    """List the distinct year labels (:func:`layers.periods.year_label`) of a Dates field, sorted."""
     pairs = pd.DataFrame({"start": _ordinals(dates.start), "end": _ordinals(dates.end)})
     return sorted(
         {
@@ -298,7 +297,7 @@ def unpack(meta: dict, block: str) -> tuple[np.ndarray, np.ndarray, list[list[st
 
 
 def _period(start: int, end: int) -> str:
-    """Label a period given as day numbers, as :func:`geo.summary.period_label` does."""
+    """Label a period given as day numbers, as :func:`layers.periods.period_label` does."""
     return period_label(
         {"date_start": dt.date.fromordinal(start), "date_end": dt.date.fromordinal(end)}
     )

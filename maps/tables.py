@@ -14,7 +14,7 @@ import math
 
 import pandas as pd
 
-from geo.summary import Summary
+from layers.summary import Summary
 from maps.safehtml import escape, fmt_number
 from maps.safetext import csv_text, markdown_text, terminal_text
 

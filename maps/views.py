@@ -14,9 +14,11 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import admin1, dissolve, summary, units
+from geo import admin1, dissolve, units
+from layers import summary
 from geo.boundary_sets import BoundarySet, embedded
-from geo.join import grouping_composition, unit_name
+from geo.boundaries import unit_name
+from layers.join import grouping_composition
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
 from maps.choropleth import classify, polygon_layer

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import layers
-from geo.summary import period_label
+from layers.periods import period_label
 from maps import incident_view
 from maps.pointcloud import SCALE, Dates, Field, PointCloud, pack, unpack
 from maps.safehtml import plain_text

@@ -1,7 +1,7 @@
 import pytest
 
 import layers
-from geo import summary
+from layers import summary
 
 
 @pytest.fixture(scope="module")

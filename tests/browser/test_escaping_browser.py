@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 import layers
-from geo import summary
+from layers import summary
 from maps import views
 
 pytestmark = pytest.mark.browser

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from geo import summary
+from layers import summary
 from maps import build as build_mod
 from maps.labels import year_label
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from geo import groupings
-from geo.join import unit_name
+from geo.boundaries import unit_name
+from layers.periods import period_label
 
-__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "period_label", "stockpiles"]
+__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "stockpiles"]
 
 #: Levels a summary can be made by.
 BY = ("admin0", "admin1", "district")
@@ -39,27 +40,6 @@ class Summary:
     title: str
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-
-
-def period_label(rec: dict) -> str:
-    """Short label of a record's period: a year when it spans one whole year.
-
-    Examples
-    --------
-    >>> period_label({"date_start": dt.date(2018, 1, 1), "date_end": dt.date(2018, 12, 31)})
-    '2018'
-    >>> period_label({"date_start": dt.date(1994, 1, 1), "date_end": dt.date(2016, 12, 31)})
-    '1994–2016'
-    >>> period_label({"date_start": None, "date_end": None, "as_of": "previously"})
-    'previously'
-    """
-    start, end = rec.get("date_start"), rec.get("date_end")
-    if isinstance(start, dt.date) and isinstance(end, dt.date):
-        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
-            return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-        return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
-    as_of = rec.get("as_of")
-    return str(as_of) if isinstance(as_of, str) else ""
 
 
 def _join_ids(values) -> str:
@@ -144,7 +124,7 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
     Parameters
     ----------
     records : pandas.DataFrame
-        Measured contamination records (see :func:`geo.join.measure`).
+        Measured contamination records (see :func:`layers.join.measure`).
     by : {"admin0", "admin1", "district"}
         Level of the rows.
     on : datetime.date, optional

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from geo import area, boundaries, gazetteer, groupings, names
+from geo.boundaries import unit_name
 from geo.boundary_sets import BoundarySet, embedded
 from geo.errors import (
     REJECT_COLUMNS,
@@ -26,26 +27,7 @@ from geo.errors import (
     reject,
 )
 
-__all__ = ["grouping_composition", "locate", "measure", "resolve_units", "unit_name"]
-
-
-@cache
-def _names(level: str) -> dict[str, str]:
-    frame = boundaries.admin1() if level == "admin1" else boundaries.admin0()
-    return dict(zip(frame["code"], frame["name"], strict=False))
-
-
-def unit_name(level: str, code: str) -> str:
-    """Display name of a unit: the boundary name, or the grouping member itself.
-
-    Examples
-    --------
-    >>> unit_name("admin1", "UA-14"), unit_name("admin0", "GEO"), unit_name("grouping", "Eastern")
-    ("Donets'k", 'Georgia', 'Eastern')
-    """
-    if level in ("admin0", "admin1"):
-        return _names(level).get(code, code)
-    return code
+__all__ = ["grouping_composition", "locate", "measure", "resolve_units"]
 
 
 def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
