@@ -26,7 +26,21 @@ import shapely
 from geo import boundaries
 from geo.errors import GroupingError
 
-__all__ = ["Composition", "composition", "composition_for_period", "dissolve", "groupings"]
+__all__ = [
+    "Composition",
+    "composition",
+    "composition_for_period",
+    "define",
+    "dissolve",
+    "grouping_id",
+    "groupings",
+    "member_label",
+    "member_words",
+    "unit_codes",
+]
+
+#: Groupings defined at run time (a project's own), by id: (definition, table).
+_DEFINED: dict[str, tuple[dict, pd.DataFrame]] = {}
 
 
 @cache
@@ -37,23 +51,118 @@ def groupings() -> dict[str, dict]:
     --------
     >>> sorted(groupings())
     ['ru_military_districts', 'ru_military_districts_operational']
+
+    Groupings a project defines (:func:`define`) are known to every function
+    here but not listed by this one.
     """
     with (files("geo") / "data" / "groupings.json").open(encoding="utf-8") as f:
         return json.load(f)
 
 
+def _known() -> dict[str, dict]:
+    """Every grouping by id: the embedded ones and those defined at run time."""
+    return {**groupings(), **{gid: spec for gid, (spec, _) in _DEFINED.items()}}
+
+
 def _definition(grouping: str) -> dict:
     try:
-        return groupings()[grouping]
+        return _known()[grouping]
     except KeyError:
         raise GroupingError(
-            f"unknown grouping {grouping!r}: expected one of {sorted(groupings())}. "
-            "Fix: use one of those ids, or add a definition to geo/data/groupings.json."
+            f"unknown grouping {grouping!r}: expected one of {sorted(_known())}. "
+            "Fix: use one of those ids, define the grouping in the project ([groupings.ID]), "
+            "or add a definition to geo/data/groupings.json."
         ) from None
+
+
+def grouping_id(name: str) -> str:
+    """Return the id of a grouping named by its id or its alias (``district``).
+
+    Examples
+    --------
+    >>> grouping_id("district"), grouping_id("ru_military_districts")
+    ('ru_military_districts_operational', 'ru_military_districts')
+    """
+    known = _known()
+    if name in known:
+        return name
+    aliased = [gid for gid, spec in known.items() if spec.get("alias") == name]
+    if aliased:
+        return aliased[0]
+    return _definition(name) and name  # raises GroupingError
+
+
+def member_label(grouping: str) -> str:
+    """Name one member of a grouping in titles ("Russian military district")."""
+    spec = _definition(grouping_id(grouping))
+    return spec.get("member_label") or spec.get("title") or grouping
+
+
+def member_words(grouping: str) -> tuple[str, str, str]:
+    """Name a member in running text, a list of members, and the units a grouping covers.
+
+    Examples
+    --------
+    >>> member_words("district")
+    ('district', 'Districts', 'Russian admin-1 units')
+    """
+    gid = grouping_id(grouping)
+    spec = _definition(gid)
+    return (
+        spec.get("member_noun", "member"),
+        spec.get("members_heading", "Members"),
+        spec.get("units_label", f"the units of {gid}"),
+    )
+
+
+def unit_codes(grouping: str, *, include_disputed: bool = False) -> set[str]:
+    """Every unit code the grouping ever assigns (disputed ones only if asked for).
+
+    Examples
+    --------
+    >>> "RU-CE" in unit_codes("district"), "UA-14" in unit_codes("district")
+    (True, False)
+    >>> "UA-14" in unit_codes("district", include_disputed=True)
+    True
+    """
+    table = _table(grouping_id(grouping))
+    return set(
+        table["unit_code"] if include_disputed else table.loc[~table["disputed"], "unit_code"]
+    )
+
+
+def define(
+    grouping: str, table: pd.DataFrame, *, title: str, source: str, level: str = "admin1"
+) -> None:
+    """Define a grouping for this run (a project's own), from a table of assignments.
+
+    Parameters
+    ----------
+    grouping : str
+        Its id; an embedded grouping's id or alias cannot be taken.
+    table : pandas.DataFrame
+        ``unit_code``, ``member``, ``valid_from`` (date), ``valid_to`` (date or
+        None: still in force) and ``disputed`` (bool), one row per assignment.
+    title, source : str
+        What the grouping is and where its composition comes from (said in
+        every output that uses it).
+    level : str
+        Level of the units it groups.
+    """
+    embedded = groupings()
+    if grouping in embedded or any(s.get("alias") == grouping for s in embedded.values()):
+        raise GroupingError(
+            f"grouping {grouping!r} is an embedded grouping. Fix: give yours another id"
+        )
+    spec = {"title": title, "level": level, "source": source, "member_label": title}
+    _DEFINED[grouping] = (spec, table.reset_index(drop=True))
+    _table.cache_clear()
 
 
 @cache
 def _table(grouping: str) -> pd.DataFrame:
+    if grouping in _DEFINED:
+        return _DEFINED[grouping][1]
     spec = _definition(grouping)
     with (files("geo") / "data" / spec["file"]).open(encoding="utf-8") as f:
         raw = pd.read_csv(f, dtype=str, keep_default_na=False)
@@ -147,6 +256,7 @@ def composition(
     >>> composition("ru_military_districts", "2024-03-01").members
     ['Leningrad', 'Moscow', 'Southern', 'Central', 'Eastern']
     """
+    grouping = grouping_id(grouping)
     day = _as_date(date)
     table = _table(grouping)
     valid = (table["valid_from"] <= day) & (table["valid_to"].isna() | (table["valid_to"] >= day))
@@ -190,6 +300,7 @@ def composition_for_period(
     ...                        "2018-01-01", "2018-12-31").date
     datetime.date(2018, 1, 1)
     """
+    grouping = grouping_id(grouping)
     first, last = _as_date(start), _as_date(end)
     if last < first:
         raise GroupingError(f"period ends ({last}) before it starts ({first})")

@@ -24,13 +24,43 @@ from geo import groupings
 from geo.boundaries import unit_name
 from layers.periods import period_label
 
-__all__ = ["BY", "Summary", "clearance", "contamination", "incidents", "stockpiles"]
+__all__ = [
+    "UNIT_LEVELS",
+    "Summary",
+    "clearance",
+    "contamination",
+    "incidents",
+    "levels",
+    "stockpiles",
+]
 
-#: Levels a summary can be made by.
-BY = ("admin0", "admin1", "district")
+#: Unit levels a summary can be made by; any grouping (by id or alias) too.
+UNIT_LEVELS = ("admin0", "admin1")
 
-#: Grouping used for ``by="district"`` summaries.
-DISTRICT_GROUPING = "ru_military_districts_operational"
+
+def levels() -> list[str]:
+    """Every ``by`` a summary takes: the unit levels, then each grouping's id and alias.
+
+    Examples
+    --------
+    >>> levels()[:3], "district" in levels()
+    (['admin0', 'admin1', 'ru_military_districts'], True)
+    """
+    known = groupings.groupings()
+    aliases = [spec["alias"] for spec in known.values() if spec.get("alias")]
+    return [*UNIT_LEVELS, *known, *aliases]
+
+
+def _grouping(by: str) -> str:
+    """Return the grouping id of a ``by`` that is no unit level; a GroupingError says why not."""
+    try:
+        return groupings.grouping_id(by)
+    except groupings.GroupingError:
+        raise groupings.GroupingError(
+            f"cannot summarise by {by!r}: expected {UNIT_LEVELS[0]!r}, {UNIT_LEVELS[1]!r}, or a "
+            f"grouping: {', '.join(levels()[2:])}, or one the project defines. Fix: use one of "
+            "those"
+        ) from None
 
 
 @dataclass
@@ -57,13 +87,15 @@ def _latest_date(records: pd.DataFrame) -> dt.date:
     return max(dates)
 
 
-def _district_of(records: pd.DataFrame, on: dt.date | None, notes: list[str]) -> pd.Series:
-    """Map each admin-1 record to its district in the composition in force at its date.
+def _member_of(
+    records: pd.DataFrame, grouping: str, on: dt.date | None, notes: list[str]
+) -> pd.Series:
+    """Map each unit record to its member of ``grouping`` in the composition at its date.
 
     A record's date is its ``date_end`` (else ``date_start``); ``on`` overrides it
     for all records; an undated record uses the latest composition. Records
-    dated before the grouping's data have no district: they are counted in the
-    notes, never placed in a district they did not belong to.
+    dated before the grouping's data have no member: they are counted in the
+    notes, never placed in a member they did not belong to.
     """
     out, used, unplaced = [], {}, []
     latest = _latest_date(records)
@@ -76,18 +108,19 @@ def _district_of(records: pd.DataFrame, on: dt.date | None, notes: list[str]) ->
                     break
         day = day or latest
         try:
-            comp = groupings.composition(DISTRICT_GROUPING, day)
+            comp = groupings.composition(grouping, day)
         except groupings.GroupingError:
             unplaced.append(str(rec.get("record_id")))
             out.append(None)
             continue
         used.setdefault(comp.date, comp.describe())
         out.append(comp.table.set_index("unit_code")["member"].get(rec["unit_code"]))
+    noun, heading, _ = groupings.member_words(grouping)
     for day in sorted(used):
-        notes.append(f"Districts: {used[day]}.")
+        notes.append(f"{heading}: {used[day]}.")
     if unplaced:
         notes.append(
-            f"{len(unplaced)} record(s) dated before the district data begin are in no district: "
+            f"{len(unplaced)} record(s) dated before the {noun} data begin are in no {noun}: "
             f"{', '.join(unplaced)}."
         )
     return pd.Series(out, index=records.index, dtype=object)
@@ -125,10 +158,11 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
     ----------
     records : pandas.DataFrame
         Measured contamination records (see :func:`layers.join.measure`).
-    by : {"admin0", "admin1", "district"}
-        Level of the rows.
+    by : str
+        Level of the rows: ``admin0``, ``admin1``, or a grouping by id or
+        alias (:func:`levels`), e.g. ``district``.
     on : datetime.date, optional
-        Date of the district composition (default: latest date of the records).
+        Date of the grouping's composition (default: each record's date).
     """
     notes: list[str] = []
     whole = records[records["land_use"].eq("all")]
@@ -154,12 +188,14 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
                 f"{other} country-level record(s) are not shown by admin1; use --by admin0."
             )
         title = "Reported contamination by admin-1 unit (range of estimates)"
-    elif by == "district":
-        russian = regional[regional["country"].eq("RUS")].copy()
-        russian["district"] = _district_of(russian, on, notes)
-        per_unit = _unit_ranges(russian, ["district", "unit_code"])
+    elif by not in UNIT_LEVELS:
+        gid = _grouping(by)
+        noun, _, units_label = groupings.member_words(gid)
+        inside = regional[regional["unit_code"].isin(groupings.unit_codes(gid))].copy()
+        inside[by] = _member_of(inside, gid, on, notes)
+        per_unit = _unit_ranges(inside, [by, "unit_code"])
         table = (
-            per_unit.groupby("district", sort=True)
+            per_unit.groupby(by, sort=True)
             .agg(
                 units=("unit_code", _join_ids),
                 estimates=("estimates", "sum"),
@@ -169,11 +205,11 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
             )
             .reset_index()
         )
-        outside = len(whole) - len(russian)
+        outside = len(whole) - len(inside)
         if outside:
-            notes.append(f"{outside} record(s) outside Russian admin-1 units are not in districts.")
-        title = "Reported contamination by Russian military district (sum of unit ranges)"
-    elif by == "admin0":
+            notes.append(f"{outside} record(s) outside {units_label} are not in {noun}s.")
+        title = f"Reported contamination by {groupings.member_label(gid)} (sum of unit ranges)"
+    else:  # admin0
         per_unit = _unit_ranges(regional, ["country", "unit_code"])
         sums = per_unit.groupby("country").agg(
             regional_units=("unit_code", "size"),
@@ -208,8 +244,6 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
             "country-level estimates are shown beside them, not added."
         )
         title = "Reported contamination by country"
-    else:
-        raise ValueError(f"by must be one of {BY}, got {by!r}")
     return Summary(title, table.reset_index(drop=True), notes)
 
 
@@ -231,40 +265,44 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     figures["amount"] = figures["area_km2"].where(
         figures["measure"].isin(list(_AREA_MEASURES)), figures["value"]
     )
-    if by == "district":
-        rows = figures[figures["unit_level"].eq("grouping")].copy()
-        rows["district"] = rows["unit_code"]
+    grouped = by not in UNIT_LEVELS
+    if grouped:
+        gid = _grouping(by)
+        noun = groupings.member_words(gid)[0]
+        rows = figures[figures["unit_level"].eq("grouping") & figures["grouping"].eq(gid)].copy()
+        rows[by] = rows["unit_code"]
         rows["composition_date"] = [
             c.split(" as in force on ")[-1][:10] for c in rows["composition"]
         ]
         notes.extend(f"Composition used: {c}." for c in sorted(set(rows["composition"])))
-        regional = figures[figures["unit_level"].eq("admin1") & figures["country"].eq("RUS")].copy()
+        regional = figures[
+            figures["unit_level"].eq("admin1")
+            & figures["unit_code"].isin(groupings.unit_codes(gid))
+        ].copy()
         if not regional.empty:
-            regional["district"] = _district_of(regional, on, notes)
+            regional[by] = _member_of(regional, gid, on, notes)
             regional["composition_date"] = [
                 (on or _record_date(r) or _latest_date(regional)).isoformat()
                 for r in regional.to_dict("records")
             ]
-            regional = regional[regional["district"].notna()]
+            regional = regional[regional[by].notna()]
             rows = pd.concat([rows, regional])
-        keys = ["district", "period", "composition_date"]
-        label = "district"
-    elif by in ("admin1", "admin0"):
+        keys = [by, "period", "composition_date"]
+        label = by
+    else:
         level = by
         rows = figures[figures["unit_level"].eq(level)].copy()
         if by == "admin0":
-            # District figures add up to their country.
-            grouped = figures[figures["unit_level"].eq("grouping")].copy()
-            grouped["unit_code"] = grouped["country"]
-            rows = pd.concat([rows, grouped])
+            # Figures for the members of a grouping add up to their country.
+            members = figures[figures["unit_level"].eq("grouping")].copy()
+            members["unit_code"] = members["country"]
+            rows = pd.concat([rows, members])
         rows["unit_name"] = [unit_name(level, c) for c in rows["unit_code"]]
         keys = ["country", "unit_code", "unit_name", "period"]
         label = by
         skipped = len(figures) - len(rows)
         if skipped:
             notes.append(f"{skipped} record(s) at another level are not shown by {by}.")
-    else:
-        raise ValueError(f"by must be one of {BY}, got {by!r}")
     if rows.empty:
         return Summary(f"Clearance by {label}", pd.DataFrame(columns=keys), notes)
     table = rows.pivot_table(
@@ -273,14 +311,14 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     table.columns.name = None
     records_col = rows.groupby(keys, sort=True)["record_id"].agg(_join_ids)
     table = table.join(records_col.rename("records")).reset_index()
-    if by == "district":
+    if grouped:
         # Periods in date order (labels such as "5 October 2009" do not sort as text).
         first_day = rows.groupby("period")["date_start"].agg(
             lambda d: min((x for x in d if isinstance(x, dt.date)), default=dt.date.max)
         )
         table = (
             table.assign(_order=table["period"].map(first_day))
-            .sort_values(["_order", "district"], kind="stable")
+            .sort_values(["_order", by], kind="stable")
             .drop(columns="_order")
         )
         area_cols = [c for c in table.columns if c.endswith("_km2")]
@@ -288,7 +326,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         for (period, comp_date), group in table.groupby(["period", "composition_date"], sort=True):
             if group[area_cols].notna().any(axis=None):
                 total = {
-                    "district": "Total",
+                    by: "Total",
                     "period": period,
                     "composition_date": comp_date,
                     "records": "",
@@ -308,7 +346,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             notes.append(
                 f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "
                 f"({rec['measure']}, {period_label(rec)}; record {rec['record_id']}); the Total row is "
-                "the sum of the district figures."
+                f"the sum of the {noun} figures."
             )
     title = f"Clearance by {label}"
     return Summary(title, table.reset_index(drop=True), notes)
@@ -335,27 +373,26 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         frame = frame[frame["key"].notna()]
     elif by == "admin0":
         frame["key"] = frame["country"]
-    elif by == "district":
-        russian = frame[
-            frame["country"].eq("RUS") & frame["precision"].isin(["settlement", "admin1", "exact"])
-        ].copy()
-        russian["unit_code"] = russian["located_unit"]
-        notes.append(
-            f"{len(frame) - len(russian)} record(s) outside Russian admin-1 units are not in districts."
-        )
-        russian["key"] = _district_of(russian, on, notes)
-        frame = russian
     else:
-        raise ValueError(f"by must be one of {BY}, got {by!r}")
+        gid = _grouping(by)
+        noun, _, units_label = groupings.member_words(gid)
+        inside = frame[
+            frame["located_unit"].isin(groupings.unit_codes(gid))
+            & frame["precision"].isin(["settlement", "admin1", "exact"])
+        ].copy()
+        inside["unit_code"] = inside["located_unit"]
+        notes.append(
+            f"{len(frame) - len(inside)} record(s) outside {units_label} are not in {noun}s."
+        )
+        inside["key"] = _member_of(inside, gid, on, notes)
+        frame = inside
     rows = []
     for key, group in frame.groupby("key", sort=True):
         events = group[group["record_type"].eq("event")]
         aggregates = group[group["record_type"].eq("aggregate")]
         row = {
             "unit": key,
-            "name": unit_name("admin1" if by == "admin1" else "admin0", key)
-            if by != "district"
-            else key,
+            "name": unit_name(by, key) if by in UNIT_LEVELS else key,
             "events": len(events),
             "reported_use": int(events["event_type"].eq("reported_use").sum()),
             "casualty_events": int(events["event_type"].eq("casualty").sum()),

@@ -49,7 +49,7 @@ MAPS = {
 
 #: The summaries a build writes: (layer kind, by).
 SUMMARIES = [
-    (kind, by) for kind in ("contamination", "clearance", "incidents") for by in summary.BY
+    (kind, by) for kind in ("contamination", "clearance", "incidents") for by in ("admin0", "admin1", "district")
 ] + [("stockpiles", "admin0")]
 
 _SUMMARY_FUNCS = {

@@ -224,7 +224,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     s.add_argument("layer", choices=["contamination", "clearance", "incidents", "stockpiles"])
     s.add_argument(
-        "--by", choices=list(summary.BY), default="admin1", help="row level (default: admin1)"
+        "--by", default="admin1", help="row level: admin1 (default), admin0, or a grouping"
     )
     s.add_argument(
         "--format",

@@ -1,5 +1,7 @@
 import pytest
 
+from geo.errors import GroupingError
+
 import layers
 from layers import summary
 
@@ -91,5 +93,42 @@ def test_stockpiles_add_declared_types_per_country(prepared):
 
 
 def test_unknown_level_is_an_error(prepared):
-    with pytest.raises(ValueError, match="by must be one of"):
+    with pytest.raises(
+        GroupingError,
+        match=r"cannot summarise by 'oblast': expected 'admin0', 'admin1', or a grouping: "
+        r"ru_military_districts, ru_military_districts_operational, district, or one the "
+        r"project defines\. Fix: use one of those",
+    ):
         summary.contamination(prepared["contamination"].records, "oblast")
+
+
+def test_a_grouping_defined_at_run_time_is_a_summary_level(prepared):
+    import datetime as dt
+
+    import pandas as pd
+
+    from geo import groupings
+
+    table = pd.DataFrame(
+        {
+            "unit_code": ["RU-CE", "RU-IN", "RU-DA", "RU-CE"],
+            "member": ["East", "West", "East", "Caucasus"],
+            "valid_from": [dt.date(2000, 1, 1)] * 3 + [dt.date(2016, 1, 1)],
+            "valid_to": [dt.date(2015, 12, 31), None, None, None],
+            "disputed": [False] * 4,
+        }
+    )
+    groupings.define("test_caucasus", table, title="Test sector", source="tests")
+    item = summary.contamination(prepared["contamination"].records, "test_caucasus")
+    assert item.title == "Reported contamination by Test sector (sum of unit ranges)"
+    rows = item.table.set_index("test_caucasus")
+    # Chechnya's estimates dated up to 2015 are in East; later and undated ones in Caucasus.
+    assert rows[["units", "estimates", "low_km2", "high_km2"]].to_dict("index") == {
+        "Caucasus": {"units": "RU-CE", "estimates": 2, "low_km2": 100.0, "high_km2": 245.0},
+        "East": {"units": "RU-CE", "estimates": 2, "low_km2": 14.0, "high_km2": 250.0},
+        "West": {"units": "RU-IN", "estimates": 1, "low_km2": 20.0, "high_km2": 20.0},
+    }
+    assert "3 record(s) outside the units of test_caucasus are not in members." in item.notes
+    assert any(n.startswith("Members: test_caucasus as in force on") for n in item.notes)
+    with pytest.raises(GroupingError, match="is an embedded grouping"):
+        groupings.define("district", table, title="x", source="x")
