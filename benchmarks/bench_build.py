@@ -44,8 +44,8 @@ from machine import cpu_model, package_versions, usable_cores
 
 import geo
 import layers
-from layers.join import grouping_composition
 from layers import KINDS
+from layers.join import grouping_composition
 from maps import build, tables, views
 
 PACKAGES = ("minemap", "folium", "branca", "geopandas", "shapely", "pyproj", "pandas", "matplotlib")

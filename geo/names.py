@@ -24,24 +24,32 @@ similarity of the words sorted, 0-100). 90 allows about one slip per ten letters
 Tula/Tuva 75, Kursk/Kirsk 80), where a slip easily makes another real name. Partial
 scorers (``WRatio``) are not used: they score a fragment such as "Don" 90 against
 "Donetsk". :data:`FUZZY_MARGIN` (5 points) requires the best unit to stand out.
+
+The lookup tables of a boundary set and the fuzzy search over them are in
+:mod:`geo.name_index`.
 """
 
 from __future__ import annotations
 
 import csv
-import gc
 import re
-import weakref
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
-from geo import translit
 from geo.boundary_sets import BoundarySet, embedded
 from geo.errors import RecordError, UnitNotFoundError
+from geo.name_index import (
+    FUZZY_SCORER,
+    NameIndex,
+    close_enough,
+    code_key,
+    fuzzy_candidates,
+    in_country,
+    lookup_keys,
+)
+from geo.name_index import index_for as _index
 from geo.translit import analyse as _analyse
 from geo.translit import normalise
 
@@ -64,22 +72,7 @@ __all__ = [
 FUZZY_THRESHOLD = 90.0
 #: Points by which the best fuzzy unit must beat the second best.
 FUZZY_MARGIN = 5.0
-#: The rapidfuzz scorer of the fuzzy stage, on :func:`geo.translit.plain` forms.
-FUZZY_SCORER = fuzz.token_sort_ratio
-
-_SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
 _CODE_LIKE = re.compile(r"[A-Za-z]{2}(?:[-_][A-Za-z0-9]{1,3}~?|\d+)")  # RU-XX, ru_ce, UA63
-
-
-# Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
-@cache
-def _embedded_name_errors() -> dict[str, set[str]]:
-    """Names Natural Earth lists under the wrong unit (geo/data/name_errors.csv), by code."""
-    wrong: dict[str, set[str]] = {}
-    with (files("geo") / "data" / "name_errors.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            wrong.setdefault(row["code"], set()).add(row["name"])
-    return wrong
 
 
 class AmbiguousNameError(UnitNotFoundError):
@@ -134,28 +127,6 @@ def _looks_like_code(text: str) -> bool:
     return any(ch.isdigit() for ch in t) or "-" in t or "_" in t or (t.isupper() and len(t) <= 6)
 
 
-#: A transliteration key match is kept only when the written name and one of
-#: the unit's names still look alike (rapidfuzz ratio of their plain ASCII
-#: forms): the folded keys are loose enough to join "Xyzzy" to an unrelated unit.
-TRANSLIT_MIN_SIMILARITY = 70
-
-
-def _close_enough(text: str, found: set[str], idx) -> set[str]:
-    if not found:
-        return found
-    written = translit.plain(normalise(text))
-    kept = set()
-    for plain_name, owners in idx.plain.items():
-        for code in found & set(owners):
-            if fuzz.ratio(written, plain_name) >= TRANSLIT_MIN_SIMILARITY:
-                kept.add(code)
-    return kept
-
-
-def _code_key(text: object) -> str:
-    return re.sub(r"[\s_\-]", "", str(text)).upper()
-
-
 @dataclass(frozen=True)
 class Alias:
     """One alias: a name a source writes for a unit, and where the alias comes from."""
@@ -182,7 +153,8 @@ class Aliases:
         self._normal, self._keyed = {}, {}  # normalised name or key -> [Alias]
         for entry in self.entries:
             folded = normalise(entry.alias)
-            for table, key in ((self._normal, folded), *((self._keyed, k) for k in _keys(folded))):
+            keyed = ((self._keyed, k) for k in lookup_keys(folded))
+            for table, key in ((self._normal, folded), *keyed):
                 table.setdefault(key, []).append(entry)
 
     def lookup(self, text: str, level: str) -> list[Alias]:
@@ -195,7 +167,7 @@ class Aliases:
         """
         folded, kinds = _analyse(text)
         found = self._normal.get(folded) or [
-            a for k in _keys(folded) for a in self._keyed.get(k, [])
+            a for k in lookup_keys(folded) for a in self._keyed.get(k, [])
         ]
         found = [a for a in dict.fromkeys(found) if a.level in ("", level)]
         same = [a for a in found if _analyse(a.alias)[1] & kinds]  # "Kyiv city", "Kyiv oblast"
@@ -292,107 +264,7 @@ def builtin_aliases() -> Aliases:
     return load_aliases(Path(str(files("geo") / "data" / "aliases.csv")))
 
 
-class _Index:
-    """Lookup tables of one boundary set."""
-
-    def __init__(self) -> None:
-        self.codes, self.exact, self.normal, self.keyed = {}, {}, {}, {}  # key -> {codes}
-        self.plain: dict[str, dict[str, str]] = {}  # plain form -> {code: name}, for fuzzy
-        self.kinds, self.country, self.display, self.pools = {}, {}, {}, {}
-
-
-_INDEXES: weakref.WeakKeyDictionary[BoundarySet, _Index] = weakref.WeakKeyDictionary()
-
-
-def _index(bset: BoundarySet) -> _Index:
-    """Return the lookup tables of a set, built once (cached by the set's identity)."""
-    if bset not in _INDEXES:
-        collect = gc.isenabled()
-        gc.disable()  # some 300,000 small sets and dicts: collecting meanwhile doubles the time
-        try:
-            _INDEXES[bset] = _build(bset)
-        finally:
-            if collect:
-                gc.enable()
-    return _INDEXES[bset]
-
-
-def _merge(table: dict[str, set[str]], key: str, codes: set[str]) -> None:
-    table.setdefault(key, set()).update(codes)
-
-
-def _build(bset: BoundarySet) -> _Index:
-    frame, idx = bset.frame, _Index()
-    codes = [str(c) for c in frame["code"]]
-    countries = [c if isinstance(c, str) else "" for c in frame["country"].tolist()]
-    idx.country, idx.kinds = dict(zip(codes, countries, strict=True)), {c: set() for c in codes}
-    names = map(str, reversed(frame["name"].tolist()))
-    idx.display = dict(zip(reversed(codes), names, strict=True))  # the first name of a code
-    for column in bset.code_fields:
-        for code, value in zip(codes, frame[column].tolist(), strict=True):
-            if value is not None and value == value and str(value).strip() not in ("", "-99"):
-                _merge(idx.codes, _code_key(value), {code})
-    by_name: dict[str, set[str]] = {}  # each name once, with the units that carry it
-    for column in bset.name_fields:
-        for code, value in zip(codes, frame[column].tolist(), strict=True):
-            for name in value.split("|") if isinstance(value, str) else ():
-                name = name.strip()
-                if name in by_name:
-                    by_name[name].add(code)
-                elif name:
-                    by_name[name] = {code}
-    for code, wrong in _embedded_name_errors().items() if bset.builtin else ():
-        for name in wrong:
-            by_name.get(name, set()).discard(code)
-    for column in ("type", "type_en") if "type_en" in frame else ():  # Natural Earth unit types
-        for code, value in zip(codes, frame[column].tolist(), strict=True):
-            idx.kinds[code] |= _analyse(value)[1] if isinstance(value, str) else set()
-    label: dict[str, str] = {}
-    for name, units in by_name.items():
-        folded, kinds = _analyse(name)
-        if folded and units:
-            for code in units if kinds else ():
-                idx.kinds[code] |= kinds
-            _merge(idx.exact, name.casefold(), units)
-            _merge(idx.normal, folded, units)
-            label.setdefault(folded, name)
-    for folded, units in idx.normal.items():
-        for key in _keys(folded):
-            _merge(idx.keyed, key, units)
-        if _SCRIPT.fullmatch(folded):  # fuzzy matching: Latin and Cyrillic names
-            owners = idx.plain.setdefault(translit.plain(folded), {})
-            for code in units:
-                owners.setdefault(code, label[folded])
-    idx.plain.pop("", None)
-    return idx
-
-
-def _keys(folded: str) -> frozenset[str]:  # none for short names ("Nev.") or other scripts
-    return translit.keys(folded) if len(folded) > 3 and _SCRIPT.fullmatch(folded) else frozenset()
-
-
-def _in(idx: _Index, code: str, country: str | None) -> bool:
-    return country is None or idx.country.get(code) in (country, "")
-
-
-def _fuzzy(idx: _Index, text: str, country: str | None) -> tuple[tuple[str, str, float], ...]:
-    """Return the five best units by fuzzy score: (code, closest name, score), best first."""
-    query = translit.plain(normalise(text))
-    if country not in idx.pools:
-        items = [(p, {c: n for c, n in owners.items() if _in(idx, c, country)})
-                 for p, owners in idx.plain.items()]  # fmt: skip
-        idx.pools[country] = ([p for p, o in items if o], [o for _, o in items if o])
-    choices, owners = idx.pools[country]
-    best: dict[str, tuple[float, str]] = {}
-    hits = process.extract(query, choices, scorer=FUZZY_SCORER, limit=None, score_cutoff=50)
-    for _, score, i in hits if query else ():
-        for code, name in owners[i].items():
-            best.setdefault(code, (score, name))  # hits come best first
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:5]
-    return tuple((code, name, round(score, 1)) for code, (score, name) in ranked)
-
-
-def _alias_codes(text: str, idx: _Index, bset: BoundarySet, country: str | None,
+def _alias_codes(text: str, idx: NameIndex, bset: BoundarySet, country: str | None,
                  tables: list[Aliases]) -> set[str]:  # fmt: skip
     """Return the units aliases give a name: the user's, else the built-in ones."""
     for table in tables:
@@ -413,14 +285,16 @@ def _alias_codes(text: str, idx: _Index, bset: BoundarySet, country: str | None,
     return set()
 
 
-def _fitting(found: list[str], kinds: frozenset[str], idx: _Index) -> list[str]:
+def _fitting(found: list[str], kinds: frozenset[str], idx: NameIndex) -> list[str]:
     """Return the units whose kind fits the kind written; the one of that kind if one is."""
     fit = [c for c in found if not kinds or not idx.kinds[c] or idx.kinds[c] & kinds]
     same = [c for c in fit if idx.kinds[c] & kinds]
     return same if len(same) == 1 else fit
 
 
-def _pick(idx: _Index, bset: BoundarySet, text: str, method: str, found: list[str]) -> Resolution:
+def _pick(
+    idx: NameIndex, bset: BoundarySet, text: str, method: str, found: list[str]
+) -> Resolution:
     """Return the one unit found, or raise :class:`AmbiguousNameError` listing them."""
     if len(found) == 1:
         return Resolution(found[0], bset.level, method, text)
@@ -433,7 +307,7 @@ def _pick(idx: _Index, bset: BoundarySet, text: str, method: str, found: list[st
     )
 
 
-def _listed(idx: _Index, candidates) -> str:
+def _listed(idx: NameIndex, candidates) -> str:
     return ", ".join(
         f"{code} {idx.display[code]!r}" + (f" as {name!r}" if name != idx.display[code] else "")
         + (f" ({score:g})" if score is not None else f" in {idx.country[code] or '?'}")
@@ -499,13 +373,13 @@ def resolve(
     alias_args = (text, idx, bset, country, tables)
     folded, kinds = _analyse(text)
     stages = (
-        ("code", lambda: idx.codes.get(_code_key(text), ()) if _looks_like_code(text) else ()),
+        ("code", lambda: idx.codes.get(code_key(text), ()) if _looks_like_code(text) else ()),
         ("name", lambda: idx.exact.get(text.casefold(), ())),
         ("normalised name", lambda: idx.normal.get(folded, ())),
         (
             "transliteration",
-            lambda: _close_enough(
-                text, {c for k in _keys(folded) for c in idx.keyed.get(k, ())}, idx
+            lambda: close_enough(
+                text, {c for k in lookup_keys(folded) for c in idx.keyed.get(k, ())}, idx
             ),
         ),
         ("alias", lambda: _alias_codes(*alias_args)),
@@ -513,7 +387,7 @@ def resolve(
     scope = f" in {country}" if country else ""
     fallback = None
     for method, finder in stages:
-        found = sorted(c for c in finder() if _in(idx, c, country))
+        found = sorted(c for c in finder() if in_country(idx, c, country))
         fit = _fitting(found, kinds, idx)
         if found and not fit:  # "Altai Krai" names only the Republic here: try later stages
             fallback = fallback or (method, found)
@@ -523,7 +397,7 @@ def resolve(
             return _pick(idx, bset, text, method, fit)
     if fallback:
         return _pick(idx, bset, text, *fallback)
-    candidates = () if _CODE_LIKE.fullmatch(text) else _fuzzy(idx, text, country)
+    candidates = () if _CODE_LIKE.fullmatch(text) else fuzzy_candidates(idx, text, country)
     close = [c for c in candidates if candidates[0][2] - c[2] < FUZZY_MARGIN]
     if candidates and candidates[0][2] >= fuzzy_threshold and len(close) == 1:
         return Resolution(candidates[0][0], bset.level, "fuzzy", text, candidates[0][2], candidates)

@@ -8,7 +8,8 @@ geometry in EPSG:4326 and the HXL hashtags of an HDX file. It judges no value
 The kind of file is told from its content and checked against its extension;
 zip archives are checked member by member before anything reads them, and
 nothing is ever extracted. What reading may cost is bounded by
-:class:`ReadLimits` (see :mod:`layers.limits`).
+:class:`ReadLimits` (see :mod:`layers.limits`); coordinates are checked against
+their CRS and moved to EPSG:4326 by :mod:`layers.crs`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pyogrio
-import pyproj
 from openpyxl.utils import get_column_letter
 
 from geo.errors import MinemapError
+from layers.crs import to_wgs84
 from layers.hxl import TableError, cell_text, csv_rows, decode_text, normalise_hxl_tag, split_header
 from layers.limits import (
     ReadLimits,
@@ -143,8 +144,9 @@ class RawTable:
 def _naming_the_file(fn):
     """Make a TableError of ``fn(path, ...)`` a FileReadError naming the file.
 
-    TableError (of :mod:`layers.hxl` and :mod:`layers.limits`) says what is
-    wrong and the fix; the file is named once, here.
+    TableError (of :mod:`layers.hxl`, :mod:`layers.limits` and
+    :mod:`layers.crs`) says what is wrong and the fix; the file is named
+    once, here.
     """
 
     @functools.wraps(fn)
@@ -309,89 +311,6 @@ def _check_shapefile(file: str, names: list[str], shp: str) -> None:
         raise FileReadError(file, reason, fix)
 
 
-def _crs_name(crs: pyproj.CRS) -> str:
-    return ":".join(crs.to_authority() or ()) or crs.name
-
-
-def _in_lonlat(geom: gpd.GeoSeries, max_x: float) -> bool:
-    x0, y0, x1, y1 = geom.total_bounds
-    return bool(np.isnan(x0) or (-max_x <= x0 and x1 <= max_x and y0 >= -90 and y1 <= 90))
-
-
-_UNITS = {"metre": "metres", "foot": "feet", "US survey foot": "US survey feet"}
-
-
-def _degrees_in(source: pyproj.CRS, geom: gpd.GeoSeries) -> str | None:
-    """Name the unit of a projected CRS whose coordinates all look like lon/lat, else None.
-
-    The rule: the CRS is projected, its axes are in metres or a shorter
-    unit (feet, US survey feet), and every coordinate lies within -180..180
-    (x) and -90..90 (y). Such data would sit within 180 m of the CRS's false
-    origin, which is put off to the side or in the sea, never where a
-    mine-action survey takes place; it is longitude/latitude under a wrong CRS.
-    """
-    axes = source.axis_info[:2] if source.is_projected else []
-    if not axes or any(not 0 < a.unit_conversion_factor <= 1 for a in axes):
-        return None
-    if np.isnan(geom.total_bounds[0]) or not _in_lonlat(geom, 180):
-        return None
-    return _UNITS.get(axes[0].unit_name, axes[0].unit_name)
-
-
-def _to_wgs84(file: str, geom: gpd.GeoSeries, kind: str, crs: str | None):
-    """Return the geometry in EPSG:4326 (empty as None) and the name of the CRS it was in."""
-    given = None
-    if crs is not None:
-        try:
-            given = pyproj.CRS.from_user_input(crs)
-        except pyproj.exceptions.CRSError as e:
-            raise FileReadError(
-                file, f"crs={crs!r} is not a CRS that pyproj knows", "pass e.g. crs='EPSG:32637'"
-            ) from e
-    # GeoJSON has no CRS (RFC 7946): the EPSG:4326 GDAL reports is an assumption.
-    own = geom.crs
-    if given is not None and own is not None and kind != "geojson":
-        epsg = own.to_epsg()
-        if not (own.equals(given, ignore_axis_order=True) or (epsg and epsg == given.to_epsg())):
-            reason = f"the file's CRS is {_crs_name(own)} but crs={crs!r} was given"
-            fix = "drop crs= (it is for files without a CRS), or correct the file's CRS"
-            raise FileReadError(file, reason, fix)
-    source = given or own
-    if source is None and not _in_lonlat(geom, 180):
-        x0, y0, x1, y1 = geom.total_bounds
-        raise FileReadError(
-            file,
-            "no CRS and coordinates are not longitude/latitude "
-            f"(x {x0:g} to {x1:g}, y {y0:g} to {y1:g})",
-            "pass crs='EPSG:xxxx'",
-        )
-    if source is not None and source.is_geographic and not _in_lonlat(geom, 360):
-        raise FileReadError(
-            file,
-            f"the CRS is {_crs_name(source)} but the coordinates are not longitude/latitude",
-            "pass crs='EPSG:xxxx' with the CRS the coordinates are in"
-            if kind == "geojson"
-            else "correct the CRS saved in the file (for a shapefile, its .prj)",
-        )
-    if source is not None and (unit := _degrees_in(source, geom)):
-        fix = "pass crs='EPSG:4326' if they are longitude/latitude"
-        if given is None:
-            fix += ", or correct the CRS saved in the file"
-        if kind != "geojson" and own is not None:  # crs= cannot override the file's CRS
-            fix = "correct the CRS saved in the file (for a shapefile, its .prj): EPSG:4326 if "
-            fix += "they are longitude/latitude"
-        raise FileReadError(
-            file,
-            f"the CRS is {_crs_name(source)} ({unit}) but every coordinate lies within "
-            "-180..180, -90..90: they look like longitude/latitude",
-            fix,
-        )
-    out = geom.set_crs(source or "EPSG:4326", allow_override=True).to_crs("EPSG:4326")
-    out = [None if g is None or g.is_empty else g for g in out]
-    name = _crs_name(source) if source is not None else None
-    return gpd.GeoSeries(out, index=geom.index, crs="EPSG:4326"), name
-
-
 def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> RawTable:
     names = _layer_names(file, path, kind, limits)
     if kind == "shapezip" and not names:
@@ -443,7 +362,7 @@ def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> 
         if c in texts and not set(texts[c]) - {"", _KML_EXTRAS[c]}:
             del texts[c]
     frame = pd.DataFrame(texts, index=range(len(df)), dtype=str)
-    geometry, crs_name = (None, None) if geom is None else _to_wgs84(file, geom, kind, crs)
+    geometry, crs_name = (None, None) if geom is None else to_wgs84(geom, kind, crs)
     named = len(names) > 1 or kind in ("gpkg", "kml", "kmz")
     source = f"{path.name}, layer {name!r}" if named else path.name
     fmt = {"shapezip": "shapefile", "kmz": "kml"}.get(kind, kind)

@@ -3,11 +3,11 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
-from tests._paths import DATA, ROOT
 from pyproj import Geod
 
 from geo import area_km2, country_area_km2, share_of_unit, to_km2, unit_area_km2
 from geo.area import AREA_UNITS_KM2
+from tests._paths import DATA, ROOT
 
 GEOD = Geod(ellps="WGS84")
 

@@ -93,8 +93,9 @@ def test_polygons_are_measured_and_bad_polygons_rejected(tmp_path):
     ])  # fmt: skip
     p = _prepared(path, "contamination")
     measured = p.records.set_index("record_id").loc["square"]
-    from geo import area_km2
     from shapely.geometry import shape
+
+    from geo import area_km2
 
     assert measured["area_km2"] == pytest.approx(area_km2(shape(square)), rel=1e-9)
     assert 80 < measured["area_km2"] < 100  # 0.1° x 0.1° at 43° N

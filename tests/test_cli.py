@@ -57,7 +57,13 @@ def test_bad_arguments_exit_2(capsys):
 def test_build_writes_to_out_by_default_and_reports_progress(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["build"]) == 0
-    for name in ("clearance.html", "contamination.html", "incidents.html", "stockpiles.html", "index.html"):
+    for name in (
+        "clearance.html",
+        "contamination.html",
+        "incidents.html",
+        "stockpiles.html",
+        "index.html",
+    ):
         assert (tmp_path / "out" / name).is_file()
     err = capsys.readouterr().err
     assert "minemap: reading, validating and locating the default layers" in err

@@ -2,11 +2,11 @@ import csv
 import re
 
 import pytest
-from tests._paths import ROOT
 
 import layers
 from geo import RecordError, resolve
 from layers.schema import KINDS, schema
+from tests._paths import ROOT
 
 DATA = ROOT / "layers" / "data"
 NUMERIC = (

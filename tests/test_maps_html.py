@@ -21,7 +21,7 @@ def built(tmp_path_factory):
 
 
 def test_build_writes_every_output(built):
-    out, result, messages = built
+    out, _, messages = built
     for stem in MAPS:
         assert (out / f"{stem}.html").stat().st_size > 10_000
     for kind, by in SUMMARIES:

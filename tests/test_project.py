@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests._paths import ROOT
 from layers.project import ProjectError, load_project
 from maps.build import build_project
 from maps.cli import main
+from tests._paths import ROOT
 
 EXAMPLE = ROOT / "notebooks" / "example_project"
 
@@ -198,7 +198,9 @@ def test_a_read_limit_is_set_in_the_project_and_raised_on_the_command_line(tmp_p
     assert main([*args, "--limit", "max_rows=3"]) == 0
     assert "3 rows read, 3 accepted, 0 rejected" in capsys.readouterr().out
     assert main([*args, "--limit", "rows=3"]) == 2
-    assert "--limit: no limit called 'rows'; the limits are max_file_bytes" in capsys.readouterr().err
+    assert (
+        "--limit: no limit called 'rows'; the limits are max_file_bytes" in capsys.readouterr().err
+    )
     project.write_text('[limits]\nmax_rows = "many"\n', encoding="utf-8")
     with pytest.raises(ProjectError, match=r"limits: max_rows: 'many' is not a number"):
         load_project(project)

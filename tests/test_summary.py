@@ -1,8 +1,7 @@
 import pytest
 
-from geo.errors import GroupingError
-
 import layers
+from geo.errors import GroupingError
 from layers import summary
 
 

@@ -74,7 +74,9 @@ _INJECTED = "script, img, svg, iframe, object, embed, a[href^='javascript']"
 def test_every_map_shows_hostile_text_literally(kind, tmp_path, open_map):
     draw, ready = DRAW[kind]
     records = layers.prepare(layers.default(kind)).records.copy()
-    for field in (f.name for f in schema(kind).fields if f.type == "string" and f.name not in STRUCTURAL):
+    for field in (
+        f.name for f in schema(kind).fields if f.type == "string" and f.name not in STRUCTURAL
+    ):
         records[field] = HOSTILE
     path = tmp_path / f"hostile_{kind}.html"
     path.write_text(views.render(draw(records)), encoding="utf-8")

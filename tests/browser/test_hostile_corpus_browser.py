@@ -58,7 +58,9 @@ READY = "path.mm-choropleth, .marker-cluster, path.mm-event, path.mm-aggregate, 
 
 
 def _maps(out):
-    return sorted(p for p in out.glob("*.html") if p.name != "index.html" and ".embed." not in p.name)
+    return sorted(
+        p for p in out.glob("*.html") if p.name != "index.html" and ".embed." not in p.name
+    )
 
 
 def test_no_hostile_text_runs_in_any_map(hostile_build, open_map):

@@ -1,0 +1,230 @@
+"""Lookup tables of a boundary set's codes and names, and the fuzzy search over them.
+
+:func:`index_for` builds, once per :class:`~geo.boundary_sets.BoundarySet`, the
+tables :func:`geo.names.resolve` searches stage by stage: codes, names as
+written, names after :func:`geo.translit.normalise`, transliteration keys
+(:func:`lookup_keys`) and the plain ASCII forms of Latin and Cyrillic names.
+:func:`fuzzy_candidates` ranks units by :data:`FUZZY_SCORER` on those plain
+forms; :func:`close_enough` keeps a transliteration match only when the
+written name and a name of the unit still look alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import re
+import weakref
+from functools import cache
+from importlib.resources import files
+
+from rapidfuzz import fuzz, process
+
+from geo import translit
+from geo.boundary_sets import BoundarySet
+from geo.translit import analyse as _analyse
+from geo.translit import normalise
+
+__all__ = [
+    "FUZZY_SCORER",
+    "TRANSLIT_MIN_SIMILARITY",
+    "NameIndex",
+    "close_enough",
+    "code_key",
+    "fuzzy_candidates",
+    "in_country",
+    "index_for",
+    "lookup_keys",
+]
+
+#: The rapidfuzz scorer of the fuzzy stage, on :func:`geo.translit.plain` forms.
+FUZZY_SCORER = fuzz.token_sort_ratio
+
+#: A transliteration key match is kept only when the written name and one of
+#: the unit's names still look alike (rapidfuzz ratio of their plain ASCII
+#: forms): the folded keys are loose enough to join "Xyzzy" to an unrelated unit.
+TRANSLIT_MIN_SIMILARITY = 70
+
+_SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
+
+
+# Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
+@cache
+def _embedded_name_errors() -> dict[str, set[str]]:
+    """Names Natural Earth lists under the wrong unit (geo/data/name_errors.csv), by code."""
+    wrong: dict[str, set[str]] = {}
+    with (files("geo") / "data" / "name_errors.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            wrong.setdefault(row["code"], set()).add(row["name"])
+    return wrong
+
+
+class NameIndex:
+    """Lookup tables of one boundary set.
+
+    Attributes
+    ----------
+    codes, exact, normal, keyed : dict of str to set of str
+        Unit codes by code (:func:`code_key`), by name as written (case
+        folded), by normalised name and by transliteration key.
+    plain : dict of str to dict of str to str
+        Plain ASCII form of a Latin or Cyrillic name -> {code: name}, for the
+        fuzzy stage.
+    kinds : dict of str to set of str
+        Kinds of unit ("city", "oblast"...) each code's names and types state.
+    country : dict of str to str
+        Country (ISO alpha-3, or empty) of each code.
+    display : dict of str to str
+        First name of each code, shown in messages.
+    pools : dict
+        Fuzzy choices of each country searched, built when first searched.
+    """
+
+    def __init__(self) -> None:
+        self.codes, self.exact, self.normal, self.keyed = {}, {}, {}, {}  # key -> {codes}
+        self.plain: dict[str, dict[str, str]] = {}  # plain form -> {code: name}, for fuzzy
+        self.kinds, self.country, self.display, self.pools = {}, {}, {}, {}
+
+
+_INDEXES: weakref.WeakKeyDictionary[BoundarySet, NameIndex] = weakref.WeakKeyDictionary()
+
+
+def index_for(bset: BoundarySet) -> NameIndex:
+    """Return the lookup tables of a set, built once (cached by the set's identity).
+
+    Examples
+    --------
+    >>> from geo.boundary_sets import embedded
+    >>> idx = index_for(embedded("admin1"))
+    >>> idx is index_for(embedded("admin1")), sorted(idx.normal["kharkiv"])
+    (True, ['UA-63'])
+    """
+    if bset not in _INDEXES:
+        collect = gc.isenabled()
+        gc.disable()  # some 300,000 small sets and dicts: collecting meanwhile doubles the time
+        try:
+            _INDEXES[bset] = _build(bset)
+        finally:
+            if collect:
+                gc.enable()
+    return _INDEXES[bset]
+
+
+def code_key(text: object) -> str:
+    """Return a code without spaces, ``-`` and ``_``, upper case: the key codes meet on.
+
+    Examples
+    --------
+    >>> code_key("ua-63"), code_key(" RU_CE ")
+    ('UA63', 'RUCE')
+    """
+    return re.sub(r"[\s_\-]", "", str(text)).upper()
+
+
+def lookup_keys(folded: str) -> frozenset[str]:
+    """Return the transliteration keys of a normalised name.
+
+    There are none for short names ("Nev.") or names in other scripts.
+
+    Examples
+    --------
+    >>> lookup_keys("nev"), lookup_keys("東京")
+    (frozenset(), frozenset())
+    >>> sorted(lookup_keys("kharkov") & lookup_keys("харків"))
+    ['harkiv']
+    """
+    return translit.keys(folded) if len(folded) > 3 and _SCRIPT.fullmatch(folded) else frozenset()
+
+
+def in_country(idx: NameIndex, code: str, country: str | None) -> bool:
+    """Tell whether a unit lies in the country given (any, when None; unknown always does)."""
+    return country is None or idx.country.get(code) in (country, "")
+
+
+def close_enough(text: str, found: set[str], idx: NameIndex) -> set[str]:
+    """Keep the units of which a name scores :data:`TRANSLIT_MIN_SIMILARITY` against the text."""
+    if not found:
+        return found
+    written = translit.plain(normalise(text))
+    kept = set()
+    for plain_name, owners in idx.plain.items():
+        for code in found & set(owners):
+            if fuzz.ratio(written, plain_name) >= TRANSLIT_MIN_SIMILARITY:
+                kept.add(code)
+    return kept
+
+
+def fuzzy_candidates(
+    idx: NameIndex, text: str, country: str | None
+) -> tuple[tuple[str, str, float], ...]:
+    """Return the five best units by fuzzy score: (code, closest name, score), best first.
+
+    Examples
+    --------
+    >>> from geo.boundary_sets import embedded
+    >>> fuzzy_candidates(index_for(embedded("admin1")), "Zapoizhzhia", "UKR")[0]
+    ('UA-23', 'Zaporizhzhia', 95.7)
+    """
+    query = translit.plain(normalise(text))
+    if country not in idx.pools:
+        items = [(p, {c: n for c, n in owners.items() if in_country(idx, c, country)})
+                 for p, owners in idx.plain.items()]  # fmt: skip
+        idx.pools[country] = ([p for p, o in items if o], [o for _, o in items if o])
+    choices, owners = idx.pools[country]
+    best: dict[str, tuple[float, str]] = {}
+    hits = process.extract(query, choices, scorer=FUZZY_SCORER, limit=None, score_cutoff=50)
+    for _, score, i in hits if query else ():
+        for code, name in owners[i].items():
+            best.setdefault(code, (score, name))  # hits come best first
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:5]
+    return tuple((code, name, round(score, 1)) for code, (score, name) in ranked)
+
+
+def _merge(table: dict[str, set[str]], key: str, codes: set[str]) -> None:
+    table.setdefault(key, set()).update(codes)
+
+
+def _build(bset: BoundarySet) -> NameIndex:
+    frame, idx = bset.frame, NameIndex()
+    codes = [str(c) for c in frame["code"]]
+    countries = [c if isinstance(c, str) else "" for c in frame["country"].tolist()]
+    idx.country, idx.kinds = dict(zip(codes, countries, strict=True)), {c: set() for c in codes}
+    names = map(str, reversed(frame["name"].tolist()))
+    idx.display = dict(zip(reversed(codes), names, strict=True))  # the first name of a code
+    for column in bset.code_fields:
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            if value is not None and value == value and str(value).strip() not in ("", "-99"):
+                _merge(idx.codes, code_key(value), {code})
+    by_name: dict[str, set[str]] = {}  # each name once, with the units that carry it
+    for column in bset.name_fields:
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            for name in value.split("|") if isinstance(value, str) else ():
+                name = name.strip()
+                if name in by_name:
+                    by_name[name].add(code)
+                elif name:
+                    by_name[name] = {code}
+    for code, wrong in _embedded_name_errors().items() if bset.builtin else ():
+        for name in wrong:
+            by_name.get(name, set()).discard(code)
+    for column in ("type", "type_en") if "type_en" in frame else ():  # Natural Earth unit types
+        for code, value in zip(codes, frame[column].tolist(), strict=True):
+            idx.kinds[code] |= _analyse(value)[1] if isinstance(value, str) else set()
+    label: dict[str, str] = {}
+    for name, units in by_name.items():
+        folded, kinds = _analyse(name)
+        if folded and units:
+            for code in units if kinds else ():
+                idx.kinds[code] |= kinds
+            _merge(idx.exact, name.casefold(), units)
+            _merge(idx.normal, folded, units)
+            label.setdefault(folded, name)
+    for folded, units in idx.normal.items():
+        for key in lookup_keys(folded):
+            _merge(idx.keyed, key, units)
+        if _SCRIPT.fullmatch(folded):  # fuzzy matching: Latin and Cyrillic names
+            owners = idx.plain.setdefault(translit.plain(folded), {})
+            for code in units:
+                owners.setdefault(code, label[folded])
+    idx.plain.pop("", None)
+    return idx
