@@ -40,8 +40,8 @@ __all__ = [
     "country_code_alpha2",
     "display_geometry",
     "unit_country",
-    "unit_parts",
     "unit_name",
+    "unit_parts",
     "units",
 ]
 

@@ -9,16 +9,20 @@ ISO 3166-2 units.
 
 from __future__ import annotations
 
+import csv
 import math
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources import files
 
 import geopandas as gpd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geo import area, boundaries
+from geo import area, boundaries, gazetteer
 from geo.errors import UnitNotFoundError
 
-__all__ = ["BoundarySet", "embedded"]
+__all__ = ["BoundarySet", "embedded", "for_level"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,14 +118,100 @@ class BoundarySet:
         --------
         >>> round(embedded("admin1").area_km2("RU-CE"))
         16171
+
+        A country of the embedded sets is the sum of its admin-1 units, so
+        Ukraine's area includes Crimea and Sevastopol.
         """
         key = ("area", code)
         if key not in self._cache:
-            if self.builtin:
-                self._cache[key] = area.unit_area_km2(self.level, code)
+            if self.builtin:  # a country is measured as the sum of its admin-1 units
+                self._cache[key] = area.unit_or_country_area_km2(self.level, code)
             else:
                 self._cache[key] = math.fsum(area.area_km2(g) for g in self.units([code]).geometry)
         return self._cache[key]
+
+    def unit_at(self, geom: BaseGeometry) -> str | None:
+        """Return the unit containing a point, or overlapping a polygon most (by geodesic area).
+
+        Examples
+        --------
+        >>> embedded("admin1").unit_at(shapely.Point(45.7, 43.3))
+        'RU-CE'
+        """
+        frame = self.frame
+        hits = frame.sindex.query(geom, predicate="intersects")
+        if len(hits) == 0:
+            return None
+        if geom.geom_type in ("Point", "MultiPoint"):
+            inside = [i for i in hits if frame.geometry.iloc[i].covers(geom)]
+            return str(frame["code"].iloc[inside[0]]) if inside else None
+        overlaps: dict[str, float] = {}
+        for i in hits:
+            code = str(frame["code"].iloc[i])
+            part = frame.geometry.iloc[i].intersection(geom)
+            overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(part)
+        return max(sorted(overlaps), key=overlaps.get)
+
+    def country_units(self) -> BoundarySet:
+        """Return the set that tells which country a point lies in.
+
+        The embedded sets answer with their admin-1 units (a country is
+        measured as its admin-1 units, Crimea with Ukraine); a user set with
+        its own units.
+        """
+        return embedded("admin1") if self.builtin else self
+
+    def name_errors(self) -> dict[str, set[str]]:
+        """Names the set lists under the wrong unit, by code (``geo/data/name_errors.csv``)."""
+        return _embedded_name_errors() if self.builtin else {}
+
+    def unit_location(self, code: str) -> gazetteer.Location:
+        """Place a record at a point inside unit ``code`` (the largest part of a user unit)."""
+        if self.builtin:
+            return gazetteer.unit_point(self.level, code)
+        shape = shapely.union_all(self.units([code]).geometry.to_numpy())
+        if shape.geom_type == "MultiPolygon":
+            shape = max(shape.geoms, key=lambda g: g.area)
+        return gazetteer.Location(shape.point_on_surface(), "admin1", code, code)
+
+    def locate_settlement(self, name: str, country: str, code: str | None) -> gazetteer.Location:
+        """Find a settlement by name in ``country``, within unit ``code`` when given.
+
+        The embedded sets look a unit up by its code in the gazetteer; a user
+        set by its geometry, and the location keeps the user unit's code.
+        """
+        if self.builtin:
+            within = code if self.level == "admin1" else None
+            return gazetteer.locate(name, country=country, unit_code=within)
+        shape = shapely.union_all(self.units([code]).geometry.to_numpy()) if code else None
+        loc = gazetteer.locate(name, country=country, within=shape)
+        return gazetteer.Location(
+            loc.point, loc.precision, loc.matched, code or self.unit_at(loc.point)
+        )
+
+    def settlement_unit(self, loc: gazetteer.Location) -> str | None:
+        """Return the code of the unit a located settlement lies in."""
+        return loc.unit_code if self.builtin else self.unit_at(loc.point)
+
+
+@cache
+def _embedded_name_errors() -> dict[str, set[str]]:
+    """Names Natural Earth lists under the wrong unit (geo/data/name_errors.csv), by code."""
+    wrong: dict[str, set[str]] = {}
+    with (files("geo") / "data" / "name_errors.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            wrong.setdefault(row["code"], set()).add(row["name"])
+    return wrong
+
+
+def for_level(level: str, boundary_set: BoundarySet | None = None) -> BoundarySet:
+    """Return the set that answers for units of ``level``: ``boundary_set`` if of that level.
+
+    Otherwise the embedded set of the level (``admin0`` or ``admin1``).
+    """
+    if boundary_set is not None and boundary_set.level == level:
+        return boundary_set
+    return embedded(level)
 
 
 @cache

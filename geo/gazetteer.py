@@ -145,8 +145,9 @@ def locate(
             for r in found.sort_values("population", ascending=False).head(5).to_dict("records")
         )
         raise AmbiguousPlaceError(
-            f"place {name!r} matches {len(found)} settlements of {country} in {len(regions)} regions: "
-            f"{listed}. Fix: give the region (admin-1 unit) of the record, or a more precise name."
+            f"place {name!r} matches {len(found)} settlements of {country} in {len(regions)} "
+            f"regions: {listed}. Fix: give the region (admin-1 unit) of the record, or a more "
+            "precise name."
         )
     best = found.sort_values(["population", "geonameid"], ascending=[False, True]).iloc[0]
     matched = f"{best['name']} (GeoNames {best['geonameid']})"

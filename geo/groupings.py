@@ -35,8 +35,9 @@ __all__ = [
     "grouping_id",
     "groupings",
     "member_label",
-    "member_words",
+    "read_assignments",
     "unit_codes",
+    "words",
 ]
 
 #: Groupings defined at run time (a project's own), by id: (definition, table).
@@ -98,21 +99,30 @@ def member_label(grouping: str) -> str:
     return spec.get("member_label") or spec.get("title") or grouping
 
 
-def member_words(grouping: str) -> tuple[str, str, str]:
-    """Name a member in running text, a list of members, and the units a grouping covers.
+#: The words of a grouping without its own (``words`` in its definition).
+DEFAULT_WORDS = {
+    "member": "member", "members": "members", "Member": "Member", "Members": "Members",
+    "member_title": "{}", "unit": "unit", "units": "units", "Units": "Units",
+    "units_short": "units", "units_label": "the units of {grouping}",
+}  # fmt: skip
+
+
+def words(grouping: str) -> dict[str, str]:
+    """Return the words outputs use for a grouping's members and units.
+
+    ``member``/``members`` (running text), ``Member``/``Members`` (headings),
+    ``member_title`` (a format for one member's name), ``unit``/``units``/
+    ``Units``/``units_short`` (its units), ``units_label`` (all of them).
 
     Examples
     --------
-    >>> member_words("district")
-    ('district', 'Districts', 'Russian admin-1 units')
+    >>> w = words("district")
+    >>> w["member_title"].format("Western"), w["units_label"]
+    ('Western military district', 'Russian admin-1 units')
     """
     gid = grouping_id(grouping)
-    spec = _definition(gid)
-    return (
-        spec.get("member_noun", "member"),
-        spec.get("members_heading", "Members"),
-        spec.get("units_label", f"the units of {gid}"),
-    )
+    found = {**DEFAULT_WORDS, **_definition(gid).get("words", {})}
+    return {k: v.replace("{grouping}", gid) for k, v in found.items()}
 
 
 def unit_codes(grouping: str, *, include_disputed: bool = False) -> set[str]:
@@ -157,6 +167,63 @@ def define(
     spec = {"title": title, "level": level, "source": source, "member_label": title}
     _DEFINED[grouping] = (spec, table.reset_index(drop=True))
     _table.cache_clear()
+
+
+#: Columns of a grouping's assignments file (``valid_to`` and ``disputed`` may be left out).
+ASSIGNMENT_COLUMNS = ("unit_code", "member", "valid_from", "valid_to", "disputed")
+
+
+def read_assignments(path) -> pd.DataFrame:
+    """Read a grouping's assignments from a CSV file, for :func:`define`.
+
+    One row per assignment of a unit to a member: ``unit_code``, ``member``,
+    ``valid_from`` (ISO date), ``valid_to`` (ISO date, the last day; empty:
+    still in force) and ``disputed`` (``yes`` for a unit the grouping's state
+    assigns but that is recognised as part of another; may be left out).
+
+    Raises
+    ------
+    GroupingError
+        Naming the file, row and column of the first bad value, and the fix.
+    """
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as err:
+        raise GroupingError(
+            f"{path}: cannot be read as CSV ({err}). Fix: save it as UTF-8 CSV"
+        ) from None
+    missing = [c for c in ASSIGNMENT_COLUMNS[:3] if c not in raw.columns]
+    if missing:
+        raise GroupingError(
+            f"{path}: no column(s) {missing} (columns: {list(raw.columns)}). Fix: name the "
+            f"columns {', '.join(ASSIGNMENT_COLUMNS)}"
+        )
+    rows = []
+    for row, rec in enumerate(raw.to_dict("records"), start=2):
+        dates = {}
+        for column in ("valid_from", "valid_to"):
+            text = rec.get(column, "").strip()
+            try:
+                dates[column] = dt.date.fromisoformat(text) if text else None
+            except ValueError:
+                dates[column] = "bad"
+            if dates[column] == "bad" or (column == "valid_from" and dates[column] is None):
+                raise GroupingError(
+                    f"{path}, row {row}, field {column!r}: expected an ISO date, got {text!r}. "
+                    "Fix: write it like 2018-01-01"
+                    + (" (empty: still in force)" if column == "valid_to" else "")
+                )
+        for column in ("unit_code", "member"):
+            if not rec[column].strip():
+                raise GroupingError(
+                    f"{path}, row {row}, field {column!r}: a value is required. Fix: fill it in"
+                )
+        disputed = rec.get("disputed", "").strip().lower() == "yes"
+        code, member = rec["unit_code"].strip(), rec["member"].strip()
+        rows.append({"unit_code": code, "member": member, **dates, "disputed": disputed})
+    if not rows:
+        raise GroupingError(f"{path}: no assignments. Fix: add rows below the header")
+    return pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
 
 
 @cache

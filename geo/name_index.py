@@ -11,12 +11,9 @@ written name and a name of the unit still look alike.
 
 from __future__ import annotations
 
-import csv
 import gc
 import re
 import weakref
-from functools import cache
-from importlib.resources import files
 
 from rapidfuzz import fuzz, process
 
@@ -46,17 +43,6 @@ FUZZY_SCORER = fuzz.token_sort_ratio
 TRANSLIT_MIN_SIMILARITY = 70
 
 _SCRIPT = re.compile(r"[ -~\u0400-\u04ff]+")  # ASCII (normalised Latin) and Cyrillic
-
-
-# Names that the embedded Natural Earth admin-1 set gives the wrong unit: ignored.
-@cache
-def _embedded_name_errors() -> dict[str, set[str]]:
-    """Names Natural Earth lists under the wrong unit (geo/data/name_errors.csv), by code."""
-    wrong: dict[str, set[str]] = {}
-    with (files("geo") / "data" / "name_errors.csv").open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            wrong.setdefault(row["code"], set()).add(row["name"])
-    return wrong
 
 
 class NameIndex:
@@ -204,7 +190,7 @@ def _build(bset: BoundarySet) -> NameIndex:
                     by_name[name].add(code)
                 elif name:
                     by_name[name] = {code}
-    for code, wrong in _embedded_name_errors().items() if bset.builtin else ():
+    for code, wrong in bset.name_errors().items():
         for name in wrong:
             by_name.get(name, set()).discard(code)
     for column in ("type", "type_en") if "type_en" in frame else ():  # Natural Earth unit types

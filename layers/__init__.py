@@ -8,6 +8,7 @@ default records, curated from public reports with their sources, live in
 """
 
 from geo.errors import REJECT_COLUMNS
+from layers import kinds
 from layers.check import CheckResult, check_file
 from layers.formats import FileReadError, read_table
 from layers.mapping import ColumnMapping
@@ -30,6 +31,7 @@ __all__ = [
     "check_file",
     "default",
     "defaults",
+    "kinds",
     "load_project",
     "prepare",
     "read",

@@ -16,10 +16,10 @@ import pandas as pd
 from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS, MinemapError
 from geo.names import Aliases
+from layers import kinds
 from layers.mapping import ColumnMapping
 from layers.prepare import prepare
 from layers.read import read
-from layers.schema import KINDS
 
 __all__ = ["CheckResult", "check_file", "guess_kind"]
 
@@ -64,7 +64,7 @@ def guess_kind(path: str | Path) -> str | None:
     ('incidents', None)
     """
     stem = Path(path).stem.lower()
-    found = [k for k in KINDS if k in stem or k.rstrip("s") in stem]
+    found = [k for k in kinds.names() if k in stem or k.rstrip("s") in stem]
     return found[0] if len(found) == 1 else None
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from functools import cache
 
 import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo import area, boundaries, gazetteer, groupings, names
-from geo.boundaries import unit_name
-from geo.boundary_sets import BoundarySet, embedded
+from geo import area, gazetteer, groupings, names
+from geo.boundary_sets import BoundarySet, embedded, for_level
 from geo.errors import (
     REJECT_COLUMNS,
     GroupingError,
@@ -69,24 +67,6 @@ def grouping_composition(rec: dict) -> groupings.Composition:
             "no date_start: a grouping's composition depends on the date. Fix: give date_start."
         )
     return groupings.composition_for_period(rec["grouping"], start, end or start)
-
-
-def _spatial_unit(geom, bset: BoundarySet) -> str | None:
-    """Code of the unit containing a point, or overlapping a polygon most (by area)."""
-    frame = bset.frame
-    hits = frame.sindex.query(geom, predicate="intersects")
-    if len(hits) == 0:
-        return None
-    if geom.geom_type in ("Point", "MultiPoint"):
-        inside = [i for i in hits if frame.geometry.iloc[i].covers(geom)]
-        return str(frame["code"].iloc[inside[0]]) if inside else None
-    overlaps = {}
-    for i in hits:
-        code = str(frame["code"].iloc[i])
-        overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(
-            frame.geometry.iloc[i].intersection(geom)
-        )
-    return max(sorted(overlaps), key=overlaps.get)
 
 
 class OutsideCountryError(UnitNotFoundError):
@@ -142,8 +122,8 @@ def _swap_reason(point, code: str | None, country: str, bset: BoundarySet) -> st
     """
     if point.geom_type != "Point" or abs(point.x) > 90:
         return None
-    units = embedded("admin1") if bset.builtin else bset
-    inside = _spatial_unit(shapely.Point(point.y, point.x), units)
+    units = bset.country_units()
+    inside = units.unit_at(shapely.Point(point.y, point.x))
     if inside is None or units.unit_country(inside) not in (country, ""):
         return None
     near = units.frame.sindex.query(point, predicate="dwithin", distance=SWAP_MARGIN_DEG)
@@ -167,7 +147,7 @@ def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> No
         return
     if point.is_empty or _in_unit(point, code, bset):
         return
-    where = _spatial_unit(point, bset)
+    where = bset.unit_at(point)
     if where is not None and bset.unit_country(where) in (country, ""):
         return
     reason = _swap_reason(point, where, country, bset)
@@ -178,7 +158,7 @@ def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> No
 def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
     """Find the unit of the record's geometry, or of the settlement it names (None if neither)."""
     if geom is not None and not getattr(geom, "is_empty", True):
-        code = _spatial_unit(geom, bset)
+        code = bset.unit_at(geom)
         where = bset.unit_country(code) if code is not None else ""
         outside = code is None or bool(where and where != country)
         if country and outside:
@@ -204,7 +184,7 @@ def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: Bou
         loc = gazetteer.locate(settlement, country=country)
     except PlaceNotFoundError:
         return None
-    code = loc.unit_code if bset.builtin else _spatial_unit(loc.point, bset)
+    code = bset.settlement_unit(loc)
     return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
 
 
@@ -342,11 +322,8 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
             codes = comp.table.loc[comp.table["member"] == code, "unit_code"]
             unit_area.append(sum(area.unit_area_km2("admin1", c) for c in codes))
             composition.append(comp.describe())
-        elif boundary_set is not None and boundary_set.level == level and not boundary_set.builtin:
-            unit_area.append(boundary_set.area_km2(code))
-            composition.append("")
         else:
-            unit_area.append(area.unit_or_country_area_km2(level, code))
+            unit_area.append(for_level(level, boundary_set).area_km2(code))
             composition.append("")
         unit = rec.get("value_unit")
         if unit == "percent_of_unit":
@@ -356,9 +333,7 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
         else:
             basis.append("")
     out["unit_name"] = [
-        boundary_set.unit_name(c)
-        if boundary_set is not None and boundary_set.level == lv and not boundary_set.builtin
-        else unit_name(lv, c)
+        c if lv == "grouping" else for_level(lv, boundary_set).unit_name(c)
         for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)
     ]
     out["unit_area_km2"] = unit_area
@@ -404,11 +379,8 @@ def locate(
                 else ("admin0" if rec["unit_level"] == "admin0" else "admin1")
             )
         try:
-            user_set = (
-                boundary_set is not None
-                and not boundary_set.builtin
-                and rec["unit_level"] == boundary_set.level
-            )
+            # The set that knows the record's unit: the user's, or the embedded one.
+            bset = for_level(rec["unit_level"], boundary_set)
             if how == "exact":
                 geom = rec.get("geometry")
                 if geom is None or geom.is_empty:
@@ -419,32 +391,13 @@ def locate(
                 )
             elif how == "settlement":
                 name = rec.get("lookup_name") or rec["place"]
-                if user_set:
-                    shape = shapely.union_all(
-                        boundary_set.units([rec["unit_code"]]).geometry.to_numpy()
-                    )
-                    loc = gazetteer.locate(name, country=rec["country"], within=shape)
-                    loc = gazetteer.Location(
-                        loc.point, loc.precision, loc.matched, rec["unit_code"]
-                    )
-                else:
-                    within = rec["unit_code"] if rec["unit_level"] == "admin1" else None
-                    loc = gazetteer.locate(name, country=rec["country"], unit_code=within)
+                loc = bset.locate_settlement(name, rec["country"], rec["unit_code"])
             elif how == "border":
                 loc = gazetteer.border_point(rec["country"], rec["border_with"])
-            elif how == "admin1" and user_set:
-                shape = shapely.union_all(
-                    boundary_set.units([rec["unit_code"]]).geometry.to_numpy()
-                )
-                if shape.geom_type == "MultiPolygon":
-                    shape = max(shape.geoms, key=lambda g: g.area)
-                loc = gazetteer.Location(
-                    shape.point_on_surface(), "admin1", rec["unit_code"], rec["unit_code"]
-                )
-            elif how == "admin1" and rec["unit_level"] == "admin1":
-                loc = gazetteer.unit_point("admin1", rec["unit_code"])
+            elif how == "admin1":
+                loc = bset.unit_location(rec["unit_code"])
             else:
-                loc = gazetteer.unit_point("admin0", rec["country"])
+                loc = for_level("admin0").unit_location(rec["country"])
         except (PlaceNotFoundError, UnitNotFoundError) as err:
             field = "lookup_name" if how == "settlement" else "locate_as"
             rejects.append(

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from layers import join
 from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases
+from layers import join, kinds
 from layers.read import Layer
 from layers.validate import over_unit
 
@@ -110,7 +110,7 @@ def prepare(
         aliases=aliases,
         point_field=_point_field(layer),
     )
-    if layer.kind == "incidents":
+    if kinds.get(layer.kind).reach == "locate":
         records, place_rejects = join.locate(records, layer.path, boundary_set=boundary_set)
     else:
         records = join.measure(records, boundary_set=boundary_set)

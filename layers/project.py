@@ -36,9 +36,10 @@ from pathlib import Path
 
 import pyproj
 
+from layers import kinds
 from layers.limits import ReadLimits, limits_from
 from layers.mapping import GEOMETRY_FIELDS, ColumnMapping
-from layers.schema import KINDS, schema
+from layers.schema import schema
 from layers.toml_checks import (
     CONTROL,
     MAX_PROJECT_BYTES,
@@ -57,8 +58,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     pass
 
-__all__ = ["MAX_PROJECT_BYTES", "MAX_TEXT_LENGTH", "BoundarySpec", "LayerSpec", "MapSpec",
-           "Project", "ProjectError", "load_project", "text_problem"]  # fmt: skip
+__all__ = ["DEFAULT_SUMMARY_LEVELS", "MAX_PROJECT_BYTES", "MAX_TEXT_LENGTH", "BoundarySpec",
+           "GroupingSpec", "LayerSpec", "MapSpec", "Project", "ProjectError", "load_project",
+           "text_problem"]  # fmt: skip
 
 EMBEDDED = ("admin0", "admin1")
 
@@ -117,8 +119,37 @@ class MapSpec:
 
 
 @dataclass(frozen=True)
+class GroupingSpec:
+    """A grouping a project defines: its id, assignments file, title and source."""
+
+    id: str
+    path: Path
+    title: str
+    source: str
+    level: str = "admin1"
+
+    def define(self) -> None:
+        """Read the assignments; define the grouping for this run (:func:`geo.groupings.define`)."""
+        from geo import groupings
+
+        table = groupings.read_assignments(self.path)
+        groupings.define(self.id, table, title=self.title, source=self.source, level=self.level)
+
+
+#: Levels a project's tables are summarised by when it does not say.
+DEFAULT_SUMMARY_LEVELS = ("admin1", "admin0")
+
+
+@dataclass(frozen=True)
 class Project:
-    """A parsed project file."""
+    """A parsed project file.
+
+    ``summary_levels`` are the levels (``admin0``, ``admin1``, grouping ids or
+    aliases) its layers are summarised by, each layer by those its kind offers;
+    ``sources`` a CSV listing the documents the figures come from (columns
+    ``source_file``, ``title``, ``publisher``, ``published``), shown on the
+    index page.
+    """
 
     path: Path
     title: str
@@ -126,6 +157,9 @@ class Project:
     alias_files: tuple[Path, ...] = ()
     layers: tuple[LayerSpec, ...] = ()
     maps: tuple[MapSpec, ...] = ()
+    groupings: tuple[GroupingSpec, ...] = ()
+    summary_levels: tuple[str, ...] = DEFAULT_SUMMARY_LEVELS
+    sources: Path | None = None
 
     def layer(self, name: str) -> LayerSpec:
         """Return the layer called ``name``."""
@@ -135,7 +169,8 @@ class Project:
         raise KeyError(name)
 
 
-_TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits"}
+_TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "groupings",
+             "summaries", "sources"}  # fmt: skip
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country"}
@@ -251,10 +286,10 @@ def _layers(check: Checker, data: dict, bounds: dict) -> list[LayerSpec]:
             check.fail(f"{key}.name", f"layer name {name!r} is also the name of layers[{same[0]}]",
                        "give each layer its own name")  # fmt: skip
         kind = table.get("kind")
-        if not isinstance(kind, str) or kind not in KINDS:
+        if not isinstance(kind, str) or kind not in kinds.names():
             what = f"unknown layer kind {kind!r}" if isinstance(kind, str) else ""
             check.fail(f"{key}.kind", what or f"expected a layer kind, {got(kind)}",
-                       f"use one of {list(KINDS)}")  # fmt: skip
+                       f"use one of {list(kinds.names())}")  # fmt: skip
         where = table.get("boundaries", "admin1")
         if not isinstance(where, str) or (where not in EMBEDDED and where not in bounds):
             what = f"no boundaries called {where!r}" if isinstance(where, str) else ""
@@ -283,6 +318,36 @@ def _maps(check: Checker, data: dict, names: list[str]) -> list[MapSpec]:
                        "draw each layer once")  # fmt: skip
         maps.append(MapSpec(layer=layer, title=check.title(f"{key}.title", table.get("title"))))
     return maps
+
+
+def _groupings(check: Checker, data: dict) -> tuple[GroupingSpec, ...]:
+    fix = 'write each as [groupings.ID] with path = "members.csv", title and source'
+    found = []
+    for gid, table in check.table("groupings", data.get("groupings", {}), None, fix).items():
+        key = key_name("groupings", gid)
+        check.table(key, table, {"path", "title", "source", "level"}, fix)
+        found.append(GroupingSpec(
+            id=check.name(key, gid), path=check.path(f"{key}.path", table.get("path")),
+            title=check.title(f"{key}.title", table.get("title", gid)),
+            source=check.title(f"{key}.source", table.get("source", "the project's own file")),
+            level=check.string(f"{key}.level", table.get("level", "admin1"), fix),
+        ))  # fmt: skip
+    return tuple(found)
+
+
+def _summary_levels(check: Checker, data: dict, own: tuple[GroupingSpec, ...]) -> tuple[str, ...]:
+    from layers.summary import levels
+
+    fix = 'write [summaries] by = ["admin1", "admin0", "district"]'
+    table = check.table("summaries", data.get("summaries", {}), {"by"}, fix)
+    by = table.get("by", list(DEFAULT_SUMMARY_LEVELS))
+    known = [*levels(), *(g.id for g in own)]
+    if not isinstance(by, list) or not by:
+        check.fail("summaries.by", f"expected a list of levels, {got(by)}", fix)
+    for i, level in enumerate(by):
+        if level not in known:
+            check.fail(f"summaries.by[{i}]", f"unknown level {level!r}", f"use some of {known}")
+    return tuple(by)
 
 
 def load_project(path: str | Path) -> Project:
@@ -332,5 +397,8 @@ def load_project(path: str | Path) -> Project:
     if not specs:
         check.fail("layers", "the project names no layer", fix="add a [[layers]] table")
     maps = maps or [MapSpec(layer=n) for n in names]
+    own = _groupings(check, data)
+    sources = check.path("sources", data["sources"]) if "sources" in data else None
     return Project(path=path, title=title, boundaries=bounds, alias_files=alias_files,
-                   layers=tuple(specs), maps=tuple(maps))  # fmt: skip
+                   layers=tuple(specs), maps=tuple(maps), groupings=own,
+                   summary_levels=_summary_levels(check, data, own), sources=sources)  # fmt: skip

@@ -11,7 +11,6 @@ are the file's: a spreadsheet's row (the header is row 1), or a feature number.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
@@ -19,10 +18,11 @@ import pandas as pd
 
 from geo.area import area_km2
 from geo.errors import REJECT_COLUMNS
-from layers.formats import ReadLimits, read_table
+from layers import kinds
+from layers.formats import read_table
 from layers.geometry import row_geometries
+from layers.kinds import LayerKind
 from layers.mapping import ColumnMapping, map_columns
-from layers.schema import KINDS, schema
 from layers.validate import normalise_area, validate
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
@@ -35,7 +35,7 @@ class Layer:
     Attributes
     ----------
     kind : str
-        Layer kind (see :data:`layers.schema.KINDS`).
+        Layer kind (see :func:`layers.kinds.names`).
     path : str
         File the records were read from (with layer or sheet, if any).
     records : pandas.DataFrame
@@ -69,7 +69,9 @@ class Layer:
     notes: list[str] = field(default_factory=list)
 
 
-def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]) -> pd.DataFrame:
+def _fill_defaults(
+    frame: pd.DataFrame, kind: LayerKind, path: str, numbers: list[int]
+) -> pd.DataFrame:
     out = frame.copy()
 
     def blank(col: str) -> pd.Series:
@@ -87,10 +89,9 @@ def _fill_defaults(frame: pd.DataFrame, kind: str, path: str, numbers: list[int]
         # A row that names its unit only by code: the code is the place as written.
         fill = blank("place") & ~blank("unit_code")
         out.loc[fill, "place"] = out.loc[fill, "unit_code"]
-    if kind == "clearance" and "record_role" not in frame.columns:
-        out["record_role"] = "figure"
-    if kind == "contamination" and "land_use" not in frame.columns:
-        out["land_use"] = "all"
+    for column, value in kind.defaults.items():
+        if column not in frame.columns:
+            out[column] = value
     return out
 
 
@@ -111,12 +112,7 @@ def read(
     kind: str,
     *,
     mapping: ColumnMapping | None = None,
-    layer: str | None = None,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    crs: str | None = None,
-    limits: ReadLimits | None = None,
+    **options: object,
 ) -> Layer:
     """Read and validate a layer file of any supported format.
 
@@ -126,12 +122,13 @@ def read(
         CSV (any delimiter; UTF-8 or CP1251; HXL-tagged or not), Excel
         ``.xlsx``, GeoJSON, GeoPackage, Shapefile (also zipped) or KML.
     kind : str
-        Layer kind, one of :data:`layers.schema.KINDS`.
+        Layer kind, one of :func:`layers.kinds.names`.
     mapping : ColumnMapping, optional
         Explicit column mapping and constants (see :mod:`layers.mapping`).
-    layer, sheet, encoding, delimiter, crs, limits
-        Passed to :func:`layers.formats.read_table` (``limits``: what reading
-        the file may cost, :class:`layers.limits.ReadLimits`).
+    **options
+        How to read the file, passed to :func:`layers.formats.read_table`:
+        ``layer``, ``sheet``, ``encoding``, ``delimiter``, ``crs`` and
+        ``limits`` (what reading it may cost, :class:`layers.limits.ReadLimits`).
 
     Returns
     -------
@@ -151,26 +148,19 @@ def read(
     >>> layer.rows_read == len(layer.records) + layer.rejects["row"].nunique()
     True
     """
-    sch = schema(kind)
-    raw = read_table(
-        path,
-        layer=layer,
-        sheet=sheet,
-        encoding=encoding,
-        delimiter=delimiter,
-        crs=crs,
-        limits=limits,
-    )
+    spec = kinds.get(kind)
+    sch = spec.schema
+    raw = read_table(path, **options)
     # Rejects and messages name the file as the user gave it (with its layer or sheet).
     name = Path(str(path)).name
     where = str(path) + (raw.source[len(name) :] if raw.source.startswith(name) else "")
     mapped = map_columns(raw.frame, sch, path=where, hxl_tags=raw.hxl_tags, mapping=mapping)
-    frame = _fill_defaults(mapped.frame, kind, where, raw.row_numbers)
+    frame = _fill_defaults(mapped.frame, spec, where, raw.row_numbers)
     file_geometry = list(raw.geometry) if raw.geometry is not None else None
     geoms, problems = row_geometries(frame, file_geometry)
-    if kind == "contamination":
+    if spec.measure_polygons:
         _measure_polygons(frame, geoms)
-    if kind == "incidents":
+    if spec.reach == "locate":
         has_point = pd.Series([g is not None for g in geoms], index=frame.index)
         if "locate_as" not in frame.columns:
             frame["locate_as"] = ""
@@ -184,8 +174,10 @@ def read(
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         # Still empty: decided when the place is resolved (a unit's name, or a
         # settlement's), see layers.join.locate.
-    records, rejects = validate(frame, sch, where, row_numbers=raw.row_numbers, extra=problems)
-    if kind in ("contamination", "clearance"):
+    records, rejects = validate(
+        frame, sch, where, row_numbers=raw.row_numbers, extra=problems, checks=spec.row_checks
+    )
+    if spec.area_values:
         records["area_km2"] = normalise_area(records)
     if any(g is not None for g in geoms):
         records = gpd.GeoDataFrame(
@@ -215,9 +207,12 @@ def default(kind: str) -> Layer:
     >>> default("contamination").rejects.empty
     True
     """
-    return read(files("layers") / "data" / f"{kind}.csv", kind)
+    data = kinds.get(kind).default_data
+    if data is None:
+        raise kinds.UnknownKindError(f"layer kind {kind!r} has no default records")
+    return read(data, kind)
 
 
 def defaults() -> dict[str, Layer]:
     """Read all embedded default layers, by kind."""
-    return {kind: default(kind) for kind in KINDS}
+    return {kind: default(kind) for kind in kinds.names() if kinds.get(kind).default_data}

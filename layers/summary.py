@@ -115,9 +115,10 @@ def _member_of(
             continue
         used.setdefault(comp.date, comp.describe())
         out.append(comp.table.set_index("unit_code")["member"].get(rec["unit_code"]))
-    noun, heading, _ = groupings.member_words(grouping)
+    w = groupings.words(grouping)
+    noun = w["member"]
     for day in sorted(used):
-        notes.append(f"{heading}: {used[day]}.")
+        notes.append(f"{w['Members']}: {used[day]}.")
     if unplaced:
         notes.append(
             f"{len(unplaced)} record(s) dated before the {noun} data begin are in no {noun}: "
@@ -190,7 +191,7 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
         title = "Reported contamination by admin-1 unit (range of estimates)"
     elif by not in UNIT_LEVELS:
         gid = _grouping(by)
-        noun, _, units_label = groupings.member_words(gid)
+        w = groupings.words(gid)
         inside = regional[regional["unit_code"].isin(groupings.unit_codes(gid))].copy()
         inside[by] = _member_of(inside, gid, on, notes)
         per_unit = _unit_ranges(inside, [by, "unit_code"])
@@ -207,7 +208,9 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
         )
         outside = len(whole) - len(inside)
         if outside:
-            notes.append(f"{outside} record(s) outside {units_label} are not in {noun}s.")
+            notes.append(
+                f"{outside} record(s) outside {w['units_label']} are not in {w['members']}."
+            )
         title = f"Reported contamination by {groupings.member_label(gid)} (sum of unit ranges)"
     else:  # admin0
         per_unit = _unit_ranges(regional, ["country", "unit_code"])
@@ -268,7 +271,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     grouped = by not in UNIT_LEVELS
     if grouped:
         gid = _grouping(by)
-        noun = groupings.member_words(gid)[0]
+        noun = groupings.words(gid)["member"]
         rows = figures[figures["unit_level"].eq("grouping") & figures["grouping"].eq(gid)].copy()
         rows[by] = rows["unit_code"]
         rows["composition_date"] = [
@@ -345,8 +348,8 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             qualifier = f"{rec['value_qualifier']} " if rec.get("value_qualifier") else ""
             notes.append(
                 f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "
-                f"({rec['measure']}, {period_label(rec)}; record {rec['record_id']}); the Total row is "
-                f"the sum of the {noun} figures."
+                f"({rec['measure']}, {period_label(rec)}; record {rec['record_id']}); "
+                f"the Total row is the sum of the {noun} figures."
             )
     title = f"Clearance by {label}"
     return Summary(title, table.reset_index(drop=True), notes)
@@ -375,14 +378,15 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         frame["key"] = frame["country"]
     else:
         gid = _grouping(by)
-        noun, _, units_label = groupings.member_words(gid)
+        w = groupings.words(gid)
         inside = frame[
             frame["located_unit"].isin(groupings.unit_codes(gid))
             & frame["precision"].isin(["settlement", "admin1", "exact"])
         ].copy()
         inside["unit_code"] = inside["located_unit"]
         notes.append(
-            f"{len(frame) - len(inside)} record(s) outside {units_label} are not in {noun}s."
+            f"{len(frame) - len(inside)} record(s) outside {w['units_label']} are not in "
+            f"{w['members']}."
         )
         inside["key"] = _member_of(inside, gid, on, notes)
         frame = inside

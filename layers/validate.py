@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
+from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
 from layers.schema import Field, Schema
 
 __all__ = [
+    "COMMON_CHECKS",
     "EARTH_LAND_KM2",
     "LAND_STATUSES",
     "MAX_COUNT",
@@ -29,9 +31,15 @@ __all__ = [
     "MAX_SHARE_OF_UNIT",
     "MAX_TONNES",
     "Problem",
+    "RowCheck",
+    "area_value",
     "implausible",
+    "level_grouping",
+    "location",
+    "magnitude",
     "normalise_area",
     "over_unit",
+    "period",
     "validate",
 ]
 
@@ -201,71 +209,73 @@ def _check_value(text: str, f: Field) -> tuple[object, str | None, str | None]:
     return value, None, None
 
 
-def _cross_checks(kind: str) -> list[Callable[[dict], tuple[str, str, str] | None]]:
-    """Rules that involve several fields of one row: (field, reason, fix) or None."""
+#: A rule over several fields of one parsed row: None, or (field, reason, fix).
+RowCheck = Callable[[dict], "tuple[str, str, str] | None"]
 
-    def level_grouping(r: dict):
-        if r["unit_level"] == "grouping" and not r.get("grouping"):
-            return (
-                "grouping",
-                "unit_level is 'grouping' but no grouping is named",
-                ("name the grouping id (e.g. ru_military_districts_operational)"),
-            )
-        if r["unit_level"] != "grouping" and r.get("grouping"):
-            return (
-                "grouping",
-                "a grouping is named but unit_level is not 'grouping'",
-                ("set unit_level to 'grouping' or clear grouping"),
-            )
+
+def level_grouping(r: dict) -> tuple[str, str, str] | None:
+    """Check that a grouping is named exactly when the unit level is ``grouping``."""
+    if r["unit_level"] == "grouping" and not r.get("grouping"):
+        known = ", ".join(sorted(groupings.groupings()))
+        return (
+            "grouping",
+            "unit_level is 'grouping' but no grouping is named",
+            f"name the grouping id ({known}, or one the project defines)",
+        )
+    if r["unit_level"] != "grouping" and r.get("grouping"):
+        return (
+            "grouping",
+            "a grouping is named but unit_level is not 'grouping'",
+            "set unit_level to 'grouping' or clear grouping",
+        )
+    return None
+
+
+def period(r: dict) -> tuple[str, str, str] | None:
+    """Check that a period does not end before it starts."""
+    if r.get("date_start") and r.get("date_end") and r["date_end"] < r["date_start"]:
+        return "date_end", "date_end is before date_start", "swap or correct the dates"
+    return None
+
+
+def area_value(r: dict) -> tuple[str, str, str] | None:
+    """Check that an area figure has a value and a unit, unless its status says there is none."""
+    if r.get("status") in _NO_AREA:
+        if r.get("value") is not None:
+            return "value", f"status {r['status']!r} takes no value", "clear value or fix status"
         return None
+    if r.get("value") is None or not r.get("value_unit"):
+        return (
+            "value",
+            "an area value and its unit are required",
+            "fill in value and value_unit, or set status to not_known",
+        )
+    if r.get("land_use") not in (None, "all") and not r.get("part_of"):
+        return "part_of", "a land-use part needs the record_id of its whole", "fill in part_of"
+    return None
 
-    def period(r: dict):
-        if r.get("date_start") and r.get("date_end") and r["date_end"] < r["date_start"]:
-            return "date_end", "date_end is before date_start", "swap or correct the dates"
+
+def location(r: dict) -> tuple[str, str, str] | None:
+    """Check that a record placed on a border names the other country."""
+    if r["locate_as"] == "border" and not r.get("border_with"):
+        return (
+            "border_with",
+            "locate_as is 'border' but border_with is empty",
+            "give the ISO alpha-3 code of the other country",
+        )
+    return None
+
+
+def magnitude(r: dict) -> tuple[str, str, str] | None:
+    """Check that a value is within the bound of its unit (:func:`implausible`)."""
+    if r.get("value") is None or not r.get("value_unit") or r.get("status") in _NO_AREA:
         return None
+    found = implausible(r["value"], r["value_unit"])
+    return None if found is None else ("value", *found)
 
-    def area_value(r: dict):
-        if r.get("status") in _NO_AREA:
-            if r.get("value") is not None:
-                return (
-                    "value",
-                    f"status {r['status']!r} takes no value",
-                    "clear value or fix status",
-                )
-            return None
-        if r.get("value") is None or not r.get("value_unit"):
-            return (
-                "value",
-                "an area value and its unit are required",
-                ("fill in value and value_unit, or set status to not_known"),
-            )
-        if r.get("land_use") not in (None, "all") and not r.get("part_of"):
-            return "part_of", "a land-use part needs the record_id of its whole", "fill in part_of"
-        return None
 
-    def location(r: dict):
-        if r["locate_as"] == "border" and not r.get("border_with"):
-            return (
-                "border_with",
-                "locate_as is 'border' but border_with is empty",
-                ("give the ISO alpha-3 code of the other country"),
-            )
-        return None
-
-    def magnitude(r: dict):
-        if r.get("value") is None or not r.get("value_unit") or r.get("status") in _NO_AREA:
-            return None
-        found = implausible(r["value"], r["value_unit"])
-        return None if found is None else ("value", *found)
-
-    checks = [level_grouping, period]
-    if kind == "contamination":
-        checks.append(area_value)
-    if kind in ("contamination", "clearance"):
-        checks.append(magnitude)
-    if kind == "incidents":
-        checks.append(location)
-    return checks
+#: The rules every layer kind's rows follow.
+COMMON_CHECKS: tuple[RowCheck, ...] = (level_grouping, period)
 
 
 def normalise_area(records: pd.DataFrame) -> pd.Series:
@@ -364,6 +374,7 @@ def validate(
     *,
     row_numbers: Sequence[int] | None = None,
     extra: dict[int, list[Problem]] | None = None,
+    checks: Sequence[RowCheck] = COMMON_CHECKS,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split rows into typed records and rejects.
 
@@ -379,6 +390,9 @@ def validate(
         The file's row number of each row (default: a CSV's, header = row 1).
     extra : dict, optional
         Problems found elsewhere (e.g. in geometry), by position of the row.
+    checks : sequence of callables
+        Rules over several fields of a row (:data:`RowCheck`), run on rows
+        whose every field is valid: the layer kind's (:mod:`layers.kinds`).
 
     Returns
     -------
@@ -403,7 +417,6 @@ def validate(
             frame[f.name] = ""
     accepted, problems = [], []
     seen: dict[str, dict[object, int]] = {f.name: {} for f in sch.fields if f.unique}
-    checks = _cross_checks(sch.kind)
     numbers = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(frame))]
     extra = extra or {}
     for offset, original in enumerate(frame.to_dict("records")):

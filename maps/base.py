@@ -242,7 +242,8 @@ class Legend(MapText):
     ) -> None:
         def swatch(colour: str) -> str:
             if colour.startswith("dashed:"):
-                return f'<span class="mm-swatch mm-dashed" style="border-color:{escape(colour[7:])}"></span>'
+                style = f"border-color:{escape(colour[7:])}"
+                return f'<span class="mm-swatch mm-dashed" style="{style}"></span>'
             return f'<span class="mm-swatch" style="background:{escape(colour)}"></span>'
 
         rows = "".join(
@@ -340,7 +341,8 @@ def crosses_antimeridian(frame: gpd.GeoDataFrame) -> bool:
     Examples
     --------
     >>> from geo import units
-    >>> crosses_antimeridian(units("admin1", ["RU-CHU"])), crosses_antimeridian(units("admin1", ["RU-CE"]))
+    >>> chukotka, chechnya = units("admin1", ["RU-CHU"]), units("admin1", ["RU-CE"])
+    >>> crosses_antimeridian(chukotka), crosses_antimeridian(chechnya)
     (True, False)
     """
     bounds = shapely.bounds(np.asarray(frame.geometry.values))

@@ -79,7 +79,8 @@ def classify(
     legend = [
         (
             colours_all[i],
-            f"{fmt_number(data[classes == i].min())} – {fmt_number(data[classes == i].max())}{unit}",
+            f"{fmt_number(data[classes == i].min())} – "
+            f"{fmt_number(data[classes == i].max())}{unit}",
         )
         for i in range(len(scheme.bins))
         if (classes == i).any()

@@ -18,11 +18,10 @@ from pathlib import Path
 
 import pandas as pd
 
-import layers
-from layers import summary
 from geo.errors import REJECT_COLUMNS, MinemapError, OptionError, OutputError
+from layers import kinds, summary
 from layers.limits import ReadLimits, limits_from
-from layers.schema import KINDS
+from layers.project import load_project
 from maps import build as build_mod
 from maps import png as png_mod
 from maps import tables
@@ -68,7 +67,8 @@ def _limits(items: Sequence[str]) -> ReadLimits | None:
     pairs = [item.partition("=") for item in items]
     if bad := [f"{n}{e}{v}" for n, e, v in pairs if not e]:
         raise OptionError(
-            f"--limit {terminal_text(bad[0])!r}: expected NAME=N. Fix: e.g. --limit max_rows=10000000"
+            f"--limit {terminal_text(bad[0])!r}: expected NAME=N. "
+            "Fix: e.g. --limit max_rows=10000000"
         )
     try:
         return limits_from({n.strip(): v.strip() for n, _, v in pairs})
@@ -163,9 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument(
         "--kind",
-        choices=list(KINDS),
         default=None,
-        help="layer kind of the files (default: guessed from each file name)",
+        help=f"layer kind of the files: {', '.join(kinds.names())} (default: guessed from each "
+        "file name)",
     )
     c.add_argument(
         "--country",
@@ -219,12 +219,25 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "summary",
         help="print a summary table of one layer",
-        description="Print a summary of a default layer by admin-1 unit, country or Russian "
-        "military district. Disagreeing estimates are shown as ranges, never averaged.",
+        description="Print a summary of a layer of a project (the embedded default data when "
+        "no project is given) by admin-1 unit, country, or any grouping of units, such as "
+        "Russia's military districts. Disagreeing estimates are shown as ranges, never averaged.",
     )
-    s.add_argument("layer", choices=["contamination", "clearance", "incidents", "stockpiles"])
     s.add_argument(
-        "--by", default="admin1", help="row level: admin1 (default), admin0, or a grouping"
+        "layer", metavar="LAYER", help="a layer's name, or a layer kind (every layer of it)"
+    )
+    s.add_argument(
+        "project",
+        nargs="?",
+        default=None,
+        metavar="PROJECT.toml",
+        help="project file; the embedded default layers when omitted",
+    )
+    s.add_argument(
+        "--by",
+        default="admin1",
+        help="row level: admin1 (default), admin0, or a grouping "
+        f"({', '.join(summary.levels()[2:])}, or one the project defines)",
     )
     s.add_argument(
         "--format",
@@ -308,11 +321,16 @@ def _check(args: argparse.Namespace) -> int:
             return 2
         constants[field.strip()] = value.strip()
     status = 0
+    if args.kind is not None and args.kind not in kinds.names():
+        _say(
+            f"--kind {args.kind!r}: unknown layer kind. Fix: use one of {', '.join(kinds.names())}"
+        )
+        return 2
     for path in args.files:
         kind = args.kind or guess_kind(path)
         if kind is None:
             _say(f"{path}: cannot tell the layer kind from the file name. "
-                 f"Fix: pass --kind ({', '.join(KINDS)}).")  # fmt: skip
+                 f"Fix: pass --kind ({', '.join(kinds.names())}).")  # fmt: skip
             status = 2
             continue
         options = {"layer": args.layer, "sheet": args.sheet, "encoding": args.encoding,
@@ -352,10 +370,54 @@ def _write_text(path: str, text: str) -> None:
         ) from None
 
 
+def _summaries(layer: str, project: str | None, by: str) -> list[summary.Summary]:
+    """Summarise a project's layer (or every layer of a kind) by ``by``."""
+    spec = load_project(project if project is not None else build_mod.DEFAULT_PROJECT)
+    chosen = [s for s in spec.layers if s.name == layer] or [
+        s for s in spec.layers if s.kind == layer
+    ]
+    if not chosen:
+        raise OptionError(
+            f"no layer or layer kind {terminal_text(layer)!r} in {spec.path.name}: its layers are "
+            f"{', '.join(repr(s.name) for s in spec.layers)}. Fix: name one of them, or its kind"
+        )
+    done = build_mod.prepare_project(spec, only={s.name for s in chosen})
+    items = []
+    for layer_spec in chosen:
+        kind = kinds.get(layer_spec.kind)
+        if not kind.summary_by([by]):
+            raise OptionError(
+                f"{layer_spec.kind} layers are summarised by "
+                f"{', '.join(kind.summary_levels)} only, not by {terminal_text(by)!r}. "
+                f"Fix: pass --by {kind.summary_levels[0]}"
+            )
+        item = kind.summarise(done.layers[layer_spec.name].records, by)
+        if len(chosen) > 1:
+            item.title += f" (layer {layer_spec.name!r})"
+        items.append(item)
+    return items
+
+
+def _print_summary(item: summary.Summary, fmt: str) -> None:
+    """Print a summary in ``fmt``; notes a CSV or JSON table cannot hold go to stderr."""
+    text = tables.write(item, fmt)
+    # Data text reaches a terminal only with its control characters shown.
+    sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
+    if fmt in ("csv", "json"):
+        for note in item.notes:
+            _progress(f"note: {note}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``minemap`` command line; return the exit status."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    # "summary LAYER --by X PROJECT": the project may follow the options.
+    single = len(extra) == 1 and not extra[0].startswith("-")
+    if args.command == "summary" and args.project is None and single:
+        args.project, extra = extra[0], []
+    if extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     png = None
     if args.command == "build" and (args.png_size or args.png_scale is not None) and not args.png:
         parser.error("--png-size and --png-scale set the PNG export: add --png")
@@ -370,10 +432,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return _check(args)
-        if args.command == "build" and args.project:
-            result = build_mod.build_project(
-                args.project,
+        if args.command == "build":
+            result = build_mod.build(
                 args.out,
+                project=args.project,
                 assets_mode=args.assets,
                 tiles=args.tiles,
                 progress=_progress,
@@ -382,32 +444,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             _report_rejects(result)
             return 0
-        if args.command == "build" and args.limit:
-            raise OptionError(
-                "--limit applies to the files a project reads; the default layers are embedded. "
-                "Fix: drop --limit, or give a project file"
-            )
-        if args.command == "build":
-            result = build_mod.build(
-                args.out, assets_mode=args.assets, tiles=args.tiles, progress=_progress, png=png
-            )
-            _report_rejects(result)
-            return 0
-        records = layers.prepare(layers.default(args.layer)).records
-        if args.layer == "stockpiles":
-            item = summary.stockpiles(records)
-        else:
-            item = {
-                "contamination": summary.contamination,
-                "clearance": summary.clearance,
-                "incidents": summary.incidents,
-            }[args.layer](records, args.by)
-        text = tables.write(item, args.format)
-        # Data text reaches a terminal only with its control characters shown.
-        sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
-        if args.format in ("csv", "json"):
-            for note in item.notes:
-                _progress(f"note: {note}")
+        for item in _summaries(args.layer, args.project, args.by):
+            _print_summary(item, args.format)
         return 0
     except MinemapError as err:
         print(f"minemap: error: {terminal_text(err)}", file=sys.stderr)

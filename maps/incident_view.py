@@ -139,7 +139,12 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
     )
 
 
-def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> folium.Map:
+def incidents_map(
+    located: gpd.GeoDataFrame,
+    *,
+    tiles: str | None = None,
+    title: str = "Incidents and reported use of mines and cluster munitions",
+) -> folium.Map:
     """Incidents, casualty counts and reported use locations, with their precision.
 
     Events are clustered markers coloured by event type; the marker's size and
@@ -168,7 +173,7 @@ def incidents_map(located: gpd.GeoDataFrame, *, tiles: str | None = None) -> fol
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     fmap = new_map(
         bounds,
-        title="Incidents and reported use of mines and cluster munitions",
+        title=title,
         subtitle="Marker size and dashed outline show how precisely a record is placed."
         if not big
         else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from layers.periods import period_label, year_label
 from maps.safehtml import fmt_number
 

@@ -38,7 +38,8 @@ _READY_JS = """() => {
 }"""
 
 # Print: no zoom buttons, layer control or year panel; a north arrow (top right), then two frames.
-_PRINT_CSS = """.leaflet-control-zoom, .leaflet-control-layers, .mm-years { display: none !important; }
+_PRINT_CSS = """.leaflet-control-zoom, .leaflet-control-layers, .mm-years {
+  display: none !important; }
 .leaflet-bottom.leaflet-right .leaflet-control-attribution { max-width: calc(100vw - 140px); }
 .mm-north { background: rgba(255,255,255,0.94); border-radius: 4px; padding: 4px 6px 2px;
   box-shadow: 0 1px 4px rgba(0,0,0,0.35); line-height: 0; }

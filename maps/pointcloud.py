@@ -111,7 +111,7 @@ def _add_script(element: MacroElement) -> None:
 
 
 def _years(dates: Dates) -> list[str]:
-    """List the distinct year labels (:func:`layers.periods.year_label`) of a Dates field, sorted."""
+    """List the distinct year labels of a Dates field, sorted (see ``year_label``)."""
     pairs = pd.DataFrame({"start": _ordinals(dates.start), "end": _ordinals(dates.end)})
     return sorted(
         {
@@ -207,7 +207,8 @@ def _pack(
     bad = ~(np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90) & (np.abs(x) <= 540))
     if bad.any():
         raise ValueError(
-            f"{int(bad.sum())} point(s) have no valid coordinates, e.g. record {int(np.flatnonzero(bad)[0])}"
+            f"{int(bad.sum())} point(s) have no valid coordinates, "
+            f"e.g. record {int(np.flatnonzero(bad)[0])}"
         )
     for f in fields:
         columns = (f.start, f.end, f.fallback) if isinstance(f, Dates) else (f.values,)

@@ -369,7 +369,7 @@ class PolygonLayer(Layer):
         })();
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
-        """
+        """  # noqa: E501
     )
 
     def __init__(

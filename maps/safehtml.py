@@ -100,7 +100,7 @@ def detail_table(rows: Iterable[tuple[str, object]], *, title: str | None = None
     --------
     >>> detail_table([("Place", "<b>x</b>"), ("Note", "")], title="A & B")
     '<div class="mm-detail"><h4>A &amp; B</h4><table><tr><th>Place</th><td>&lt;b&gt;x&lt;/b&gt;</td></tr></table></div>'
-    """
+    """  # noqa: E501
     cells = "".join(
         f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
         for label, value in rows

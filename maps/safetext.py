@@ -1,4 +1,4 @@
-r"""Text made safe for where it goes besides HTML: CSV cells, Markdown, the terminal, file names, links.
+r"""Text made safe for where it goes besides HTML: CSV, Markdown, the terminal, file names, links.
 
 HTML, JavaScript and template contexts are :mod:`maps.safehtml`'s. Each
 function here is the one place its context is handled:

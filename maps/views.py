@@ -15,9 +15,10 @@ import pandas as pd
 import shapely
 
 from geo import admin1, dissolve, units
-from layers import summary
-from geo.boundary_sets import BoundarySet, embedded
 from geo.boundaries import unit_name
+from geo.boundary_sets import BoundarySet, embedded
+from geo.groupings import member_label, words
+from layers import summary
 from layers.join import grouping_composition
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
@@ -26,6 +27,7 @@ from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import check_elements, detail_table, escape, fmt_number, stable_ids
+from maps.value_view import value_map
 
 __all__ = [
     "clearance_map",
@@ -66,7 +68,9 @@ def render(fmap: folium.Map, *, assets_mode: str = "inline") -> str:
 # ---------------------------------------------------------------- clearance
 
 
-def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+def clearance_map(
+    records: pd.DataFrame, *, tiles: str | None = None, title: str | None = None
+) -> folium.Map:
     """Planned clearance by grouping member (e.g. Russian military district).
 
     Draws the latest period of ``planned_area`` figures given for a grouping:
@@ -82,6 +86,7 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
         planned["grouping"].eq(latest["grouping"]) & planned["as_of"].eq(latest["as_of"])
     ]
     comp = grouping_composition(latest.to_dict())
+    w = words(comp.grouping)
     members = dissolve(comp).set_index("member")
     subjects = units("admin1", comp.table["unit_code"]).merge(
         comp.table[["unit_code", "member"]], left_on="code", right_on="unit_code"
@@ -96,7 +101,8 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
     colours, legend = classify(drawn["area_km2"], unit=" km²")
     year = period_label(latest.to_dict())
     drawn["tooltip_html"] = [
-        f"<b>{escape(r['unit_code'])}</b>: {escape(km2_text(r['area_km2']))} planned ({escape(year)})"
+        f"<b>{escape(r['unit_code'])}</b>: {escape(km2_text(r['area_km2']))} planned "
+        f"({escape(year)})"
         for r in drawn.to_dict("records")
     ]
     drawn["popup_html"] = [
@@ -110,13 +116,13 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
                 ("Hazard", HAZARDS.get(r["hazard_type"], r["hazard_type"])),
                 ("Place as written", r["place"]),
                 ("Planned by", r.get("actor")),
-                ("District area", km2_text(r["unit_area_km2"])),
-                ("Share of district area", percent_text(r["share_of_unit"])),
+                (f"{w['Member']} area", km2_text(r["unit_area_km2"])),
+                (f"Share of {w['member']} area", percent_text(r["share_of_unit"])),
                 ("Composition", r["composition"]),
-                ("Units", f"{r['n_units']} federal subjects: {r['unit_codes'].replace(';', ', ')}"),
+                ("Units", f"{r['n_units']} {w['units']}: {r['unit_codes'].replace(';', ', ')}"),
                 *source_rows(r),
             ],
-            title=f"{r['unit_code']} military district",
+            title=w["member_title"].format(r["unit_code"]),
         )
         for r in drawn.to_dict("records")
     ]
@@ -124,17 +130,18 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
     bounds = display_bounds(subjects)
     total = drawn["area_km2"].sum()
     subtitle = (
-        f"{year}: {fmt_number(total)} km² in {len(drawn)} districts (sum of district figures)"
+        f"{year}: {fmt_number(total)} km² in {len(drawn)} {w['members']} "
+        f"(sum of {w['member']} figures)"
     )
     for rec in stated.to_dict("records"):
-        subtitle += f"; the source states {figure_text(rec['value'], rec['value_unit'], rec['value_qualifier'])}"
-    fmap = new_map(
-        bounds, title="Planned clearance by military district", subtitle=subtitle, tiles=tiles
-    )
+        stated_text = figure_text(rec["value"], rec["value_unit"], rec["value_qualifier"])
+        subtitle += f"; the source states {stated_text}"
+    title = title or f"Planned clearance by {member_label(comp.grouping)}"
+    fmap = new_map(bounds, title=title, subtitle=subtitle, tiles=tiles)
     add_background(fmap, bounds)
     subject_layer = polygon_layer(
         subjects,
-        name="Federal subjects (Natural Earth admin-1)",
+        name=f"{w['Units']} (Natural Earth admin-1)",
         css_class="mm-subject",
         line="#8c8c8c",
         weight=0.5,
@@ -158,8 +165,9 @@ def clearance_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.
         f"Planned clearance {year} (km²)",
         legend,
         [
-            f"Districts: {comp.describe()}.",
-            "District outlines are dissolved from federal subjects; thin lines are subjects.",
+            f"{w['Members']}: {comp.describe()}.",
+            f"{w['Member']} outlines are dissolved from {w['units']}; thin lines are "
+            f"{w['units_short']}.",
             f"Source: {latest['source']} ({latest['source_file']}).",
         ],
     ).add_to(fmap)
@@ -191,7 +199,10 @@ def _estimate_block(rec: dict) -> str:
 
 
 def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -> str:
-    head = f'<div class="mm-detail"><h4>{escape(name)} ({escape(code)})</h4><p>{escape(summary_line)}</p></div>'
+    head = (
+        f'<div class="mm-detail"><h4>{escape(name)} ({escape(code)})</h4>'
+        f"<p>{escape(summary_line)}</p></div>"
+    )
     return head + "".join(_estimate_block(r) for r in recs)
 
 
@@ -263,7 +274,8 @@ def contamination_map(
         for title, frame, recs in by_year
     ]
     countries = sorted(set(records["country"]))
-    context = bset.frame if not bset.builtin else bset.frame[bset.frame["country"].isin(countries)]
+    # Units of the records' countries (and units of a user set that names no country).
+    context = bset.frame[bset.frame["country"].isin(countries) | bset.frame["country"].eq("")]
     context = context.assign(
         tooltip_html=[
             escape(f"{n} ({c}): no regional figure")
@@ -308,7 +320,8 @@ def contamination_map(
     fmap = new_map(
         bounds,
         title=title,
-        subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives the range.",
+        subtitle="Fill: highest reported estimate. Where sources disagree, the tooltip gives "
+        "the range.",
         tiles=tiles,
     )
     add_background(fmap, bounds)
@@ -365,7 +378,12 @@ def contamination_map(
 # ---------------------------------------------------------------- stockpiles
 
 
-def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium.Map:
+def stockpiles_map(
+    records: pd.DataFrame,
+    *,
+    tiles: str | None = None,
+    title: str = "Declared stockpiles of Soviet/Russian cluster munitions",
+) -> folium.Map:
     """Map declared stockpiles of cluster munitions by country (admin-0 choropleth)."""
     declared = records[
         records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")
@@ -422,7 +440,7 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
     )
     fmap = new_map(
         bounds,
-        title="Declared stockpiles of Soviet/Russian cluster munitions",
+        title=title,
         subtitle="Stocks declared by States Parties to the Convention on Cluster Munitions",
         tiles=tiles,
     )
@@ -446,73 +464,5 @@ def stockpiles_map(records: pd.DataFrame, *, tiles: str | None = None) -> folium
             f"Source: {first['source']} ({first['source_file']})." if first is not None else "",
         ],
     ).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    return fmap
-
-
-# ----------------------------------------------------------------- any values
-
-
-def value_map(
-    frame: gpd.GeoDataFrame,
-    column: str,
-    *,
-    title: str,
-    unit: str = "",
-    subtitle: str = "",
-    source: str = "",
-    palette: str = "YlOrRd",
-    tolerance: float | None = None,
-    tiles: str | None = None,
-) -> folium.Map:
-    """Map one value per unit: a choropleth of ``column`` over any set of units.
-
-    ``frame`` holds ``code``, ``name``, ``geometry`` and ``column`` (EPSG:4326).
-    The tooltip gives the unit and its value, the popup also its code and
-    ``source``. Geometry is simplified as a coverage at ``tolerance`` degrees,
-    by default finer for a small extent (0.005° for a country, 0.02° for the
-    world).
-    """
-    missing = [c for c in ("code", "name", column) if c not in frame.columns]
-    if missing:
-        raise ValueError(f"value_map: the frame has no column(s) {', '.join(missing)}")
-    shown = frame[frame[column].notna()]
-    colours, legend = classify(shown[column], palette=palette, unit=unit)
-    values = [f"{fmt_number(v)}{unit}" for v in shown[column]]
-    tooltips = [
-        f"<b>{escape(n)}</b>: {escape(v)}" for n, v in zip(shown["name"], values, strict=True)
-    ]
-    popups = [
-        detail_table([("Code", c), (column, v), ("Source", source)], title=n)
-        for n, c, v in zip(shown["name"], shown["code"], values, strict=True)
-    ]
-    shown = shown.assign(tooltip_html=tooltips, popup_html=popups)
-    minx, miny, maxx, maxy = shown.total_bounds
-    world = maxx - minx > 300
-    east = not world and crosses_antimeridian(shown)
-    bounds = (
-        (float(minx), max(float(miny), -60.0), float(maxx), float(maxy))
-        if world
-        else (display_bounds(shown))
-    )
-    if tolerance is None:
-        tolerance = 0.02 if max(maxx - minx, maxy - miny) > 60 else 0.005
-    fmap = new_map(bounds, title=title, subtitle=subtitle, tiles=tiles)
-    add_background(fmap, bounds)
-    polygon_layer(
-        shown,
-        name=f"{title} ({unit.strip()})" if unit.strip() else title,
-        css_class="mm-choropleth",
-        fill=colours,
-        line="#555555",
-        weight=0.5,
-        tolerance=tolerance,
-        east=east,
-        coarse_tolerance=0.2 if world else None,
-    ).add_to(fmap)
-    notes = [f"{len(shown)} units; {len(frame) - len(shown)} without a value are not drawn."]
-    if source:
-        notes.append(f"Source: {source}.")
-    Legend(title, legend, notes).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -44,14 +44,23 @@ def test_help_reads_well():
         text=True,
         check=True,
     )
-    assert "--by {admin0,admin1,district}" in result.stdout
+    assert "or a grouping (ru_military_districts, ru_military_districts_operational," in " ".join(
+        result.stdout.split()
+    )
 
 
 def test_bad_arguments_exit_2(capsys):
+    assert main(["summary", "clearance", "--by", "oblast"]) == 2
+    assert "cannot summarise by 'oblast': expected 'admin0', 'admin1', or a grouping" in (
+        capsys.readouterr().err
+    )
+    assert main(["summary", "minefields"]) == 2
+    assert "no layer or layer kind 'minefields' in default.toml: its layers are" in (
+        capsys.readouterr().err
+    )
     with pytest.raises(SystemExit) as exc:
-        main(["summary", "clearance", "--by", "oblast"])
+        main(["summary", "clearance", "--format", "xml"])
     assert exc.value.code == 2
-    assert "invalid choice: 'oblast'" in capsys.readouterr().err
 
 
 def test_build_writes_to_out_by_default_and_reports_progress(tmp_path, monkeypatch, capsys):
@@ -66,5 +75,5 @@ def test_build_writes_to_out_by_default_and_reports_progress(tmp_path, monkeypat
     ):
         assert (tmp_path / "out" / name).is_file()
     err = capsys.readouterr().err
-    assert "minemap: reading, validating and locating the default layers" in err
+    assert "minemap: reading contamination.csv as contamination layer 'contamination'" in err
     assert "minemap: done:" in err

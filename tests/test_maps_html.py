@@ -7,7 +7,8 @@ import pytest
 
 import layers
 from maps import assets, views
-from maps.build import MAPS, SUMMARIES, build
+from maps.build import build
+from tests.defaults import MAPS, SUMMARIES
 
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="alert(1)">{{7*7}}${x}`'
 
@@ -28,7 +29,7 @@ def test_build_writes_every_output(built):
         for ext in ("csv", "md", "html"):
             assert (out / "summaries" / f"{kind}_by_{by}.{ext}").exists()
     assert (out / "index.html").exists()
-    assert messages[0].startswith("reading") and messages[-1].startswith("done")
+    assert messages[0].startswith("reading contamination.csv") and messages[-1].startswith("done")
 
 
 def test_rejects_file_is_written_even_when_empty(built):
@@ -45,7 +46,7 @@ def test_build_manifest_counts_rows(built):
     for kind in layers.KINDS:
         counts = manifest["layers"][kind]
         assert counts["rows_read"] == counts["accepted"] + counts["rejected"]
-    assert "Natural Earth" in manifest["boundaries"]["admin1"]
+    assert "Natural Earth" in manifest["boundaries"]["admin1"]["source"]
 
 
 @pytest.mark.parametrize("stem", list(MAPS))

@@ -134,4 +134,4 @@ def test_map_is_saved_and_shown(executed):
     assert len(results) == 1
     html = results[0]["data"]["text/html"]
     assert "<iframe" in html
-    assert "Planned clearance by military district" in html
+    assert "Planned clearance by Russian military district" in html

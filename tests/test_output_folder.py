@@ -71,12 +71,17 @@ def test_a_killed_rebuild_leaves_the_previous_output_intact(built, tmp_path):
 
 def test_two_projects_built_in_turn_leave_only_the_second_ones_files(built, tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["build", str(EXAMPLE), "--out", str(out)]) == 0
-    example_files = set(_snapshot(out))
-    assert "fuzzy_matches.csv" in example_files
     assert main(["build", "--out", str(out)]) == 0
     assert set(_snapshot(out)) == set(built[1])
-    assert example_files - set(built[1])  # the example wrote files the default build does not
+    assert main(["build", str(EXAMPLE), "--out", str(out)]) == 0
+    example_files = set(_snapshot(out))
+    assert "contamination.html" in example_files
+    # The default build's other maps and tables are gone, not left beside the example's.
+    assert not {"clearance.html", "stockpiles.html", "summaries/clearance_by_district.csv"} & (
+        example_files
+    )
+    manifest = (out / "build.json").read_text(encoding="utf-8")
+    assert '"project": "project.toml"' in manifest
 
 
 def test_a_folder_of_other_files_is_refused_and_left_alone(tmp_path, capsys):

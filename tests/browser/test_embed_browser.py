@@ -13,8 +13,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from maps import build as build_mod
 from maps import embed
+from tests.defaults import MAPS
 
 from .conftest import _IDLE_JS, SCREENSHOTS
 
@@ -59,7 +59,7 @@ _HOST_STATE_JS = """() => ({
 def host_page(built, tmp_path_factory):
     """A host page with the clearance and incidents snippets the build wrote."""
     manifest = json.loads((built.out / "build.json").read_text(encoding="utf-8"))
-    assert manifest["embeds"] == [f"{stem}.embed.html" for stem in build_mod.MAPS]
+    assert manifest["embeds"] == [f"{stem}.embed.html" for stem in MAPS]
     first, second = (
         (built.out / f"{stem}.embed.html").read_text(encoding="utf-8") for stem, _ in EMBEDDED
     )

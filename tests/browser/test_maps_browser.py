@@ -16,12 +16,12 @@ import pytest
 from playwright.sync_api import expect
 
 from layers import summary
-from maps import build as build_mod
 from maps.labels import year_label
+from tests.defaults import MAPS, SUMMARIES, default_summaries
 
 pytestmark = pytest.mark.browser
 
-STEMS = list(build_mod.MAPS)
+STEMS = list(MAPS)
 CHOROPLETH_STEMS = [s for s in STEMS if s != "incidents"]
 BACKGROUND = "Countries (background)"
 BOUNDARY_CREDIT = "Natural Earth"
@@ -140,7 +140,7 @@ def open_stem(built, expected, open_map):
 
 
 def test_expectations_cover_every_map(expected):
-    assert set(expected) == set(build_mod.MAPS)
+    assert set(expected) == set(MAPS)
     assert all(expected[s].units for s in CHOROPLETH_STEMS)
 
 
@@ -387,16 +387,16 @@ def test_index_page(built, open_map, prepared):
     out = built.out
     mp = open_map(out / "index.html", ready="section.mm-summary", screenshot="index")
     hrefs = mp.page.locator("a[href]").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert {f"{stem}.html" for stem in build_mod.MAPS} <= set(hrefs)
+    assert {f"{stem}.html" for stem in MAPS} <= set(hrefs)
     for href in hrefs:
         parts = urlsplit(href)
         if parts.scheme in ("http", "https", "mailto") or not parts.path:
             continue
         assert (out / unquote(parts.path)).is_file(), f"index links to missing {href}"
-    items = build_mod.summaries(prepared)
-    assert len(items) == len(build_mod.SUMMARIES)
+    items = default_summaries()
+    assert len(items) == len(SUMMARIES)
     sections = mp.page.locator("section.mm-summary")
-    expect(sections).to_have_count(len(build_mod.SUMMARIES))
+    expect(sections).to_have_count(len(SUMMARIES))
     expect(sections.locator("h2")).to_have_text([s.title for s in items.values()])
     for i, item in enumerate(items.values()):
         expect(sections.nth(i).locator("tbody tr")).to_have_count(len(item.table))
@@ -405,7 +405,7 @@ def test_index_page(built, open_map, prepared):
 
 def test_index_links_open_the_maps(built, open_map):
     mp = open_map(built.out / "index.html", ready="section.mm-summary")
-    stem = next(iter(build_mod.MAPS))
+    stem = next(iter(MAPS))
     mp.page.locator(f'a[href="{stem}.html"]').click()
     expect(mp.page).to_have_url(Path(built.out / f"{stem}.html").as_uri())
     expect(mp.page.locator(".mm-legend")).to_be_visible()

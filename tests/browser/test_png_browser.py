@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from maps import build as build_mod
 from maps.cli import main
 from maps.png import PngExportError, PngOptions, export_png, export_pngs, png_size
+from tests.defaults import MAPS
 
 pytestmark = pytest.mark.browser
 
@@ -131,7 +131,7 @@ def test_title_legend_and_north_arrow_in_frame_controls_hidden(stem, exported):
     _, frames = exported
     frame = frames[stem]
     assert frame["viewport"] == [1600, 1000, 2]
-    assert frame["title"] and frame["titleText"] == build_mod.MAPS[stem][2]
+    assert frame["title"] and frame["titleText"] == MAPS[stem]
     assert frame["legend"] and frame["legendText"].strip()
     if stem == "clearance":
         assert "Source: Landmine Monitor" in frame["legendText"]
@@ -191,10 +191,10 @@ def test_cli_build_png(tmp_path, capsys):
     out = tmp_path / "out"
     argv = ["build", "--out", str(out), "--png", "--png-size", "800x500", "--png-scale", "1"]
     assert main(argv) == 0
-    for stem in build_mod.MAPS:
+    for stem in MAPS:
         assert png_size(out / f"{stem}.png") == (800, 500)
     manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
-    assert manifest["pngs"] == [f"{stem}.png" for stem in build_mod.MAPS]
+    assert manifest["pngs"] == [f"{stem}.png" for stem in MAPS]
     assert manifest["png"] == {"css_px": [800, 500], "scale": 1.0, "size_px": [800, 500]}
     err = capsys.readouterr().err
     assert "exporting 4 PNG(s) of 800x500 px (67.7x42.3 mm at 300 dpi)" in err

@@ -1,0 +1,97 @@
+"""Map views by name: the map each layer kind draws (:attr:`layers.kinds.LayerKind.view`).
+
+A view is ``draw(records, *, title, boundary_set, tiles) -> folium.Map``; it
+raises :class:`NothingToDraw`, saying why, when the records give it nothing to
+draw. Kinds name their view; maps register them here, so ``layers`` never
+imports ``maps``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import folium
+import pandas as pd
+
+from geo.boundary_sets import BoundarySet
+from geo.errors import MinemapError
+from maps import views
+from maps.incident_view import incidents_map
+
+__all__ = ["NothingToDraw", "View", "draw", "register_view", "view_names"]
+
+#: ``draw(records, *, title, boundary_set, tiles) -> folium.Map``.
+View = Callable[..., folium.Map]
+
+
+class NothingToDraw(MinemapError):
+    """The records give a view nothing to draw; the message says why."""
+
+
+_VIEWS: dict[str, View] = {}
+
+
+def register_view(name: str, view: View) -> View:
+    """Register ``view`` under ``name`` (replacing one of that name); return it."""
+    _VIEWS[name] = view
+    return view
+
+
+def view_names() -> tuple[str, ...]:
+    """Names of the registered views."""
+    return tuple(_VIEWS)
+
+
+def draw(
+    name: str,
+    records: pd.DataFrame,
+    *,
+    title: str,
+    boundary_set: BoundarySet | None = None,
+    tiles: str | None = None,
+) -> folium.Map:
+    """Draw ``records`` with the view called ``name``.
+
+    Raises
+    ------
+    NothingToDraw
+        When there is no record, no such view, or the view finds nothing to draw.
+    """
+    if name not in _VIEWS:
+        raise NothingToDraw(f"no map view called {name!r} (views: {', '.join(_VIEWS)})")
+    if records.empty:
+        raise NothingToDraw("no record was accepted")
+    return _VIEWS[name](records, title=title, boundary_set=boundary_set, tiles=tiles)
+
+
+def _contamination(records, *, title, boundary_set, tiles):
+    return views.contamination_map(records, tiles=tiles, boundary_set=boundary_set, title=title)
+
+
+def _clearance(records, *, title, boundary_set, tiles):
+    grouped = records["unit_level"].eq("grouping") & records["measure"].eq("planned_area")
+    if not grouped.any():
+        raise NothingToDraw(
+            "clearance maps draw planned-area figures for the members of a grouping (e.g. "
+            "military districts); none given"
+        )
+    return views.clearance_map(records, tiles=tiles, title=title)
+
+
+def _incidents(records, *, title, boundary_set, tiles):
+    return incidents_map(records, tiles=tiles, title=title)
+
+
+def _stockpiles(records, *, title, boundary_set, tiles):
+    declared = records["status"].eq("declared") & records["munition_category"].eq(
+        "cluster_munitions"
+    )
+    if not declared.any():
+        raise NothingToDraw("stockpile maps draw declared cluster munitions; none given")
+    return views.stockpiles_map(records, tiles=tiles, title=title)
+
+
+register_view("contamination", _contamination)
+register_view("clearance", _clearance)
+register_view("incidents", _incidents)
+register_view("stockpiles", _stockpiles)
