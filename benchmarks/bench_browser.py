@@ -97,7 +97,7 @@ import geo
 import layers
 from geo import area
 from maps import base, views
-from maps.pointcloud import PointCloud
+from maps.pointcloud import FieldRoles, PointCloud
 
 REPO = Path(__file__).resolve().parents[1]
 VENDOR_DIR = Path(views.__file__).resolve().parent / "vendor"
@@ -285,8 +285,7 @@ def incident_specs(frame: gpd.GeoDataFrame) -> list[PageSpec]:
             frame.geometry.y.to_numpy(),
             [],
             name="points",
-            tooltip_fields=[],
-            popup_fields=[],
+            roles=FieldRoles(tooltip_fields=[], popup_fields=[]),
         ).add_to(fmap)
         return views.render(fmap)
 

@@ -24,7 +24,15 @@ from jinja2 import Template
 
 from geo import admin0
 from geo.errors import OptionError
-from maps.polygons import PolygonLayer, decimals_for, display_geometries, east_of_180
+from maps.polygons import (
+    Detail,
+    PathStyle,
+    PolygonLayer,
+    Renderer,
+    decimals_for,
+    display_geometries,
+    east_of_180,
+)
 from maps.safehtml import escape, js_string
 from maps.safetext import terminal_text
 
@@ -416,17 +424,15 @@ def add_background(
     PolygonLayer(
         display_geometries(frame, tolerance=tolerance, simplified=True),
         name="Countries (background)",
-        css_class="mm-background",
-        fills=["#f5f3ee"] * len(frame),
-        style={"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
-        smooth_factor=1,
-        decimals=decimals_for(tolerance),
+        style=PathStyle(
+            "mm-background",
+            ["#f5f3ee"] * len(frame),
+            {"fillOpacity": 1, "color": "#9a9a9a", "weight": 0.7},
+            smooth_factor=1,
+        ),
+        # The coarse copy is quantised to its decimals when written.
+        detail=Detail(decimals_for(tolerance), coarse, decimals_for(COARSE_TOLERANCE), 4),
         # Below the data whether the data are SVG paths or a canvas; a canvas
         # redraws a world of outlines (and its copies past 180°) faster than SVG.
-        pane="minemapBackground",
-        pane_z=350,
-        canvas=True,
-        coarse=coarse,  # quantised to coarse_decimals when written
-        coarse_decimals=decimals_for(COARSE_TOLERANCE),
-        coarse_below=4,
+        renderer=Renderer(canvas=True, pane="minemapBackground", pane_z=350),
     ).add_to(fmap)

@@ -9,15 +9,34 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
-from maps.polygons import POPUP_PADDING, PolygonLayer, decimals_for, display_geometries
+from maps.polygons import (
+    POPUP_PADDING,
+    Detail,
+    FeatureTexts,
+    PathStyle,
+    PolygonLayer,
+    Renderer,
+    decimals_for,
+    display_geometries,
+)
 from maps.safehtml import fmt_number
 
-__all__ = ["CANVAS_ABOVE", "JENKS_SAMPLE", "PALETTES", "POPUP_PADDING", "classify", "polygon_layer"]
+__all__ = [
+    "CANVAS_ABOVE",
+    "JENKS_SAMPLE",
+    "PALETTES",
+    "POPUP_PADDING",
+    "Outline",
+    "Simplify",
+    "classify",
+    "polygon_layer",
+]
 
 #: Above this many features, polygon layers draw on a canvas (SVG paths are slow to redraw).
 CANVAS_ABOVE = 1000
@@ -88,22 +107,40 @@ def classify(
     return colours, legend
 
 
+@dataclass(frozen=True)
+class Outline:
+    """How a polygon layer is stroked and filled: line colour, weight, dashes, fill opacity."""
+
+    line: str = "#444444"
+    weight: float = 1.0
+    dash: str | None = None
+    fill_opacity: float = 0.85
+
+
+@dataclass(frozen=True)
+class Simplify:
+    """How a polygon layer's geometry is prepared for display.
+
+    Simplified as a coverage at ``tolerance`` degrees (None: not simplified),
+    with a coarser copy at ``coarse_tolerance`` drawn below zoom 5, and
+    shifted east of 180° when ``east`` (a map across the antimeridian).
+    """
+
+    tolerance: float | None = 0.01
+    coarse_tolerance: float | None = None
+    east: bool = False
+
+
 def polygon_layer(
     frame: gpd.GeoDataFrame,
     *,
     name: str,
     css_class: str,
     fill: str | Sequence[str] = "none",
-    fill_opacity: float = 0.85,
-    line: str = "#444444",
-    weight: float = 1.0,
-    dash: str | None = None,
-    tolerance: float | None = 0.01,
-    east: bool = False,
+    outline: Outline = Outline(),
+    simplify: Simplify = Simplify(),
     show: bool = True,
-    overlay: bool = True,
     interactive: bool = True,
-    coarse_tolerance: float | None = None,
     canvas: bool | None = None,
 ) -> PolygonLayer:
     """Build a polygon layer with escaped tooltip and popup HTML.
@@ -112,10 +149,10 @@ def polygon_layer(
     ``popup_html`` columns built with :mod:`maps.safehtml`; no other attribute
     reaches the page. A layer that is not interactive carries no text at all. Each polygon is
     drawn as one SVG path with class ``css_class``; its geometry is written once
-    per page (:mod:`maps.polygons`). With ``coarse_tolerance``, a coarser copy
-    is drawn below zoom 5. Above :data:`CANVAS_ABOVE` features (or with
-    ``canvas=True``) the layer is drawn on a canvas instead of SVG paths.
+    per page (:mod:`maps.polygons`). Above :data:`CANVAS_ABOVE` features (or
+    with ``canvas=True``) the layer is drawn on a canvas instead of SVG paths.
     """
+    tolerance, coarse_tolerance, east = simplify.tolerance, simplify.coarse_tolerance, simplify.east
     # Simplified once; the coarse copy is simplified further from it (a third of the time).
     simple = frame
     if tolerance:
@@ -128,21 +165,26 @@ def polygon_layer(
         if isinstance(fill, str) and fill == "none"
         else ([fill] * len(frame) if isinstance(fill, str) else list(fill))
     )
+    options = {"color": outline.line, "weight": outline.weight, "dashArray": outline.dash,
+               "fillOpacity": outline.fill_opacity}  # fmt: skip
+    coarse = (
+        display_geometries(simple, tolerance=coarse_tolerance, east=east)
+        if coarse_tolerance
+        else None
+    )
     return PolygonLayer(
         geometries,
         name=name,
-        css_class=css_class,
-        fills=fills,
-        tooltips=list(frame["tooltip_html"]) if interactive else None,
-        popups=list(frame["popup_html"]) if interactive else None,
-        style={"color": line, "weight": weight, "dashArray": dash, "fillOpacity": fill_opacity},
-        hover={"weight": weight + 2, "color": "#000000"},
-        show=show,
-        overlay=overlay,
-        decimals=decimals_for(tolerance),
-        coarse=display_geometries(simple, tolerance=coarse_tolerance, east=east)
-        if coarse_tolerance
+        style=PathStyle(
+            css_class,
+            fills,
+            options,
+            hover={"weight": outline.weight + 2, "color": "#000000"},
+        ),
+        texts=FeatureTexts(list(frame["tooltip_html"]), list(frame["popup_html"]))
+        if interactive
         else None,
-        coarse_decimals=decimals_for(coarse_tolerance),
-        canvas=len(frame) > CANVAS_ABOVE if canvas is None else canvas,
+        detail=Detail(decimals_for(tolerance), coarse, decimals_for(coarse_tolerance)),
+        renderer=Renderer(canvas=len(frame) > CANVAS_ABOVE if canvas is None else canvas),
+        show=show,
     )

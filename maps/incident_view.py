@@ -14,7 +14,15 @@ from geo import GEONAMES_ATTRIBUTION
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
-from maps.pointcloud import HEX_COLOURS, Dates, Field, HeatOption, PointCloud, YearFilter
+from maps.pointcloud import (
+    HEX_COLOURS,
+    Dates,
+    Field,
+    FieldRoles,
+    HeatOption,
+    PointCloud,
+    YearFilter,
+)
 from maps.popups import source_rows
 from maps.safehtml import detail_table, escape, fmt_number
 
@@ -131,11 +139,13 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         part.geometry.y.to_numpy(),
         fields,
         name=name,
-        tooltip_fields=[2, 1, 3],
-        popup_fields=list(range(len(fields))),
-        category_field=1,
-        colours={label(k): c for k, c in _EVENT_COLOURS.items()},
-        year_field=3,
+        roles=FieldRoles(
+            tooltip_fields=[2, 1, 3],
+            popup_fields=list(range(len(fields))),
+            category_field=1,
+            colours={label(k): c for k, c in _EVENT_COLOURS.items()},
+            year_field=3,
+        ),
     )
 
 

@@ -18,7 +18,7 @@ import base64
 import datetime as dt
 import gzip
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,8 +37,10 @@ from maps.safehtml import js_literal, layer_label, plain_text
 
 __all__ = [
     "HEX_COLOURS",
+    "CloudDisplay",
     "Dates",
     "Field",
+    "FieldRoles",
     "HeatOption",
     "PointCloud",
     "YearFilter",
@@ -304,6 +306,37 @@ def _period(start: int, end: int) -> str:
     )
 
 
+@dataclass(frozen=True)
+class FieldRoles:
+    """What the fields of a :class:`PointCloud` are for (indexes into its ``fields``).
+
+    ``tooltip_fields`` and ``popup_fields`` make the tooltip and the popup (the
+    first popup field titles it); ``category_field``'s value picks a point's
+    colour from ``colours``; ``year_field``, a :class:`Dates` field, gives the
+    years the year filter selects on.
+    """
+
+    tooltip_fields: Sequence[int]
+    popup_fields: Sequence[int]
+    category_field: int | None = None
+    colours: Mapping[str, str] | None = None
+    year_field: int | None = None
+
+
+@dataclass(frozen=True)
+class CloudDisplay:
+    """How a :class:`PointCloud` is drawn.
+
+    Below ``hex_zoom``, hexagons of ``hex_radius`` px count records; from it,
+    clusters of ``cluster_radius`` px up to ``max_zoom``, then single records.
+    """
+
+    hex_zoom: int = 7
+    hex_radius: int = 14
+    cluster_radius: int = 60
+    max_zoom: int = 12
+
+
 class PointCloud(JSCSSMixin, Layer):
     """Many point records drawn on one canvas: hexagons, then clusters and points.
 
@@ -315,16 +348,13 @@ class PointCloud(JSCSSMixin, Layer):
         The record fields the page may show; nothing else is written.
     name : str
         Layer name in the layer control.
-    tooltip_fields, popup_fields : sequence of int
-        Indexes into ``fields``; the first popup field titles the popup.
-    category_field : int, optional
-        Field whose value picks a point's colour from ``colours``.
-    colours : dict
-        Colour per category value.
-    year_field : int, optional
-        A :class:`Dates` field: the year filter selects on its years.
-    hex_zoom : int
-        Below this zoom, records are counted in hexagons; from it, clustered.
+    roles : FieldRoles
+        Which fields make the tooltip and the popup, colour the points, and
+        give the years of the year filter.
+    display : CloudDisplay
+        Hexagon and cluster sizes, and the zooms they apply at.
+    show : bool
+        Whether the layer is on when the map opens.
     """
 
     default_js: ClassVar = [("supercluster", SUPERCLUSTER)]
@@ -345,19 +375,14 @@ class PointCloud(JSCSSMixin, Layer):
         fields: Sequence[Field | Dates],
         *,
         name: str,
-        tooltip_fields: Sequence[int],
-        popup_fields: Sequence[int],
-        category_field: int | None = None,
-        colours: dict[str, str] | None = None,
-        year_field: int | None = None,
-        hex_zoom: int = 7,
-        hex_radius: int = 14,
-        cluster_radius: int = 60,
-        max_zoom: int = 12,
+        roles: FieldRoles,
+        display: CloudDisplay = CloudDisplay(),
         show: bool = True,
     ) -> None:
         super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
         self._name = "PointCloud"
+        tooltip_fields, popup_fields = roles.tooltip_fields, roles.popup_fields
+        category_field, colours, year_field = roles.category_field, roles.colours, roles.year_field
         for index in [*tooltip_fields, *popup_fields, category_field, year_field]:
             if index is not None and not 0 <= index < len(fields):
                 raise ValueError(f"field index {index} is not one of the {len(fields)} fields")
@@ -376,11 +401,11 @@ class PointCloud(JSCSSMixin, Layer):
             if category_field is not None
             else [],
             year_field=year_field,
-            hex_zoom=int(hex_zoom),
+            hex_zoom=int(display.hex_zoom),
             hex_colours=list(HEX_COLOURS),
-            hex_radius=int(hex_radius),
-            cluster_radius=int(cluster_radius),
-            max_zoom=int(max_zoom),
+            hex_radius=int(display.hex_radius),
+            cluster_radius=int(display.cluster_radius),
+            max_zoom=int(display.max_zoom),
             popup_options={"maxWidth": 420, **POPUP_PADDING},
         )
         self.meta_js = js_literal(meta)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -29,8 +30,12 @@ from jinja2 import Template
 from maps.safehtml import js_literal, layer_label
 
 __all__ = [
+    "Detail",
+    "FeatureTexts",
     "GeometryStore",
+    "PathStyle",
     "PolygonLayer",
+    "Renderer",
     "decimals_for",
     "decode_geometry",
     "display_geometries",
@@ -274,6 +279,69 @@ class GeometryStore(Element):
         )
 
 
+@dataclass(frozen=True)
+class PathStyle:
+    """How a layer's polygons look.
+
+    Parameters
+    ----------
+    css_class : str
+        Class of every polygon's SVG path.
+    fills : sequence of str, optional
+        Fill colour per feature (CSS hex); no fill when omitted.
+    options : mapping
+        Leaflet path options shared by all features (``color``, ``weight``,
+        ``dashArray``, ``fillOpacity``...).
+    hover : mapping, optional
+        Path options while the mouse is over a feature.
+    smooth_factor : float
+        Leaflet's simplification of paths on screen.
+    """
+
+    css_class: str
+    fills: Sequence[str] | None = None
+    options: Mapping[str, object] = field(default_factory=dict)
+    hover: Mapping[str, object] | None = None
+    smooth_factor: float = 0.5
+
+
+@dataclass(frozen=True)
+class FeatureTexts:
+    """Tooltip and popup HTML of each feature (escaped, :mod:`maps.safehtml`)."""
+
+    tooltips: Sequence[str] | None = None
+    popups: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class Detail:
+    """How finely a layer's geometry is written.
+
+    ``decimals`` of the coordinates (:func:`decimals_for`); ``coarse``: the
+    same features simplified further, drawn below zoom ``coarse_below`` with
+    ``coarse_decimals`` (a world of units redraws faster).
+    """
+
+    decimals: int = 5
+    coarse: Sequence[shapely.Geometry] | None = None
+    coarse_decimals: int = 3
+    coarse_below: int = 5
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """SVG paths or one canvas, and the map pane a layer draws in.
+
+    A canvas is faster for thousands of features, but its features are not DOM
+    elements. A pane of its own sits at z-index ``pane_z`` (Leaflet's overlay
+    pane is at 400); in one pane Leaflet puts every SVG above every canvas.
+    """
+
+    canvas: bool = False
+    pane: str | None = None
+    pane_z: int = 350
+
+
 class PolygonLayer(Layer):
     """A layer of polygons drawn from the page's geometry store.
 
@@ -283,27 +351,17 @@ class PolygonLayer(Layer):
         Already prepared for display (see :func:`display_geometries`).
     name : str
         Layer name in the layer control.
-    css_class : str
-        Class of every polygon's SVG path.
-    fills : sequence of str, optional
-        Fill colour per feature (CSS hex); no fill when omitted.
-    tooltips, popups : sequence of str, optional
-        HTML per feature, built only from escaped text (:mod:`maps.safehtml`).
-        A layer with neither is not interactive.
-    decimals : int
-        Decimal places of the coordinates written (see :func:`decimals_for`).
-    style : dict
-        Leaflet path options shared by all features (``color``, ``weight``,
-        ``dashArray``, ``fillOpacity``...).
-    coarse : sequence of shapely geometries, optional
-        The same features simplified further, drawn below zoom ``coarse_below``
-        (written with ``coarse_decimals``): a world of units redraws faster.
-    canvas : bool
-        Draw on a canvas instead of one SVG path per feature: faster for
-        thousands of features, but the features are not DOM elements.
-    pane : str, optional
-        A map pane of its own, at z-index ``pane_z`` (Leaflet's overlay pane is
-        at 400). In one pane Leaflet puts every SVG above every canvas.
+    style : PathStyle
+        How the polygons look (class, fills, Leaflet path options, hover).
+    texts : FeatureTexts, optional
+        Tooltip and popup HTML per feature, built only from escaped text
+        (:mod:`maps.safehtml`). A layer without texts is not interactive.
+    detail : Detail
+        How finely the geometry is written, and a coarser copy for low zooms.
+    renderer : Renderer
+        SVG paths or a canvas, and the map pane to draw in.
+    show, overlay, control : bool
+        As for any folium layer.
     """
 
     _template = Template(
@@ -377,27 +435,19 @@ class PolygonLayer(Layer):
         geometries: Sequence[shapely.Geometry],
         *,
         name: str,
-        css_class: str,
-        fills: Sequence[str] | None = None,
-        tooltips: Sequence[str] | None = None,
-        popups: Sequence[str] | None = None,
-        style: dict | None = None,
-        hover: dict | None = None,
+        style: PathStyle,
+        texts: FeatureTexts | None = None,
+        detail: Detail = Detail(),
+        renderer: Renderer = Renderer(),
         show: bool = True,
         overlay: bool = True,
         control: bool = True,
-        smooth_factor: float = 0.5,
-        decimals: int = 5,
-        coarse: Sequence[shapely.Geometry] | None = None,
-        coarse_decimals: int = 3,
-        coarse_below: int = 5,
-        canvas: bool = False,
-        pane: str | None = None,
-        pane_z: int = 350,
     ) -> None:
         super().__init__(name=layer_label(name), overlay=overlay, control=control, show=show)
         self._name = "PolygonLayer"
         n = len(geometries)
+        tooltips, popups = (texts.tooltips, texts.popups) if texts else (None, None)
+        fills = style.fills
         for label, values in (("fills", fills), ("tooltips", tooltips), ("popups", popups)):
             if values is not None and len(values) != n:
                 raise ValueError(f"{label}: {len(values)} values for {n} geometries")
@@ -407,21 +457,21 @@ class PolygonLayer(Layer):
         self.popups_js = js_literal(list(popups) if popups is not None else None)
         interactive = tooltips is not None or popups is not None
         self.interactive_js = "true" if interactive else "false"
-        self.style_js = js_literal({**(style or {}), "className": css_class})
-        self.hover_js = js_literal(hover or {"weight": 3, "color": "#000000"})
+        self.style_js = js_literal({**style.options, "className": style.css_class})
+        self.hover_js = js_literal(style.hover or {"weight": 3, "color": "#000000"})
         self.popup_js = js_literal({"maxWidth": 420, **POPUP_PADDING})
-        self.smooth_factor = float(smooth_factor)
-        self.decimals = int(decimals)
-        if coarse is not None and len(coarse) != n:
-            raise ValueError(f"coarse: {len(coarse)} geometries for {n}")
-        self.coarse = list(coarse) if coarse is not None else None
-        self.coarse_decimals = int(coarse_decimals)
-        self.coarse_below = int(coarse_below)
+        self.smooth_factor = float(style.smooth_factor)
+        self.decimals = int(detail.decimals)
+        if detail.coarse is not None and len(detail.coarse) != n:
+            raise ValueError(f"coarse: {len(detail.coarse)} geometries for {n}")
+        self.coarse = list(detail.coarse) if detail.coarse is not None else None
+        self.coarse_decimals = int(detail.coarse_decimals)
+        self.coarse_below = int(detail.coarse_below)
         self.coarse_js = "null"
-        self.canvas = bool(canvas)
-        self.pane = pane
-        self.pane_js = js_literal(pane)
-        self.pane_z = int(pane_z)
+        self.canvas = bool(renderer.canvas)
+        self.pane = renderer.pane
+        self.pane_js = js_literal(renderer.pane)
+        self.pane_z = int(renderer.pane_z)
         self.store_name = ""
         self.index_js = "[]"
 

@@ -6,7 +6,7 @@ import folium
 import geopandas as gpd
 
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
-from maps.choropleth import classify, polygon_layer
+from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.safehtml import detail_table, escape, fmt_number
 
 __all__ = ["value_map"]
@@ -63,11 +63,8 @@ def value_map(
         name=f"{title} ({unit.strip()})" if unit.strip() else title,
         css_class="mm-choropleth",
         fill=colours,
-        line="#555555",
-        weight=0.5,
-        tolerance=tolerance,
-        east=east,
-        coarse_tolerance=0.2 if world else None,
+        outline=Outline(line="#555555", weight=0.5),
+        simplify=Simplify(tolerance=tolerance, east=east, coarse_tolerance=0.2 if world else None),
     ).add_to(fmap)
     notes = [f"{len(shown)} units; {len(frame) - len(shown)} without a value are not drawn."]
     if source:

@@ -22,7 +22,7 @@ from layers import summary
 from layers.join import grouping_composition
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
-from maps.choropleth import classify, polygon_layer
+from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
@@ -143,21 +143,17 @@ def clearance_map(
         subjects,
         name=f"{w['Units']} (Natural Earth admin-1)",
         css_class="mm-subject",
-        line="#8c8c8c",
-        weight=0.5,
-        tolerance=0.02,
-        east=east,
         interactive=False,
+        outline=Outline(line="#8c8c8c", weight=0.5),
+        simplify=Simplify(tolerance=0.02, east=east),
     )
     district_layer = polygon_layer(
         drawn,
         name=f"Planned clearance {year} (km²)",
         css_class="mm-choropleth",
         fill=colours,
-        line="#333333",
-        weight=1.6,
-        tolerance=0.02,
-        east=east,
+        outline=Outline(line="#333333", weight=1.6),
+        simplify=Simplify(tolerance=0.02, east=east),
     )
     district_layer.add_to(fmap)
     subject_layer.add_to(fmap)
@@ -329,21 +325,16 @@ def contamination_map(
         context,
         name="Regions without a regional figure",
         css_class="mm-context",
-        line="#b0b0b0",
-        weight=0.4,
-        tolerance=0.02,
-        east=east,
+        outline=Outline(line="#b0b0b0", weight=0.4),
+        simplify=Simplify(tolerance=0.02, east=east),
     ).add_to(fmap)
     if not nat.empty:
         polygon_layer(
             nat,
             name="Country-level figures",
             css_class="mm-national",
-            line="#6a3d9a",
-            weight=2.0,
-            dash="6 4",
-            tolerance=0.02,
-            east=east,
+            outline=Outline(line="#6a3d9a", weight=2.0, dash="6 4"),
+            simplify=Simplify(tolerance=0.02, east=east),
         ).add_to(fmap)
     start = 0
     for name, frame, css_class, show in polygon_layers:
@@ -352,11 +343,9 @@ def contamination_map(
             name=name,
             css_class=css_class,
             fill=colours[start : start + len(frame)],
-            line="#333333",
-            weight=1.2,
-            tolerance=0.005,
-            east=east,
             show=show,
+            outline=Outline(line="#333333", weight=1.2),
+            simplify=Simplify(tolerance=0.005, east=east),
         ).add_to(fmap)
         start += len(frame)
     Legend(
@@ -450,9 +439,8 @@ def stockpiles_map(
         name="Declared cluster munitions (count)",
         css_class="mm-choropleth",
         fill=colours,
-        line="#333333",
-        weight=1.0,
-        tolerance=0.02,
+        outline=Outline(line="#333333", weight=1.0),
+        simplify=Simplify(tolerance=0.02),
     ).add_to(fmap)
     first = declared.iloc[0] if len(declared) else None
     Legend(

@@ -12,7 +12,7 @@ import pytest
 import layers
 from layers.periods import period_label
 from maps import incident_view
-from maps.pointcloud import SCALE, Dates, Field, PointCloud, pack, unpack
+from maps.pointcloud import SCALE, Dates, Field, FieldRoles, PointCloud, pack, unpack
 from maps.safehtml import plain_text
 from maps.views import render
 from tests.test_hostile_text import HOSTILE
@@ -83,8 +83,7 @@ def test_bad_points_and_field_lengths_are_refused():
             [50.0],
             [Field("Year", ["2020"])],
             name="x",
-            tooltip_fields=[3],
-            popup_fields=[0],
+            roles=FieldRoles(tooltip_fields=[3], popup_fields=[0]),
         )
 
 
@@ -141,7 +140,5 @@ def test_year_filter_needs_a_dates_field():
             [50.0],
             [Field("Year", ["2020"])],
             name="x",
-            tooltip_fields=[0],
-            popup_fields=[0],
-            year_field=0,
+            roles=FieldRoles(tooltip_fields=[0], popup_fields=[0], year_field=0),
         )

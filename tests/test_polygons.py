@@ -13,6 +13,7 @@ from maps.base import new_map
 from maps.choropleth import polygon_layer
 from maps.polygons import (
     GeometryStore,
+    PathStyle,
     PolygonLayer,
     decimals_for,
     decode_geometry,
@@ -68,10 +69,8 @@ def test_negative_and_large_coordinates_round_trip():
 def test_layers_drawing_the_same_units_share_one_copy(ukraine):
     fmap = new_map(tuple(ukraine.total_bounds), title="t")
     for year in ("2019", "2020", "2021"):
-        polygon_layer(ukraine, name=year, css_class="mm-choropleth", tolerance=0.01).add_to(fmap)
-    polygon_layer(
-        ukraine, name="outline", css_class="mm-x", interactive=False, tolerance=0.01
-    ).add_to(fmap)
+        polygon_layer(ukraine, name=year, css_class="mm-choropleth").add_to(fmap)
+    polygon_layer(ukraine, name="outline", css_class="mm-x", interactive=False).add_to(fmap)
     html = render(fmap)
     store = GeometryStore.of(fmap.get_root())
     assert len(store) == len(ukraine)
@@ -83,7 +82,7 @@ def test_layers_drawing_the_same_units_share_one_copy(ukraine):
 
 def test_values_must_match_geometries(ukraine):
     with pytest.raises(ValueError, match="fills: 2 values for 8 geometries"):
-        PolygonLayer(list(ukraine.geometry), name="x", css_class="x", fills=["#fff", "#000"])
+        PolygonLayer(list(ukraine.geometry), name="x", style=PathStyle("x", ["#fff", "#000"]))
 
 
 def test_decimals_fit_the_tolerance():
