@@ -23,7 +23,7 @@ from maps.pointcloud import (
     PointCloud,
     YearFilter,
 )
-from maps.popups import source_rows
+from maps.popups import SOURCE_ROWS, PopupRow, popup_rows
 from maps.safehtml import detail_table, escape, fmt_number
 
 __all__ = ["MARKER_LIMIT", "incidents_map"]
@@ -54,30 +54,46 @@ _COUNTS = {
 
 
 def _count_text(rec: dict, key: str) -> str:
-    """Write a count as the source qualifies it ("more than 600"), or ''."""
+    """Write a count as the source qualifies it ("more than 600"), or ''.
+
+    Examples
+    --------
+    >>> _count_text({"killed": 3, "value_qualifier": "at least"}, "killed")
+    'at least 3'
+    >>> _count_text({"killed": 1, "value_qualifier": float("nan")}, "killed")
+    '1'
+    """
     value = fmt_number(rec.get(key))
-    qualifier = rec.get("value_qualifier") or ""
+    qualifier = rec.get("value_qualifier")
+    qualifier = qualifier if isinstance(qualifier, str) else ""  # a missing one is NaN
     return f"{qualifier} {value}".strip() if value and qualifier else value
 
 
+def _event_text(rec: dict) -> str:
+    aggregate = " (aggregate count)" if rec.get("record_type") == "aggregate" else ""
+    return label(rec["event_type"]) + aggregate
+
+
+#: The popup of an incident record, row by row: the same in SVG and canvas layers.
+INCIDENT_POPUP = (
+    PopupRow("Event", ("event_type", "record_type"), _event_text),
+    PopupRow("Place as written", ("place",), lambda r: r["place"]),
+    PopupRow("Hazard", ("hazard_type",), lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])),
+    PopupRow("Device", ("device",), lambda r: r.get("device")),
+    PopupRow("Reported actor", ("actor",), lambda r: r.get("actor")),
+    PopupRow("Civilian or military", ("civilian_status",), lambda r: r.get("civilian_status")),
+    *[
+        PopupRow(title, (key, "value_qualifier"), partial(_count_text, key=key))
+        for key, title in _COUNTS.items()
+    ],
+    PopupRow("Located as", ("precision",), lambda r: PRECISION.get(r["precision"], r["precision"])),
+    PopupRow("Located by", ("located_by",), lambda r: r.get("located_by")),
+    *SOURCE_ROWS,
+)
+
+
 def _incident_popup(rec: dict) -> str:
-    rows = [
-        (
-            "Event",
-            label(rec["event_type"])
-            + (" (aggregate count)" if rec["record_type"] == "aggregate" else ""),
-        ),
-        ("Place as written", rec["place"]),
-        ("Hazard", HAZARDS.get(rec["hazard_type"], rec["hazard_type"])),
-        ("Device", rec.get("device")),
-        ("Reported actor", rec.get("actor")),
-        ("Civilian or military", rec.get("civilian_status")),
-        *[(title, _count_text(rec, key)) for key, title in _COUNTS.items()],
-        ("Located as", PRECISION.get(rec["precision"], rec["precision"])),
-        ("Located by", rec.get("located_by")),
-        *source_rows(rec),
-    ]
-    return detail_table(rows, title=f"Record {rec['record_id']}")
+    return detail_table(popup_rows(INCIDENT_POPUP, rec), title=f"Record {rec['record_id']}")
 
 
 def _dated(rec: dict) -> bool:
@@ -100,51 +116,46 @@ def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
     return texts[codes]
 
 
+def _text(value: object) -> str:
+    """Write a value as a canvas field's text: '' for a missing value."""
+    return "" if value is None or value != value else str(value)
+
+
 def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
-    """Draw the records of ``part`` as one canvas layer with whitelisted text fields."""
+    """Draw the records of ``part`` as one canvas layer: the popup rows of :data:`INCIDENT_POPUP`.
+
+    Each row's text is computed once per distinct value of the fields it reads.
+    """
     dates = ["date_start", "date_end", "as_of"]
+    popup = [
+        Field(
+            row.label, _per_unique(part, list(row.columns), lambda r, row=row: _text(row.text(r)))
+        )
+        for row in INCIDENT_POPUP
+    ]
     fields = [
         Field("Record", part["record_id"].to_numpy()),
-        Field("Event", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]))),
-        Field("Place as written", part["place"].to_numpy()),
+        *popup,
         Dates(
             "Date",
             part["date_start"].tolist() if "date_start" in part else [None] * len(part),
             part["date_end"].tolist() if "date_end" in part else [None] * len(part),
             _per_unique(part, dates, lambda r: "" if _dated(r) else period_label(r)),
         ),
-        Field(
-            "Hazard",
-            _per_unique(
-                part, ["hazard_type"], lambda r: HAZARDS.get(r["hazard_type"], r["hazard_type"])
-            ),
-        ),
-        Field("Device", part["device"].to_numpy() if "device" in part else np.full(len(part), "")),
-        *[
-            Field(title, _per_unique(part, [key, "value_qualifier"], partial(_count_text, key=key)))
-            for key, title in _COUNTS.items()
-            if key in ("casualties", "killed", "injured")
-        ],
-        Field(
-            "Located as",
-            _per_unique(
-                part, ["precision"], lambda r: PRECISION.get(r["precision"], r["precision"])
-            ),
-        ),
-        Field("Source", part["source"].to_numpy()),
-        Field("Source document", part["source_file"].to_numpy()),
+        Field("Event type", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]))),
     ]
+    date, kind = len(fields) - 2, len(fields) - 1
     return PointCloud(
         part.geometry.x.to_numpy(),
         part.geometry.y.to_numpy(),
         fields,
         name=name,
         roles=FieldRoles(
-            tooltip_fields=[2, 1, 3],
-            popup_fields=list(range(len(fields))),
-            category_field=1,
+            tooltip_fields=[2, kind, date],  # place, event type, date
+            popup_fields=list(range(len(popup) + 1)),  # "Record <id>", then the popup rows
+            category_field=kind,
             colours={label(k): c for k, c in _EVENT_COLOURS.items()},
-            year_field=3,
+            year_field=date,
         ),
     )
 

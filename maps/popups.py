@@ -2,21 +2,56 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from maps.labels import period_label
 from maps.safehtml import fmt_number
 
-__all__ = ["km2_text", "percent_text", "source_rows"]
+__all__ = ["SOURCE_ROWS", "PopupRow", "km2_text", "percent_text", "popup_rows", "source_rows"]
+
+
+@dataclass(frozen=True)
+class PopupRow:
+    """One row of a record's popup: its label, the fields it reads, and its text.
+
+    A popup is a list of rows, declared once per layer kind: the SVG renderer
+    calls ``text`` per record, the canvas renderer once per distinct value of
+    ``columns`` (the record's fields ``text`` reads; no other), so a record
+    reads the same in both.
+    """
+
+    label: str
+    columns: tuple[str, ...]
+    text: Callable[[dict], object]
+
+
+def _as_of(rec: dict) -> object:
+    return rec.get("as_of") if isinstance(rec.get("as_of"), str) else period_label(rec)
+
+
+#: The rows that say where a record's figure comes from.
+SOURCE_ROWS = (
+    PopupRow("As of", ("as_of", "date_start", "date_end"), _as_of),
+    PopupRow("Source", ("source",), lambda r: r.get("source")),
+    PopupRow("Source document", ("source_file",), lambda r: r.get("source_file")),
+    PopupRow(
+        "Quote",
+        ("source_quote",),
+        lambda r: f"“{r['source_quote']}”" if r.get("source_quote") else "",
+    ),
+    PopupRow("Note", ("note",), lambda r: r.get("note")),
+)
+
+
+def popup_rows(rows: Sequence[PopupRow], rec: dict) -> list[tuple[str, object]]:
+    """Return the ``(label, text)`` rows of a record's popup."""
+    return [(row.label, row.text(rec)) for row in rows]
 
 
 def source_rows(rec: dict) -> list[tuple[str, object]]:
     """Rows of a detail table that say where a record's figure comes from."""
-    return [
-        ("As of", rec.get("as_of") if isinstance(rec.get("as_of"), str) else period_label(rec)),
-        ("Source", rec.get("source")),
-        ("Source document", rec.get("source_file")),
-        ("Quote", f"“{rec['source_quote']}”" if rec.get("source_quote") else ""),
-        ("Note", rec.get("note")),
-    ]
+    return popup_rows(SOURCE_ROWS, rec)
 
 
 def km2_text(value: object) -> str:

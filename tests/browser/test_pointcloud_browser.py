@@ -91,13 +91,14 @@ def test_canvas_layer_counts_every_record_and_opens_text_only(canvas_map, open_m
     tip = mp.tooltip()
     expect(tip).to_be_visible()
     assert shown(HOSTILE) in tip.inner_text()
+    # The date, sent as day numbers, reads as minemap labels it elsewhere.
+    assert period in tip.inner_text()
     mp.page.mouse.click(x, y)
     pop = mp.popup()
     expect(pop).to_contain_text("Source document")
     expect(pop.locator("script, img, svg, iframe")).to_have_count(0)
     assert pop.inner_text().count(shown(HOSTILE)) == 2
-    # The date, sent as day numbers, reads as minemap labels it elsewhere.
-    expect(pop.locator("tr", has_text="Date")).to_contain_text(period)
+    expect(pop.locator("tr", has_text="As of")).not_to_have_count(0)  # as in an SVG popup
     expect(mp.page.locator(".leaflet-popup")).to_have_css("opacity", "1")
     mp.screenshot("incidents_canvas_popup")
     mp.page.wait_for_timeout(100)
@@ -161,3 +162,58 @@ def test_canvas_layer_draws_inside_a_sandboxed_embed(canvas_map, open_map, tmp_p
     expect(frame.locator(".folium-map[data-mm-drawn='true']")).to_have_count(1)
     expect(frame.locator("canvas.mm-points").first).to_be_attached()
     expect(frame.locator(".mm-years-status")).to_contain_text("records shown")
+
+
+_SVG_POPUPS_JS = """() => {
+  const m = window[document.querySelector('.folium-map').id];
+  const found = {};
+  const walk = (l) => {
+    if (l.getPopup && l.getPopup() && typeof l.getPopup()._content === 'string') {
+      const box = document.createElement('div');
+      box.innerHTML = l.getPopup()._content;
+      found[box.querySelector('h4').textContent] = [...box.querySelectorAll('tr')]
+        .map((tr) => [tr.children[0].textContent, tr.children[1].textContent]);
+    }
+    if (l.getLayers) { l.getLayers().forEach(walk); }
+  };
+  m.eachLayer(walk);
+  return found;
+}"""
+
+_CANVAS_POPUPS_JS = """() => {
+  const m = window[document.querySelector('.folium-map').id];
+  const found = {};
+  m.eachLayer((l) => {
+    if (!l._popup || !l.meta) { return; }
+    for (let i = 0; i < l.meta.n; i += 1) {
+      const box = l._popup(i);
+      found[box.querySelector('h4').textContent] = [...box.querySelectorAll('tr')]
+        .map((tr) => [tr.children[0].textContent, tr.children[1].textContent]);
+    }
+  });
+  return found;
+}"""
+
+
+def test_a_record_reads_the_same_in_a_small_and_a_large_layer(tmp_path, open_map):
+    records = layers.prepare(layers.default("incidents")).records
+    svg = tmp_path / "svg.html"
+    svg.write_text(render(incident_view.incidents_map(records)), encoding="utf-8")
+    mp = pytest.MonkeyPatch()
+    mp.setattr(incident_view, "MARKER_LIMIT", 0)
+    try:
+        canvas_html = render(incident_view.incidents_map(records))
+    finally:
+        mp.undo()
+    canvas = tmp_path / "canvas.html"
+    canvas.write_text(canvas_html, encoding="utf-8")
+    small = open_map(svg, ready=".folium-map[data-mm-drawn='true']").page.evaluate(_SVG_POPUPS_JS)
+    large = open_map(canvas, ready=".folium-map[data-mm-drawn='true']")
+    _drawn(large)
+    large = large.page.evaluate(_CANVAS_POPUPS_JS)
+    assert len(small) == len(records) and set(small) == set(large)
+    for title, rows in small.items():
+        assert large[title] == rows, title
+    # Every row the popup declares is shown where the record has it, e.g. quotes and notes.
+    labels = {label for rows in small.values() for label, _ in rows}
+    assert {"Reported actor", "Quote", "Note", "Located by", "As of"} <= labels
