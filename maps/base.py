@@ -35,6 +35,7 @@ from maps.polygons import (
 )
 from maps.safehtml import escape, js_string
 from maps.safetext import terminal_text
+from maps.scripts import LayersScript
 
 __all__ = [
     "DrawnSignal",
@@ -96,7 +97,7 @@ class OfflineMap(folium.Map):
     default_css: ClassVar = [("leaflet_css", f"{_LEAFLET}.css")]
 
 
-class MapText(MacroElement):
+class MapText(LayersScript, MacroElement):
     """A panel of escaped HTML placed on the map as a Leaflet control.
 
     Parameters
@@ -112,17 +113,8 @@ class MapText(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var panel = L.control({position: {{ this.position_js }}});
-            panel.onAdd = function () {
-                var div = L.DomUtil.create("div", {{ this.class_js }});
-                div.innerHTML = {{ this.html_js }};
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.disableScrollPropagation(div);
-                return div;
-            };
-            panel.addTo({{ this._parent.get_name() }});
-        })();
+        minemapLayers.panel({{ this._parent.get_name() }}, {{ this.html_js }},
+                            {{ this.position_js }}, {{ this.class_js }});
         {% endmacro %}
         """
     )
@@ -154,7 +146,7 @@ class Attribution(MacroElement):
         self.lines_js = [js_string(escape(line)) for line in lines]
 
 
-class FitWhenShown(MacroElement):
+class FitWhenShown(LayersScript, MacroElement):
     """Fit the map to its bounds again when its container first gets a size.
 
     A map drawn while hidden, or in a frame not yet laid out (an embedded
@@ -166,21 +158,8 @@ class FitWhenShown(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            var el = map.getContainer();
-            var bounds = L.latLngBounds({{ this.bounds_js }});
-            var options = {paddingTopLeft: [40, 90], paddingBottomRight: [380, 40]};
-            function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
-            if (sized() || typeof ResizeObserver === "undefined") { return; }
-            var observer = new ResizeObserver(function () {
-                if (!sized()) { return; }
-                observer.disconnect();
-                map.invalidateSize();
-                map.fitBounds(bounds, options);
-            });
-            observer.observe(el);
-        })();
+        minemapLayers.fitWhenShown({{ this._parent.get_name() }}, {{ this.bounds_js }},
+            {paddingTopLeft: [40, 90], paddingBottomRight: [380, 40]});
         {% endmacro %}
         """
     )
@@ -192,7 +171,7 @@ class FitWhenShown(MacroElement):
         self.bounds_js = json.dumps([[miny, minx], [maxy, maxx]])
 
 
-class DrawnSignal(MacroElement):
+class DrawnSignal(LayersScript, MacroElement):
     """Mark the map container ``data-mm-drawn="true"`` once every layer is drawn.
 
     The page's layers are all added by one script; once the promises that
@@ -204,19 +183,7 @@ class DrawnSignal(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            // Layers that decode their data asynchronously register a promise.
-            requestAnimationFrame(function () {
-                Promise.all(window.minemapPending || []).then(function () {
-                    requestAnimationFrame(function () {
-                        requestAnimationFrame(function () {
-                            map.getContainer().setAttribute("data-mm-drawn", "true");
-                        });
-                    });
-                });
-            });
-        })();
+        minemapLayers.signalDrawn({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )

@@ -18,13 +18,14 @@ from folium.map import Layer
 from jinja2 import Template
 
 from maps.safehtml import js_literal, layer_label
+from maps.scripts import LayersScript
 
 __all__ = ["ClusteredMarkers"]
 
 _CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 
 
-class ClusteredMarkers(JSCSSMixin, Layer):
+class ClusteredMarkers(LayersScript, JSCSSMixin, Layer):
     """A clustered layer of circle markers from compact rows.
 
     Parameters
@@ -51,40 +52,8 @@ class ClusteredMarkers(JSCSSMixin, Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows_js }};
-            var group = L.markerClusterGroup({
-                maxClusterRadius: {{ this.max_cluster_radius }},
-                spiderfyDistanceMultiplier: 1.6,
-                showCoverageOnHover: false
-            });
-            var markers = rows.map(function (r) {
-                var m = L.circleMarker([r[0], r[1]], {
-                    radius: r[2], fillColor: r[3], color: "#222222", weight: 1.5,
-                    fillOpacity: 0.85, dashArray: r[4] ? "3 3" : null,
-                    className: {{ this.class_js }}
-                });
-                m.bindTooltip(r[5]);
-                m.bindPopup(r[6], {maxWidth: 420, autoPanPaddingTopLeft: [20, 150],
-                                   autoPanPaddingBottomRight: [370, 30]});
-                return m;
-            });
-            group.addLayers(markers);
-            // The year filter's interface (see maps/templates/pointcloud.js).
-            var years = {{ this.years_js }};
-            group.yearValues = {{ this.year_values_js }};
-            group.ready = Promise.resolve(group);
-            group.count = markers.length;
-            group.selectYears = function (labels) {
-                var keep = labels === null ? markers : markers.filter(function (m, i) {
-                    return labels.indexOf(years[i]) >= 0;
-                });
-                group.clearLayers();
-                group.addLayers(keep);
-                group.count = keep.length;
-            };
-            return group;
-        })();
+        var {{ this.get_name() }} = minemapLayers.clusteredMarkers({{ this.rows_js }},
+                                                                  {{ this.options_js }});
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -103,12 +72,12 @@ class ClusteredMarkers(JSCSSMixin, Layer):
         super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
         self._name = "ClusteredMarkers"
         self.rows_js = js_literal([list(r) for r in rows])
-        self.class_js = js_literal(css_class)
-        self.max_cluster_radius = int(max_cluster_radius)
         labels = [str(y) for y in years] if years is not None else [""] * len(rows)
         if len(labels) != len(rows):
             raise ValueError(f"years: {len(labels)} values for {len(rows)} markers")
         #: The distinct years (or periods) of the markers, for a year filter.
         self.years = sorted(set(labels))
-        self.years_js = js_literal(labels)
-        self.year_values_js = js_literal(self.years)
+        self.options_js = js_literal({
+            "maxClusterRadius": int(max_cluster_radius), "className": css_class,
+            "years": labels, "yearValues": self.years,
+        })  # fmt: skip

@@ -11,7 +11,6 @@ full-viewport screenshot at a device pixel ratio: 1600x1000 CSS px at scale 2 is
 from __future__ import annotations
 
 import asyncio
-import json
 import struct
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import MinemapError
+from maps.scripts import script_text
 
 __all__ = ["PngExportError", "PngOptions", "export_png", "export_pngs", "parse_size", "png_size"]
 
@@ -27,58 +27,10 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]  # fmt: skip
 
-# Drawn: a vector path or a marker, and no pan, zoom or cluster animation running (the
-# folium map is a global named after the map div's id).
-_READY_JS = """() => {
-  const el = document.querySelector('.folium-map');
-  if (!el || el.dataset.mmDrawn !== 'true') return false;
-  const m = window[el.id];
-  if (!m || m._animatingZoom || (m._panAnim && m._panAnim._inProgress)) return false;
-  return !document.querySelector('.leaflet-cluster-anim');
-}"""
-
-# Print: no zoom buttons, layer control or year panel; a north arrow (top right), then two frames.
-_PRINT_CSS = """.leaflet-control-zoom, .leaflet-control-layers, .mm-years {
-  display: none !important; }
-.leaflet-bottom.leaflet-right .leaflet-control-attribution { max-width: calc(100vw - 140px); }
-.mm-north { background: rgba(255,255,255,0.94); border-radius: 4px; padding: 4px 6px 2px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.35); line-height: 0; }
-"""
-
-_NORTH_SVG = (
-    '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="40" role="img" aria-label="North '
-    'arrow"><text x="12" y="12" text-anchor="middle" style="font: bold 13px sans-serif" '
-    'fill="#222">N</text><polygon points="12,15 20,38 12,32 4,38" fill="#222"/></svg>'
-)
-
-_NORTH_JS = f"""() => {{
-  const corner = document.querySelector('.leaflet-top.leaflet-right');
-  const arrow = document.createElement('div');
-  arrow.className = 'leaflet-control mm-north'; arrow.title = 'North';
-  arrow.innerHTML = {json.dumps(_NORTH_SVG)};
-  if (corner && !corner.querySelector('.mm-north')) corner.prepend(arrow);
-  return new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-}}"""
-
 # What a report needs in the frame: name -> selector (each visible and inside the viewport).
 _NEEDED = {"title panel": ".mm-title", "legend": ".mm-legend",
            "scale bar": ".leaflet-control-scale", "attribution": ".leaflet-control-attribution",
            "north arrow": ".mm-north"}  # fmt: skip
-
-_CHECK_JS = """(needed) => {
-  const W = document.documentElement.clientWidth, H = document.documentElement.clientHeight;
-  const box = (sel) => { const el = document.querySelector(sel);
-    return el && el.getClientRects().length ? el.getBoundingClientRect() : null; };
-  const boxes = Object.entries(needed).map(([name, sel]) => [name, sel, box(sel)]);
-  const problems = boxes.map(([name, sel, r]) => {
-    if (!r || !r.width || !r.height) return `${name} (${sel}) is missing`;
-    if (r.left < 0 || r.top < 0 || r.right > W + 0.5 || r.bottom > H + 0.5)
-      return `${name} does not fit`; }).filter(Boolean);
-  boxes.forEach(([n, , a], i) => boxes.slice(i + 1).forEach(([m, , b]) => {
-    if (a && b && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
-      problems.push(`${n} and ${m} overlap`); }));
-  return problems;
-}"""
 
 
 class PngExportError(MinemapError, RuntimeError):
@@ -226,21 +178,22 @@ def _export_one(browser, html: Path, png: Path, options: PngOptions, error: type
         try:
             page.goto(html.resolve().as_uri(), wait_until="load")
             page.evaluate("() => document.fonts.ready.then(() => true)")
-            page.wait_for_function(_READY_JS)
+            page.add_script_tag(content=script_text("print.js"))
+            page.wait_for_function("() => minemapPrint.ready()")
         except error as err:
             raise PngExportError(
                 f"{html}: no map layer was drawn within {options.timeout_s:g} s "
                 f"({str(err).splitlines()[0]}); expected a map written by minemap build"
                 + (f"; the page logged: {'; '.join(errors[:5])}" if errors else "")
             ) from err
-        page.add_style_tag(content=_PRINT_CSS)
-        page.evaluate(_NORTH_JS)  # and two animation frames: drawn with the print CSS
+        page.add_style_tag(content=script_text("print.css"))
+        page.evaluate("() => minemapPrint.addNorthArrow()")
         if errors:
             raise PngExportError(
                 f"{html}: the page logged {len(errors)} error(s): {'; '.join(errors[:5])}; "
                 "expected none. Export maps built offline (--assets inline, no --tiles)"
             )
-        problems = page.evaluate(_CHECK_JS, _NEEDED)
+        problems = page.evaluate("(needed) => minemapPrint.check(needed)", _NEEDED)
         if problems:
             raise PngExportError(
                 f"{html}, {options.width}x{options.height} CSS px: the {'; the '.join(problems)}; "

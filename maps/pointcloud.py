@@ -21,12 +21,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
@@ -34,6 +33,7 @@ from jinja2 import Template
 from layers.periods import period_label, year_label
 from maps.polygons import POPUP_PADDING
 from maps.safehtml import js_literal, layer_label, plain_text
+from maps.scripts import add_page_script
 
 __all__ = [
     "HEX_COLOURS",
@@ -99,17 +99,9 @@ def _ordinals(dates: Sequence[dt.date | None]) -> np.ndarray:
 
 
 @cache
-def _script() -> str:
-    return (Path(__file__).parent / "templates" / "pointcloud.js").read_text(encoding="utf-8")
-
-
 def _add_script(element: MacroElement) -> None:
-    """Put ``pointcloud.js`` in the page's head, once."""
-    figure = element.get_root()
-    if "minemap_pointcloud" not in figure.header._children:
-        figure.header.add_child(
-            Element(f"<script>\n{_script()}\n</script>"), name="minemap_pointcloud"
-        )
+    """Put ``pointcloud.js`` in the page's head, once (:mod:`maps.scripts`)."""
+    add_page_script(element.get_root(), "pointcloud.js")
 
 
 def _years(dates: Dates) -> list[str]:

@@ -28,6 +28,7 @@ from folium.map import Layer
 from jinja2 import Template
 
 from maps.safehtml import js_literal, layer_label
+from maps.scripts import add_page_script
 
 __all__ = [
     "Detail",
@@ -202,30 +203,6 @@ def decode_geometry(text: str) -> shapely.Geometry | None:
     return shapes[0] if len(shapes) == 1 else shapely.MultiPolygon(shapes)
 
 
-#: Decodes one store entry to a GeoJSON geometry (see :func:`encode_geometries`).
-_DECODE_JS = """function (e) {
-    if (!e) { return null; }
-    var scale = Math.pow(10, e[0]);
-    var polygons = e[1].map(function (rings) {
-        return rings.map(function (s) {
-            var out = [], x = 0, y = 0, i = 0, n = s.length, axis = 0;
-            while (i < n) {
-                var v = 0, shift = 0, b;
-                do { b = s.charCodeAt(i++) - 63; v += (b & 31) * Math.pow(2, shift); shift += 5; }
-                while (b >= 32);
-                var d = (v % 2) ? -(v + 1) / 2 : v / 2;
-                if (axis === 0) { x += d; axis = 1; }
-                else { y += d; axis = 0; out.push([x / scale, y / scale]); }
-            }
-            if (out.length) { out.push(out[0]); }
-            return out;
-        });
-    });
-    return polygons.length === 1 ? {type: "Polygon", coordinates: polygons[0]}
-        : {type: "MultiPolygon", coordinates: polygons};
-}"""
-
-
 class GeometryStore(Element):
     """The page's array of distinct geometries, each written once (compactly encoded).
 
@@ -248,6 +225,7 @@ class GeometryStore(Element):
             store = cls()
             # First in the page's script, before any layer that reads it.
             figure.script.add_child(store, name="minemap_geometry", index=0)
+            add_page_script(figure, "layers.js")
         return store
 
     def add(self, geometries: Sequence[shapely.Geometry], decimals: int) -> list[int]:
@@ -264,19 +242,13 @@ class GeometryStore(Element):
         return len(self._texts)
 
     def render(self, **kwargs: object) -> str:
-        """Write the JavaScript that defines the store (encoded rings never hold ``<``)."""
+        """Write the JavaScript that defines the store (encoded rings never hold ``<``).
+
+        It is written as it is, never as a template (the page's script renders
+        its children's text).
+        """
         entries = ",\n".join(self._texts)
-        return (
-            f"var {self.get_name()} = (function () {{\n"
-            f"var decode = {_DECODE_JS};\n"
-            f"var entries = [\n{entries}\n];\n"
-            "var done = {};\n"
-            "return function (i) {\n"
-            "  if (!(i in done)) { done[i] = decode(entries[i]); entries[i] = null; }\n"
-            "  return done[i];\n"
-            "};\n"
-            "})();"
-        )
+        return f"var {self.get_name()} = minemapLayers.store([\n{entries}\n]);"
 
 
 @dataclass(frozen=True)
@@ -367,67 +339,11 @@ class PolygonLayer(Layer):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function () {
-            var geometry = {{ this.store_name }};
-            var index = {{ this.index_js }};
-            var fills = {{ this.fills_js }};
-            var tips = {{ this.tooltips_js }};
-            var pops = {{ this.popups_js }};
-            var base = {{ this.style_js }};
-            function style(f) {
-                var s = Object.assign({}, base);
-                if (fills) { s.fillColor = fills[f.id]; } else { s.fillOpacity = 0; }
-                return s;
-            }
-            // Coarser geometry below zoom `below` (fewer vertices to project and draw).
-            var coarse = {{ this.coarse_js }}, below = {{ this.coarse_below }};
-            var map = {{ this._parent.get_name() }};
-            function level() { return coarse && map.getZoom() < below ? coarse : index; }
-            var drawn = level();
-            var features = drawn.map(function (g, i) {
-                return {type: "Feature", id: i, properties: {}, geometry: geometry(g)};
-            });
-            var options = {style: style, smoothFactor: {{ this.smooth_factor }},
-                           interactive: {{ this.interactive_js }}};
-            {%- if this.pane %}
-            var pane = map.getPane({{ this.pane_js }}) || map.createPane({{ this.pane_js }});
-            pane.style.zIndex = {{ this.pane_z }};
-            options.pane = {{ this.pane_js }};
-            {%- endif %}
-            {%- if this.canvas %}
-            options.renderer = L.canvas({padding: 0.2{% if this.pane %}, pane: options.pane{% endif %}});
-            {%- endif %}
-            var group = L.geoJSON(features, options);
-            if (coarse) {
-                map.on("zoomend", function () {
-                    var now = level();
-                    if (now === drawn) { return; }
-                    drawn = now;
-                    group.eachLayer(function (l) {
-                        var g = geometry(drawn[l.feature.id]);
-                        if (g) {
-                            l.setLatLngs(L.GeoJSON.coordsToLatLngs(
-                                g.coordinates, g.type === "Polygon" ? 1 : 2));
-                        }
-                    });
-                });
-            }
-            if (tips) {
-                group.bindTooltip(function (l) { return tips[l.feature.id]; }, {sticky: true});
-            }
-            if (pops) {
-                group.bindPopup(function (l) { return pops[l.feature.id]; }, {{ this.popup_js }});
-            }
-            if ({{ this.interactive_js }}) {
-                var hover = {{ this.hover_js }};
-                group.on("mouseover", function (e) { e.layer.setStyle(hover); });
-                group.on("mouseout", function (e) { group.resetStyle(e.layer); });
-            }
-            return group;
-        })();
+        var {{ this.get_name() }} = minemapLayers.polygons(
+            {{ this._parent.get_name() }}, {{ this.store_name }}, {{ this.options_js }});
         {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
         {% endmacro %}
-        """  # noqa: E501
+        """
     )
 
     def __init__(
@@ -452,34 +368,38 @@ class PolygonLayer(Layer):
             if values is not None and len(values) != n:
                 raise ValueError(f"{label}: {len(values)} values for {n} geometries")
         self.geometries = list(geometries)
-        self.fills_js = js_literal(list(fills) if fills is not None else None)
-        self.tooltips_js = js_literal(list(tooltips) if tooltips is not None else None)
-        self.popups_js = js_literal(list(popups) if popups is not None else None)
         interactive = tooltips is not None or popups is not None
-        self.interactive_js = "true" if interactive else "false"
-        self.style_js = js_literal({**style.options, "className": style.css_class})
-        self.hover_js = js_literal(style.hover or {"weight": 3, "color": "#000000"})
-        self.popup_js = js_literal({"maxWidth": 420, **POPUP_PADDING})
-        self.smooth_factor = float(style.smooth_factor)
-        self.decimals = int(detail.decimals)
+        # What the page's minemapLayers.polygons() takes; index and coarse are the
+        # geometries' places in the page's store, known when the layer is rendered.
+        self.options = {
+            "fills": list(fills) if fills is not None else None,
+            "tips": list(tooltips) if tooltips is not None else None,
+            "pops": list(popups) if popups is not None else None,
+            "interactive": interactive,
+            "style": {**style.options, "className": style.css_class},
+            "hover": dict(style.hover or {"weight": 3, "color": "#000000"}),
+            "popup": {"maxWidth": 420, **POPUP_PADDING},
+            "smoothFactor": float(style.smooth_factor),
+            "below": int(detail.coarse_below),
+            "canvas": bool(renderer.canvas),
+            "pane": renderer.pane,
+            "paneZ": int(renderer.pane_z),
+        }
         if detail.coarse is not None and len(detail.coarse) != n:
             raise ValueError(f"coarse: {len(detail.coarse)} geometries for {n}")
-        self.coarse = list(detail.coarse) if detail.coarse is not None else None
-        self.coarse_decimals = int(detail.coarse_decimals)
-        self.coarse_below = int(detail.coarse_below)
-        self.coarse_js = "null"
-        self.canvas = bool(renderer.canvas)
-        self.pane = renderer.pane
-        self.pane_js = js_literal(renderer.pane)
-        self.pane_z = int(renderer.pane_z)
+        self.detail = detail
         self.store_name = ""
-        self.index_js = "[]"
+        self.options_js = "{}"
 
     def render(self, **kwargs: object) -> None:
         """Put the geometry in the page's store, then write the layer's script."""
         store = GeometryStore.of(self.get_root())
         self.store_name = store.get_name()
-        self.index_js = js_literal(store.add(self.geometries, self.decimals))
-        if self.coarse is not None:
-            self.coarse_js = js_literal(store.add(self.coarse, self.coarse_decimals))
+        detail = self.detail
+        coarse = detail.coarse
+        self.options_js = js_literal({
+            **self.options,
+            "index": store.add(self.geometries, detail.decimals),
+            "coarse": store.add(coarse, detail.coarse_decimals) if coarse is not None else None,
+        })  # fmt: skip
         super().render(**kwargs)

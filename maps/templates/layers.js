@@ -1,0 +1,178 @@
+/*
+ * minemap's layers and map behaviour, loaded once per page (maps/scripts.py).
+ *
+ * Every map element minemap writes calls one of these functions with its
+ * data as a JSON literal; no record text is ever evaluated as code. Popups
+ * and tooltips of polygon layers are HTML built from escaped text in Python
+ * (maps/safehtml.py).
+ */
+(function () {
+  "use strict";
+
+  // One store entry (see maps/polygons.py encode_geometries) to a GeoJSON geometry:
+  // [decimals, [[ring as polyline-encoded integer deltas, ...], ...]].
+  function decode(e) {
+    if (!e) { return null; }
+    var scale = Math.pow(10, e[0]);
+    var polygons = e[1].map(function (rings) {
+      return rings.map(function (s) {
+        var out = [], x = 0, y = 0, i = 0, n = s.length, axis = 0;
+        while (i < n) {
+          var v = 0, shift = 0, b;
+          do { b = s.charCodeAt(i++) - 63; v += (b & 31) * Math.pow(2, shift); shift += 5; }
+          while (b >= 32);
+          var d = (v % 2) ? -(v + 1) / 2 : v / 2;
+          if (axis === 0) { x += d; axis = 1; }
+          else { y += d; axis = 0; out.push([x / scale, y / scale]); }
+        }
+        if (out.length) { out.push(out[0]); }
+        return out;
+      });
+    });
+    return polygons.length === 1 ? {type: "Polygon", coordinates: polygons[0]}
+      : {type: "MultiPolygon", coordinates: polygons};
+  }
+
+  // The page's geometry store: a function from an index to a geometry, decoded on first use.
+  function store(entries) {
+    var done = {};
+    return function (i) {
+      if (!(i in done)) { done[i] = decode(entries[i]); entries[i] = null; }
+      return done[i];
+    };
+  }
+
+  // A layer of polygons drawn from the store (maps/polygons.py PolygonLayer).
+  function polygons(map, geometry, o) {
+    function style(f) {
+      var s = Object.assign({}, o.style);
+      if (o.fills) { s.fillColor = o.fills[f.id]; } else { s.fillOpacity = 0; }
+      return s;
+    }
+    // Coarser geometry below zoom `below` (fewer vertices to project and draw).
+    function level() { return o.coarse && map.getZoom() < o.below ? o.coarse : o.index; }
+    var drawn = level();
+    var features = drawn.map(function (g, i) {
+      return {type: "Feature", id: i, properties: {}, geometry: geometry(g)};
+    });
+    var options = {style: style, smoothFactor: o.smoothFactor, interactive: o.interactive};
+    if (o.pane) {
+      var pane = map.getPane(o.pane) || map.createPane(o.pane);
+      pane.style.zIndex = o.paneZ;
+      options.pane = o.pane;
+    }
+    if (o.canvas) {
+      options.renderer = o.pane ? L.canvas({padding: 0.2, pane: o.pane}) : L.canvas({padding: 0.2});
+    }
+    var group = L.geoJSON(features, options);
+    if (o.coarse) {
+      map.on("zoomend", function () {
+        var now = level();
+        if (now === drawn) { return; }
+        drawn = now;
+        group.eachLayer(function (l) {
+          var g = geometry(drawn[l.feature.id]);
+          if (g) {
+            l.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, g.type === "Polygon" ? 1 : 2));
+          }
+        });
+      });
+    }
+    if (o.tips) {
+      group.bindTooltip(function (l) { return o.tips[l.feature.id]; }, {sticky: true});
+    }
+    if (o.pops) {
+      group.bindPopup(function (l) { return o.pops[l.feature.id]; }, o.popup);
+    }
+    if (o.interactive) {
+      group.on("mouseover", function (e) { e.layer.setStyle(o.hover); });
+      group.on("mouseout", function (e) { group.resetStyle(e.layer); });
+    }
+    return group;
+  }
+
+  // Markers clustered by leaflet.markercluster, with the year filter's interface
+  // (see pointcloud.js): rows are [lat, lon, radius, fill, dashed, tooltip, popup].
+  function clusteredMarkers(rows, o) {
+    var group = L.markerClusterGroup({
+      maxClusterRadius: o.maxClusterRadius,
+      spiderfyDistanceMultiplier: 1.6,
+      showCoverageOnHover: false
+    });
+    var markers = rows.map(function (r) {
+      var m = L.circleMarker([r[0], r[1]], {
+        radius: r[2], fillColor: r[3], color: "#222222", weight: 1.5,
+        fillOpacity: 0.85, dashArray: r[4] ? "3 3" : null, className: o.className
+      });
+      m.bindTooltip(r[5]);
+      m.bindPopup(r[6], {maxWidth: 420, autoPanPaddingTopLeft: [20, 150],
+                         autoPanPaddingBottomRight: [370, 30]});
+      return m;
+    });
+    group.addLayers(markers);
+    group.yearValues = o.yearValues;
+    group.ready = Promise.resolve(group);
+    group.count = markers.length;
+    group.selectYears = function (labels) {
+      var keep = labels === null ? markers : markers.filter(function (m, i) {
+        return labels.indexOf(o.years[i]) >= 0;
+      });
+      group.clearLayers();
+      group.addLayers(keep);
+      group.count = keep.length;
+    };
+    return group;
+  }
+
+  // Fit the map to its bounds again when its container first gets a size: a map
+  // drawn while hidden, or in a frame not yet laid out, would sit at the maximum zoom.
+  function fitWhenShown(map, bounds, options) {
+    var el = map.getContainer();
+    function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
+    if (sized() || typeof ResizeObserver === "undefined") { return; }
+    var observer = new ResizeObserver(function () {
+      if (!sized()) { return; }
+      observer.disconnect();
+      map.invalidateSize();
+      map.fitBounds(L.latLngBounds(bounds), options);
+    });
+    observer.observe(el);
+  }
+
+  // Mark the container data-mm-drawn="true" once every layer is drawn: once the
+  // promises layers put in window.minemapPending are settled, two frames later.
+  function signalDrawn(map) {
+    requestAnimationFrame(function () {
+      Promise.all(window.minemapPending || []).then(function () {
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            map.getContainer().setAttribute("data-mm-drawn", "true");
+          });
+        });
+      });
+    });
+  }
+
+  // A panel of escaped HTML (maps/base.py MapText) as a Leaflet control.
+  function panel(map, html, position, className) {
+    var control = L.control({position: position});
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", className);
+      div.innerHTML = html;
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    return control;
+  }
+
+  window.minemapLayers = {
+    store: store,
+    polygons: polygons,
+    clusteredMarkers: clusteredMarkers,
+    fitWhenShown: fitWhenShown,
+    signalDrawn: signalDrawn,
+    panel: panel
+  };
+})();
