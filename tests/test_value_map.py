@@ -52,9 +52,9 @@ def test_value_map_draws_every_unit_with_escaped_text(caucasus):
     assert "Area <b>" not in html and "Area &lt;b&gt;" in html
     assert f"{len(frame) - 1} units; 1 without a value are not drawn." in html
     layers = {}
-    for block in html.split("var geometry = ")[1:]:
-        base = json.loads(re.search(r"var base = (\{.*?\});", block).group(1))
-        layers[base["className"]] = json.loads(re.search(r"var tips = (.*?);\n", block).group(1))
+    for match in re.finditer(r"minemapLayers\.polygons\(\s*\w+, \w+, ", html):
+        options, _ = json.JSONDecoder().raw_decode(html, match.end())
+        layers[options["style"]["className"]] = options["tips"]
     tips = layers["mm-choropleth"]
     assert len(tips) == len(frame) - 1
     assert tips[0].startswith("<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>: ")
