@@ -3,7 +3,7 @@
 Run from anywhere (minemap must be installed, e.g. ``pip install -e .``; the
 baseline needs matplotlib, which ``GeoDataFrame.explore()`` imports)::
 
-    python benchmarks/bench_build.py [--repeat N] [--out DIR]
+    python benchmarks/bench_build.py [--repeat N] [--out DIR] [--against REV]
 
 What it measures, in one run (see benchmarks/README.md for how to read it):
 
@@ -15,14 +15,21 @@ What it measures, in one run (see benchmarks/README.md for how to read it):
 4. A baseline: the clearance districts (full-resolution dissolved geometry from
    ``geo.dissolve``) drawn with ``GeoDataFrame.explore()`` and saved to HTML.
 5. Peak Python memory of ``maps.build.build()`` in this process (tracemalloc).
+6. With ``--against REV``: ``python -m maps.cli build`` run from a temporary
+   git worktree of REV and from this checkout, alternately, compared by CPU
+   seconds, wall seconds and peak RSS of the child, and by the files written.
 
-Nothing is written outside ``--out`` (default: a temporary folder, deleted).
+The maps and summaries are those of the built-in project
+(``maps.build.DEFAULT_PROJECT``). Nothing is written outside ``--out``
+(default: a temporary folder, deleted) except the worktree of ``--against``,
+which is made in a temporary folder and removed at the end.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import filecmp
 import gc
 import importlib
 import importlib.util
@@ -30,6 +37,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -37,18 +45,51 @@ import tempfile
 import time
 import tracemalloc
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 from machine import cpu_model, package_versions, usable_cores
 
 import geo
-import layers
-from layers import KINDS
+from layers import kinds
 from layers.join import grouping_composition
-from maps import build, tables, views
+from layers.project import Project, load_project
+from maps import build, registry, tables, views
+from maps.safetext import unique_slugs
 
 PACKAGES = ("minemap", "folium", "branca", "geopandas", "shapely", "pyproj", "pandas", "matplotlib")
+
+#: Files a build of the built-in project is expected to write differently since
+#: the one-pipeline build: its manifest, and the fuzzy matches it now always writes.
+EXPECTED_CHANGES = ("build.json", "fuzzy_matches.csv")
+
+
+@dataclass(frozen=True)
+class MapJob:
+    """One map of a project as ``maps.build.build()`` draws it."""
+
+    stem: str
+    layer: str
+    view: str
+    title: str
+
+
+def map_jobs(project: Project) -> list[MapJob]:
+    """The maps of ``project`` in build order, with the stem, view and title build() gives them."""
+    names = [spec.name for spec in project.layers]
+    stems = dict(zip(names, unique_slugs(names), strict=True))
+    jobs = []
+    for spec in project.maps:
+        kind = kinds.get(project.layer(spec.layer).kind)
+        title = spec.title or kind.map_title or spec.layer
+        jobs.append(MapJob(stems[spec.layer], spec.layer, kind.view, title))
+    return jobs
+
+
+def default_stems() -> list[str]:
+    """File stems of the maps of the built-in project, in build order."""
+    return [job.stem for job in map_jobs(load_project(build.DEFAULT_PROJECT))]
 
 
 # ------------------------------------------------------------------ helpers
@@ -76,19 +117,49 @@ def minemap_command() -> list[str]:
     return [sys.executable, "-m", "maps.cli"]
 
 
-def run_child(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float]:
-    """Run a command; return (wall seconds, peak RSS in MB of the child)."""
+@dataclass(frozen=True)
+class Run:
+    """One child process: wall seconds, CPU seconds (user + system), peak RSS in MB."""
+
+    wall: float
+    cpu: float
+    rss: float
+
+
+#: Runs the command in ``sys.argv[2:]`` and writes its wall seconds, exit code and
+#: rusage (``os.wait4``) as JSON to the file ``sys.argv[1]``. It runs as a small
+#: process of its own (``-I -S``: standard library only) because on Linux a
+#: child's ``ru_maxrss`` counts the resident memory of the process it was
+#: spawned from: spawned from this benchmark after its in-process builds, every
+#: child would report the benchmark's own peak.
+_LAUNCHER = """
+import json, os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w", encoding="utf-8") as f:
+    json.dump({"wall": wall, "code": os.waitstatus_to_exitcode(status), "utime": usage.ru_utime,
+               "stime": usage.ru_stime, "maxrss": usage.ru_maxrss}, f)
+"""
+
+
+def run_child(cmd: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Run:
+    """Run a command to the end, its output to ``log``; exit when it fails."""
+    measured = log.with_suffix(".rusage.json")
+    measured.unlink(missing_ok=True)
+    launcher = [sys.executable, "-I", "-S", "-c", _LAUNCHER, str(measured), *cmd]
     with open(log, "wb") as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{log.read_text(errors='replace')}")
+        subprocess.run(launcher, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        usage = json.loads(measured.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        usage = {"code": "unknown"}
+    if usage["code"] != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({usage['code']}):\n{log.read_text(errors='replace')}")
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return seconds, rss
+    rss = usage["maxrss"] / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(usage["wall"], usage["utime"] + usage["stime"], rss)
 
 
 def stats(values: list[float]) -> tuple[float, float]:
@@ -161,28 +232,26 @@ def end_to_end(repeat: int, out: Path) -> dict[str, dict]:
     results: dict[str, dict] = {"command": {"argv0": cmd}}
     startup = []
     for _ in range(repeat):
-        seconds, _rss = run_child(
-            [sys.executable, "-c", "import maps.cli"], out, out / "startup.log"
-        )
-        startup.append(seconds)
+        run = run_child([sys.executable, "-c", "import maps.cli"], out, out / "startup.log")
+        startup.append(run.wall)
     results["startup"] = {"seconds": startup}
     for mode in ("inline", "cdn"):
         target = out / f"cli-{mode}"
         times, rss = [], []
         for i in range(repeat):
             shutil.rmtree(target, ignore_errors=True)
-            seconds, peak = run_child(
+            run = run_child(
                 [*cmd, "build", "--out", str(target), "--assets", mode],
                 out,
                 out / f"cli-{mode}-{i + 1}.log",
             )
-            times.append(seconds)
-            rss.append(peak)
-            print(f"  minemap build --assets {mode}, run {i + 1}: {seconds:.2f} s", flush=True)
+            times.append(run.wall)
+            rss.append(run.rss)
+            print(f"  minemap build --assets {mode}, run {i + 1}: {run.wall:.2f} s", flush=True)
         results[mode] = {
             "seconds": times,
             "peak_rss_mb": rss,
-            "sizes_kb": {stem: kb(target / f"{stem}.html") for stem in build.MAPS},
+            "sizes_kb": {stem: kb(target / f"{stem}.html") for stem in default_stems()},
         }
     return results
 
@@ -221,23 +290,40 @@ def in_process(repeat: int, out: Path) -> dict[str, object]:
         yield
         steps.setdefault(name, []).append(time.perf_counter() - start)
 
+    project = load_project(build.DEFAULT_PROJECT)
+    jobs = map_jobs(project)
+    n_tables = sum(
+        len(kinds.get(spec.kind).summary_by(project.summary_levels)) for spec in project.layers
+    )
     for i in range(repeat):
         clear_caches()
-        # As build.load_default(), one layer at a time.
-        prepared = {}
-        for kind in KINDS:
-            with timed(f"read + prepare {kind}"):
-                prepared[kind] = layers.prepare(layers.default(kind))
-        for stem, (kind, draw, _title) in build.MAPS.items():
-            with timed(f"draw {stem}"):
-                fmap = draw(prepared[kind].records)
-            with timed(f"render {stem} (inline) + write"):
+        # As build.prepare_project(project), one layer at a time.
+        done = None
+        for spec in project.layers:
+            with timed(f"read + prepare {spec.name}"):
+                part = build.prepare_project(project, only={spec.name})
+            if done is None:
+                done = part
+            else:
+                done.layers.update(part.layers)
+        for job in jobs:
+            prepared = done.layers[job.layer]
+            with timed(f"draw {job.stem}"):
+                fmap = registry.draw(
+                    job.view,
+                    prepared.records,
+                    title=job.title,
+                    boundary_set=prepared.boundary_set,
+                )
+            with timed(f"render {job.stem} (inline) + write"):
                 page = views.render(fmap, assets_mode="inline")
-                (target / f"{stem}.html").write_text(page, encoding="utf-8", newline="\n")
-        with timed(f"summaries: {len(build.SUMMARIES)} tables x CSV, MD, HTML"):
-            write_summaries(prepared)
+                (target / f"{job.stem}.html").write_text(page, encoding="utf-8", newline="\n")
+        with timed(f"summaries: {n_tables} tables x CSV, MD, HTML"):
+            written = write_summaries(done)
+        if written != n_tables:
+            sys.exit(f"expected {n_tables} summaries of the built-in project, got {written}")
         with timed("baseline: explore() clearance + save"):
-            explore_clearance(prepared["clearance"].records, explore_path)
+            explore_clearance(done.layers["clearance"].records, explore_path)
         print(f"  in-process steps, run {i + 1}: done", flush=True)
 
     for i in range(repeat):
@@ -257,22 +343,142 @@ def in_process(repeat: int, out: Path) -> dict[str, object]:
         "build_seconds": build_times,
         "tracemalloc_peak_mb": peak / 1024 / 1024,
         "build_files": files,
-        "inline_sizes_kb": {stem: kb(target / f"{stem}.html") for stem in build.MAPS},
+        "inline_sizes_kb": {job.stem: kb(target / f"{job.stem}.html") for job in jobs},
         "explore_kb": kb(explore_path),
     }
 
 
-def write_summaries(prepared) -> int:
-    n = 0
-    for item in build.summaries(prepared).values():
-        n += len(tables.to_csv(item)) + len(tables.to_markdown(item)) + len(tables.to_html(item))
-    return n
+def write_summaries(done: build.PreparedProject) -> int:
+    """Every summary of a prepared project as CSV, Markdown and HTML text; return how many."""
+    items = build.summaries(done)
+    for item in items.values():
+        for write in (tables.to_csv, tables.to_markdown, tables.to_html):
+            write(item)
+    return len(items)
+
+
+# ---------------------------------------------------------- against a revision
+
+
+def git(root: Path, *args: str) -> str:
+    """Run git in ``root``; return its output, or exit with git's message."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, check=True
+        )
+    except FileNotFoundError:
+        sys.exit("--against needs git on PATH")
+    except subprocess.CalledProcessError as err:
+        sys.exit(f"git {' '.join(args)} failed: {err.stderr.strip()}")
+    return done.stdout.strip()
+
+
+def code_env(root: Path) -> dict[str, str]:
+    """The environment of a child that imports minemap's code from ``root``."""
+    return {**os.environ, "PYTHONPATH": str(root)}
+
+
+def imported_from(root: Path) -> str:
+    """Where a child started as the timed builds are imports ``maps`` from; exit if not ``root``."""
+    code = "import geo, layers, maps\nfor m in (maps, geo, layers): print(m.__file__)"
+    files = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=code_env(root),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    outside = [f for f in files if root.resolve() not in Path(f).resolve().parents]
+    if outside:
+        sys.exit(f"a child run in {root} imports minemap from elsewhere: {', '.join(outside)}")
+    return files[0]
+
+
+def compare_folders(old: Path, new: Path) -> dict[str, object]:
+    """Compare two build outputs file by file (relative paths, then bytes)."""
+
+    def listing(folder: Path) -> dict[str, Path]:
+        return {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+
+    a, b = listing(old), listing(new)
+    common = sorted(a.keys() & b.keys())
+    differ = {
+        name: [a[name].stat().st_size, b[name].stat().st_size]
+        for name in common
+        if not filecmp.cmp(a[name], b[name], shallow=False)
+    }
+    return {
+        "files_rev": len(a),
+        "files_current": len(b),
+        "only_rev": sorted(a.keys() - b.keys()),
+        "only_current": sorted(b.keys() - a.keys()),
+        "identical": len(common) - len(differ),
+        "differ_bytes": differ,
+    }
+
+
+def against(rev: str, repeat: int, out: Path) -> dict[str, object]:
+    """Time ``python -m maps.cli build`` from a worktree of ``rev`` and from this checkout.
+
+    The two alternate (REV, current, REV, current...), after one untimed build
+    each (which also compiles their bytecode), so that load on the machine
+    affects both alike. Each run writes a fresh output folder.
+    """
+    root = Path(build.__file__).resolve().parents[1]
+    commit = git(root, "rev-parse", "--verify", f"{rev}^{{commit}}")
+    short = git(root, "rev-parse", "--short", commit)
+    tmp = Path(tempfile.mkdtemp(prefix="minemap-against-"))
+    tree = tmp / f"minemap-{short}"
+    added = False
+    try:
+        git(root, "worktree", "add", "--detach", str(tree), commit)
+        added = True
+        sides = {"rev": tree, "current": root}
+        where = {side: imported_from(code) for side, code in sides.items()}
+        for side in sides:
+            print(f"  {side}: imports maps from {where[side]}", flush=True)
+        results: dict[str, object] = {
+            "rev": rev,
+            "commit": commit,
+            "short": short,
+            "command": [sys.executable, "-m", "maps.cli", "build", "--out", "DIR"],
+            "maps_file": where,
+        }
+        target = out / "against"
+        target.mkdir(exist_ok=True)
+        runs: dict[str, list[Run]] = {side: [] for side in sides}
+        for i in range(repeat + 1):
+            for side, code in sides.items():
+                folder = target / side
+                shutil.rmtree(folder, ignore_errors=True)
+                cmd = [sys.executable, "-m", "maps.cli", "build", "--out", str(folder)]
+                label = "warm-up" if i == 0 else f"run {i}"
+                log = target / f"{side}-{label.replace(' ', '')}.log"
+                run = run_child(cmd, code, log, env=code_env(code))
+                if i:
+                    runs[side].append(run)
+                name = short if side == "rev" else "current"
+                print(
+                    f"  {name} build, {label}: {run.cpu:.2f} s CPU, {run.wall:.2f} s wall",
+                    flush=True,
+                )
+        results["runs"] = {side: [vars(run) for run in r] for side, r in runs.items()}
+        results["files"] = compare_folders(target / "rev", target / "current")
+        return results
+    finally:
+        if added:
+            try:
+                git(root, "worktree", "remove", "--force", str(tree))
+            except SystemExit as err:
+                print(f"warning: could not remove the worktree {tree}: {err}", file=sys.stderr)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ report
 
 
-def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
+def report(info: dict, cli: dict, proc: dict, repeat: int, ab: dict | None = None) -> str:
     load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
     lines = [
         f"minemap build benchmark, {info['date']}",
@@ -325,13 +531,18 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
 
     lines += ["3. HTML size of each map (from the `minemap build` outputs)", ""]
     rows = []
-    for stem in build.MAPS:
-        inline, cdn = cli["inline"]["sizes_kb"][stem], cli["cdn"]["sizes_kb"][stem]
+    for stem, inline in cli["inline"]["sizes_kb"].items():
+        cdn = cli["cdn"]["sizes_kb"][stem]
         rows.append([f"{stem}.html", f"{inline:,.0f}", f"{cdn:,.0f}", f"{inline / cdn:.2f}"])
     inline_total = sum(cli["inline"]["sizes_kb"].values())
     cdn_total = sum(cli["cdn"]["sizes_kb"].values())
     rows.append(
-        ["all four", f"{inline_total:,.0f}", f"{cdn_total:,.0f}", f"{inline_total / cdn_total:.2f}"]
+        [
+            f"all {len(rows)} maps",
+            f"{inline_total:,.0f}",
+            f"{cdn_total:,.0f}",
+            f"{inline_total / cdn_total:.2f}",
+        ]
     )
     lines += [table(["map", "inline KB", "cdn KB", "inline/cdn"], rows)]
     if proc["inline_sizes_kb"] != cli["inline"]["sizes_kb"]:
@@ -402,6 +613,8 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
             ],
         ),
     ]
+    if ab is not None:
+        lines += ["", *against_report(ab, repeat)]
     busy = [x[0] for x in (info["load_average"], load_end) if x]
     if busy and max(busy) > 0.5 * info["cores"]:
         lines += [
@@ -410,6 +623,61 @@ def report(info: dict, cli: dict, proc: dict, repeat: int) -> str:
             f"on {info['cores']} cores); times are inflated and vary between repeats.",
         ]
     return "\n".join(lines) + "\n"
+
+
+def against_report(ab: dict, repeat: int) -> list[str]:
+    """Section 6: this checkout's build against REV's, and the files each wrote."""
+    rev = ab["short"]
+    runs = ab["runs"]
+
+    def figure(side: str, key: str, how) -> float:
+        return how([run[key] for run in runs[side]])
+
+    rows = []
+    for label, key, how, fmt in (
+        ("CPU s, user + sys (median)", "cpu", statistics.median, "{:.2f}"),
+        ("CPU s, user + sys (min)", "cpu", min, "{:.2f}"),
+        ("wall s (median)", "wall", statistics.median, "{:.2f}"),
+        ("wall s (min)", "wall", min, "{:.2f}"),
+        ("peak RSS MB (median)", "rss", statistics.median, "{:.0f}"),
+        ("peak RSS MB (max)", "rss", max, "{:.0f}"),
+    ):
+        old, new = figure("rev", key, how), figure("current", key, how)
+        rows.append([label, fmt.format(old), fmt.format(new), f"{new / old:.2f}"])
+    lines = [
+        f"6. Against {ab['rev']} ({ab['commit'][:12]}): `python -m maps.cli build --out DIR`, "
+        f"{repeat} runs each, alternating {rev}/current after one untimed build each",
+        "",
+        f"code imported by the {rev} builds: {ab['maps_file']['rev']}",
+        f"code imported by the current builds: {ab['maps_file']['current']}",
+        "",
+        table(["measure", rev, "current", f"current/{rev}"], rows),
+        "",
+    ]
+    files = ab["files"]
+    only = [(rev, files["only_rev"]), ("current", files["only_current"])]
+    differ = files["differ_bytes"]
+    lines.append(
+        f"files written: {rev} {files['files_rev']}, current {files['files_current']}; "
+        + "; ".join(f"only in {side}: {', '.join(names) or 'none'}" for side, names in only)
+    )
+    lines.append(
+        f"same bytes: {files['identical']} files; different bytes: "
+        + (
+            ", ".join(f"{name} ({old:,} -> {new:,} B)" for name, (old, new) in differ.items())
+            or "none"
+        )
+    )
+    unexpected = sorted(
+        {*files["only_rev"], *files["only_current"], *differ} - set(EXPECTED_CHANGES)
+    )
+    lines.append(
+        "unexpected differences (besides "
+        + ", ".join(EXPECTED_CHANGES)
+        + "): "
+        + (", ".join(unexpected) or "none")
+    )
+    return lines
 
 
 def _load(values) -> str:
@@ -426,27 +694,41 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="keep the maps, logs and results.json in DIR (default: a temporary folder, deleted)",
     )
+    parser.add_argument(
+        "--against",
+        default=None,
+        metavar="REV",
+        help="also time `python -m maps.cli build` from a temporary git worktree of REV "
+        "(a revision of this repository) against this checkout, alternating runs",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     if importlib.util.find_spec("matplotlib") is None:
         parser.error("the explore() baseline needs matplotlib: pip install matplotlib")
+    if args.against:  # an unknown revision stops the run before anything is measured
+        root = Path(build.__file__).resolve().parents[1]
+        git(root, "rev-parse", "--verify", f"{args.against}^{{commit}}")
     keep = args.out is not None
     out = args.out.resolve() if keep else Path(tempfile.mkdtemp(prefix="minemap-bench-"))
     out.mkdir(parents=True, exist_ok=True)
+    # A terminated run still removes its temporary folders and worktree.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     try:
         info = machine()
         print("Measuring `minemap build` as a subprocess...", flush=True)
         cli = end_to_end(args.repeat, out)
         print("Measuring in process...", flush=True)
         proc = in_process(args.repeat, out)
-        text = report(info, cli, proc, args.repeat)
+        ab = None
+        if args.against:
+            print(f"Measuring against {args.against}...", flush=True)
+            ab = against(args.against, args.repeat, out)
+        text = report(info, cli, proc, args.repeat, ab)
         print()
         print(text, end="")
-        (out / "results.json").write_text(
-            json.dumps({"machine": info, "subprocess": cli, "in_process": proc}, indent=1) + "\n",
-            encoding="utf-8",
-        )
+        results = {"machine": info, "subprocess": cli, "in_process": proc, "against": ab}
+        (out / "results.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
         (out / "results.txt").write_text(text, encoding="utf-8")
         if keep:
             print(f"\nOutputs, logs and results.json are in {out}")
