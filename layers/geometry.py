@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from layers.frames import records as rows_of
 from layers.validate import Problem
 
 __all__ = ["row_geometries"]
@@ -131,7 +132,7 @@ def row_geometries(
     geoms: list[BaseGeometry | None] = []
     problems: dict[int, list[Problem]] = {}
     has_lat_lon = "latitude" in frame.columns or "longitude" in frame.columns
-    for pos, row in enumerate(frame.to_dict("records")):
+    for pos, row in enumerate(rows_of(frame)):
         found: list[Problem] = []
         geom = None
         if file_geometry is not None:

@@ -24,6 +24,7 @@ from geo.errors import (
     UnitNotFoundError,
     reject,
 )
+from layers.frames import records as rows_of
 
 __all__ = ["grouping_composition", "locate", "measure", "resolve_units"]
 
@@ -215,7 +216,24 @@ def resolve_units(
         how), rejects, and the fuzzy matches that were applied, for reporting.
     """
     keep, rejects, fuzzy = [], [], []
-    for rec in records.to_dict("records"):
+    known: dict[tuple, names.Resolution | MinemapError] = {}
+
+    def resolve(text: str, country: str | None, level: str, bset: BoundarySet):
+        """Resolve a name once per distinct (name, country, level, set); the same answer after."""
+        key = (text, country, level, id(bset))
+        if key not in known:
+            try:
+                known[key] = names.resolve(
+                    text, country=country, level=level, boundaries=bset, aliases=aliases
+                )
+            except (UnitNotFoundError, GroupingError) as err:
+                known[key] = err
+        found = known[key]
+        if isinstance(found, MinemapError):
+            raise found.with_traceback(None)
+        return found
+
+    for rec in rows_of(records):
         level, code = rec["unit_level"], _text(rec.get("unit_code"))
         place = _text(rec.get("place"))
         try:
@@ -236,16 +254,12 @@ def resolve_units(
                 country = _text(rec.get("country")) or None
                 geom = rec.get("geometry")
                 if code:
-                    found = names.resolve(
-                        code, country=country, level=level, boundaries=bset, aliases=aliases
-                    )
+                    found = resolve(code, country, level, bset)
                     field = "unit_code"
                 elif place:
                     field = "place"
                     try:
-                        found = names.resolve(
-                            place, country=country, level=level, boundaries=bset, aliases=aliases
-                        )
+                        found = resolve(place, country, level, bset)
                     except UnitNotFoundError:
                         # The place may be a settlement ("Izium"), not a unit: the
                         # record's own point, or the settlement's, gives its unit.
@@ -315,7 +329,7 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
     """
     out = records.copy()
     unit_area, composition, basis = [], [], []
-    for rec in out.to_dict("records"):
+    for rec in rows_of(out):
         level, code = rec["unit_level"], rec["unit_code"]
         if level == "grouping":
             comp = grouping_composition(rec)
@@ -369,7 +383,7 @@ def locate(
         ``located_unit``, and the rejects.
     """
     rows, points, rejects = [], [], []
-    for rec in records.to_dict("records"):
+    for rec in rows_of(records):
         how = _text(rec.get("locate_as"))
         if not how:
             settled = rec.get("unit_resolved_by") == "settlement location"

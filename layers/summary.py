@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo import groupings
 from geo.boundaries import unit_name
+from layers.frames import records as rows_of
 from layers.periods import period_label
 
 __all__ = [
@@ -99,7 +100,7 @@ def _member_of(
     """
     out, used, unplaced = [], {}, []
     latest = _latest_date(records)
-    for rec in records.to_dict("records"):
+    for rec in rows_of(records):
         day = on
         if day is None:
             for key in ("date_end", "date_start"):
@@ -136,7 +137,7 @@ def _record_date(rec: dict) -> dt.date | None:
 
 def _unit_ranges(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per unit: count, lowest and highest estimate, records, period span."""
-    frame = frame.assign(period=[period_label(r) for r in frame.to_dict("records")])
+    frame = frame.assign(period=[period_label(r) for r in rows_of(frame)])
     grouped = frame.groupby(keys, sort=True)
     out = grouped.agg(
         estimates=("record_id", "size"),
@@ -264,7 +265,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     figures = records[records["record_role"].eq("figure")].copy()
     stated = records[records["record_role"].eq("reported_total")]
     figures["column"] = figures["measure"].map(_AREA_MEASURES).fillna(figures["measure"])
-    figures["period"] = [period_label(r) for r in figures.to_dict("records")]
+    figures["period"] = [period_label(r) for r in rows_of(figures)]
     figures["amount"] = figures["area_km2"].where(
         figures["measure"].isin(list(_AREA_MEASURES)), figures["value"]
     )
@@ -286,7 +287,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             regional[by] = _member_of(regional, gid, on, notes)
             regional["composition_date"] = [
                 (on or _record_date(r) or _latest_date(regional)).isoformat()
-                for r in regional.to_dict("records")
+                for r in rows_of(regional)
             ]
             regional = regional[regional[by].notna()]
             rows = pd.concat([rows, regional])
@@ -344,7 +345,7 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
                 )
                 totals.append(total)
         table = pd.concat([table, pd.DataFrame(totals)], ignore_index=True)
-        for rec in stated.to_dict("records"):
+        for rec in rows_of(stated):
             qualifier = f"{rec['value_qualifier']} " if rec.get("value_qualifier") else ""
             notes.append(
                 f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "

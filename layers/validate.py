@@ -20,6 +20,7 @@ import pandas as pd
 from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
+from layers.frames import records as rows_of
 from layers.schema import Field, Schema
 
 __all__ = [
@@ -342,7 +343,7 @@ in a unit cannot be larger than the unit"
     limit = MAX_SHARE_OF_UNIT * (1 + 1e-6)
     over = records["status"].isin(LAND_STATUSES) & records["share_of_unit"].gt(limit)
     problems = []
-    for rec in records[over].to_dict("records"):
+    for rec in rows_of(records[over]):
         unit = rec["value_unit"]
         written = f"{_amount(rec['value'])} {_UNIT_TEXT.get(unit, unit)}"
         if unit != "km2":
@@ -419,7 +420,7 @@ def validate(
     seen: dict[str, dict[object, int]] = {f.name: {} for f in sch.fields if f.unique}
     numbers = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(frame))]
     extra = extra or {}
-    for offset, original in enumerate(frame.to_dict("records")):
+    for offset, original in enumerate(rows_of(frame)):
         row_no = numbers[offset]
         parsed: dict[str, object] = {}
         row_problems = list(extra.get(offset, []))

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
+from layers.frames import records as rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
@@ -178,7 +179,7 @@ def incidents_map(
     frame = located.copy()
     big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
     small = frame[~frame["record_type"].isin(big)]
-    small_recs = small.to_dict("records")
+    small_recs = rows_of(small)
     frame["tooltip_html"] = ""
     frame["popup_html"] = ""
     frame.loc[small.index, "tooltip_html"] = [
@@ -232,13 +233,13 @@ def incidents_map(
                 r["tooltip_html"],
                 r["popup_html"],
             )
-            for r in part.to_dict("records")
+            for r in rows_of(part)
         ]
         markers = ClusteredMarkers(
             rows,
             name=clustered,
             css_class=f"mm-{record_type}",
-            years=[year_label(r) for r in part.to_dict("records")],
+            years=[year_label(r) for r in rows_of(part)],
         )
         markers.add_to(fmap)
         filtered.append(markers)

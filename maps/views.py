@@ -19,6 +19,7 @@ from geo.boundaries import unit_name
 from geo.boundary_sets import BoundarySet, embedded
 from geo.groupings import member_label, words
 from layers import summary
+from layers.frames import records as rows_of
 from layers.join import grouping_composition
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
@@ -103,7 +104,7 @@ def clearance_map(
     drawn["tooltip_html"] = [
         f"<b>{escape(r['unit_code'])}</b>: {escape(km2_text(r['area_km2']))} planned "
         f"({escape(year)})"
-        for r in drawn.to_dict("records")
+        for r in rows_of(drawn)
     ]
     drawn["popup_html"] = [
         detail_table(
@@ -124,7 +125,7 @@ def clearance_map(
             ],
             title=w["member_title"].format(r["unit_code"]),
         )
-        for r in drawn.to_dict("records")
+        for r in rows_of(drawn)
     ]
     east = crosses_antimeridian(subjects)
     bounds = display_bounds(subjects)
@@ -133,7 +134,7 @@ def clearance_map(
         f"{year}: {fmt_number(total)} km² in {len(drawn)} {w['members']} "
         f"(sum of {w['member']} figures)"
     )
-    for rec in stated.to_dict("records"):
+    for rec in rows_of(stated):
         stated_text = figure_text(rec["value"], rec["value_unit"], rec["value_qualifier"])
         subtitle += f"; the source states {stated_text}"
     title = title or f"Planned clearance by {member_label(comp.grouping)}"
@@ -205,8 +206,8 @@ def _unit_popup(name: str, code: str, summary_line: str, recs: Sequence[dict]) -
 def _with_unit_texts(frame: gpd.GeoDataFrame, regional: pd.DataFrame) -> gpd.GeoDataFrame:
     """Tooltip (range of estimates) and popup (every estimate) of each unit in ``frame``."""
     tooltips, popups = [], []
-    for row in frame.to_dict("records"):
-        recs = regional[regional["unit_code"].eq(row["code"])].to_dict("records")
+    for row in rows_of(frame):
+        recs = rows_of(regional[regional["unit_code"].eq(row["code"])])
         span = (
             f"{fmt_number(row['low_km2'])}–{fmt_number(row['high_km2'])} km²"
             if row["estimates"] > 1
@@ -241,7 +242,7 @@ def contamination_map(
     )
     shown = shown.merge(ranges, left_on="code", right_index=True)
     # A layer per year of estimate (besides all estimates), coloured with the same classes.
-    regional = regional.assign(year=[year_label(r) for r in regional.to_dict("records")])
+    regional = regional.assign(year=[year_label(r) for r in rows_of(regional)])
     by_year = []
     if regional["year"].nunique() > 1:
         for year, recs in regional[regional["area_km2"].notna()].groupby("year", sort=True):
@@ -287,7 +288,7 @@ def contamination_map(
     national = records[records["unit_level"].eq("admin0")]
     nat_rows = []
     for code, group in national.groupby("unit_code", sort=True):
-        recs = group.to_dict("records")
+        recs = rows_of(group)
         texts = [
             figure_text(r["value"], r["value_unit"], r["value_qualifier"]) or label(r["status"])
             for r in recs
@@ -390,7 +391,7 @@ def stockpiles_map(
     colours, legend = classify(countries["total"], palette="Purples", unit=" munitions")
     origins = sorted(set(declared["origin"].dropna()))
     tooltips, popups = [], []
-    for row in countries.to_dict("records"):
+    for row in rows_of(countries):
         recs = (
             declared[declared["country"].eq(row["code"])]
             .sort_values("munition_type")
