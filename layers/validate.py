@@ -15,11 +15,13 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
+from layers.columns import parse_column
 from layers.frames import records as rows_of
 from layers.schema import Field, Schema
 
@@ -416,41 +418,65 @@ def validate(
     for f in sch.fields:
         if f.name not in frame.columns:
             frame[f.name] = ""
-    accepted, problems = [], []
-    seen: dict[str, dict[object, int]] = {f.name: {} for f in sch.fields if f.unique}
     numbers = list(row_numbers) if row_numbers is not None else [i + 2 for i in range(len(frame))]
-    extra = extra or {}
-    for offset, original in enumerate(rows_of(frame)):
-        row_no = numbers[offset]
-        parsed: dict[str, object] = {}
-        row_problems = list(extra.get(offset, []))
-        for f in sch.fields:
-            text = str(original.get(f.name, "")).strip()
-            value, reason, fix = _check_value(text, f)
-            if reason is not None:
-                row_problems.append((f.name, text, reason, fix))
-            parsed[f.name] = value
-        for f_name, first_rows in seen.items():
-            key = parsed[f_name]
-            if key is not None and key in first_rows:
-                row_problems.append(
-                    (f_name, key, f"duplicate of row {first_rows[key]}", f"make {f_name} unique")
-                )
-        if not row_problems:
+    # Problems as (position, rank, field, value received, reason, fix): a row's own
+    # problems in field order, then duplicates, then rules across fields.
+    found: list[tuple[int, int, str, object, str, str]] = [
+        (pos, -1, *problem) for pos, problems in (extra or {}).items() for problem in problems
+    ]
+    parsed: dict[str, np.ndarray] = {}
+    for rank, f in enumerate(sch.fields):
+        bound = MAX_COUNT if f.type == "integer" else None  # every integer field is a count
+        _texts, parsed[f.name], cell_problems = parse_column(
+            frame[f.name], f, _check_value, bound=bound
+        )
+        found += [
+            (pos, rank, f.name, text, reason, fix) for pos, text, reason, fix in cell_problems
+        ]
+    for rank, f in enumerate((f for f in sch.fields if f.unique), start=len(sch.fields)):
+        values = pd.Series(parsed[f.name], dtype=object)
+        given = values.notna()
+        first = values[given].drop_duplicates()
+        first_row = {v: numbers[p] for p, v in first.items()}
+        dup = given & values.duplicated()
+        found += [
+            (pos, rank, f.name, values[pos], f"duplicate of row {first_row[values[pos]]}",
+             f"make {f.name} unique")
+            for pos in np.flatnonzero(dup.to_numpy(dtype=bool)).tolist()
+        ]  # fmt: skip
+    bad = np.zeros(len(frame), dtype=bool)
+    bad[[p for p, *_ in found]] = True
+    if checks:
+        rank = 2 * len(sch.fields)
+        good = np.flatnonzero(~bad)
+        names = list(parsed)
+        rows = zip(*(parsed[name][good].tolist() for name in names), strict=True)
+        for pos, values in zip(good.tolist(), rows, strict=True):
+            rec = dict(zip(names, values, strict=True))
             for check in checks:
-                result = check(parsed)
+                result = check(rec)
                 if result is not None:
                     fld, reason, fix = result
-                    row_problems.append((fld, original.get(fld, ""), reason, fix))
-        for f_name, first_rows in seen.items():
-            if parsed[f_name] is not None and parsed[f_name] not in first_rows:
-                first_rows[parsed[f_name]] = row_no
-        if row_problems:
-            for fld, value, reason, fix in row_problems:
-                problems.append(reject(path, row_no, fld, value, reason, fix, original))
-        else:
-            accepted.append({"row": row_no, "position": offset, **parsed})
-    records = pd.DataFrame(accepted, columns=["row", "position", *sch.names])
+                    received = frame[fld].iloc[pos] if fld in frame.columns else ""
+                    found.append((pos, rank, fld, received, reason, fix))
+                    bad[pos] = True
+    found.sort(key=lambda p: (p[0], p[1]))
+    bad_positions = sorted({p for p, *_ in found})
+    originals = dict(zip(bad_positions, rows_of(frame.iloc[bad_positions]), strict=True))
+    problems = [
+        reject(path, numbers[pos], fld, value, reason, fix, originals[pos])
+        for pos, _rank, fld, value, reason, fix in found
+    ]
+    keep = np.flatnonzero(~bad)
+    accepted = {
+        "row": [numbers[p] for p in keep.tolist()],
+        "position": keep.tolist(),
+        **{name: parsed[name][keep].tolist() for name in sch.names},
+    }
+    columns = ["row", "position", *sch.names]
+    records = (
+        pd.DataFrame(accepted, columns=columns) if len(keep) else pd.DataFrame(columns=columns)
+    )
     rejects = pd.DataFrame(
         problems, columns=REJECT_COLUMNS + [f"original.{c}" for c in frame.columns]
     )
