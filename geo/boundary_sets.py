@@ -14,12 +14,16 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo import area, boundaries, gazetteer
+if TYPE_CHECKING:
+    from geo import gazetteer
+
+from geo import area, boundaries
 from geo.errors import UnitNotFoundError
 
 __all__ = ["BoundarySet", "embedded", "for_level"]
@@ -167,6 +171,8 @@ class BoundarySet:
 
     def unit_location(self, code: str) -> gazetteer.Location:
         """Place a record at a point inside unit ``code`` (the largest part of a user unit)."""
+        from geo import gazetteer  # it resolves names on boundary sets: imported when used
+
         if self.builtin:
             return gazetteer.unit_point(self.level, code)
         shape = shapely.union_all(self.units([code]).geometry.to_numpy())
@@ -180,6 +186,8 @@ class BoundarySet:
         The embedded sets look a unit up by its code in the gazetteer; a user
         set by its geometry, and the location keeps the user unit's code.
         """
+        from geo import gazetteer
+
         if self.builtin:
             within = code if self.level == "admin1" else None
             return gazetteer.locate(name, country=country, unit_code=within)

@@ -6,7 +6,7 @@ EPSG:4326. Coordinates that cannot be in the CRS stated are refused, never
 guessed: numbers beyond longitude/latitude under a geographic CRS (or under
 none), and numbers that all look like longitude/latitude under a projected CRS
 in metres or feet (:func:`degrees_in`). Errors are
-:class:`layers.hxl.TableError`; :mod:`layers.formats` names the file and
+:class:`layers.errors.TableError`; :mod:`layers.formats` names the file and
 raises ``FileReadError``.
 """
 
@@ -16,7 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pyproj
 
-from layers.hxl import TableError
+from layers.errors import TableError
 
 __all__ = ["crs_name", "degrees_in", "in_lonlat", "to_wgs84"]
 
@@ -97,7 +97,7 @@ def to_wgs84(geom: gpd.GeoSeries, kind: str, crs: str | None) -> tuple[gpd.GeoSe
 
     Raises
     ------
-    layers.hxl.TableError
+    layers.errors.TableError
         ``crs`` is not a CRS, contradicts the file's, or the coordinates do
         not fit the CRS that applies.
 

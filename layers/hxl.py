@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from geo.errors import MinemapError
+from layers.errors import TableError
 
 __all__ = [
     "TableError",
@@ -53,14 +53,6 @@ _CYRILLIC_WORD = re.compile(r"[^\W\d_]*[Ѐ-џҐґ][^\W\d_]*")
 _LATIN = re.compile("[A-Za-z]")
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
          (codecs.BOM_UTF16_BE, "utf-16"))  # fmt: skip
-
-
-class TableError(MinemapError, ValueError):
-    """A table or file that cannot be read (``reason``, ``fix``; the caller names the file)."""
-
-    def __init__(self, reason: str, fix: str) -> None:
-        self.reason, self.fix = reason, fix
-        super().__init__(f"{reason}. Fix: {fix}")
 
 
 def _plausible_cp1251(text: str) -> bool:

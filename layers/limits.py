@@ -7,7 +7,7 @@ anything opens a member; :func:`verify_members` unpacks the members GDAL will
 read, in bounded chunks, to check that their data is what their headers say.
 :func:`guard` and :func:`gdal` turn whatever a library raises on a damaged
 file into an error with a reason and a fix. All raise
-:class:`layers.hxl.TableError`; :mod:`layers.formats` names the file and
+:class:`layers.errors.TableError`; :mod:`layers.formats` names the file and
 raises ``FileReadError``.
 """
 
@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from geo.errors import MinemapError
-from layers.hxl import TableError
+from layers.errors import TableError
 
 __all__ = [
     "RATIO_FLOOR",
@@ -116,7 +116,7 @@ def guard(what: str, fix: str) -> Iterator[None]:
     ...     raise KeyError("xl/workbook.xml")
     Traceback (most recent call last):
     ...
-    layers.hxl.TableError: the workbook cannot be read ('xl/workbook.xml'). Fix: save it again
+    layers.errors.TableError: the workbook cannot be read ('xl/workbook.xml'). Fix: save it again
     """
     try:
         yield
@@ -208,7 +208,7 @@ def check_file_size(size: int, limits: ReadLimits) -> None:
     >>> check_file_size(2_000, ReadLimits(max_file_bytes=1_000))
     Traceback (most recent call last):
     ...
-    layers.hxl.TableError: the file is 2,000 bytes (2.0 KiB); the limit is 1,000 bytes. Fix: split the data into smaller files, or raise the limit with --limit max_file_bytes=N (minemap check or build), [limits] max_file_bytes = N in the project file, or limits=ReadLimits(max_file_bytes=...)
+    layers.errors.TableError: the file is 2,000 bytes (2.0 KiB); the limit is 1,000 bytes. Fix: split the data into smaller files, or raise the limit with --limit max_file_bytes=N (minemap check or build), [limits] max_file_bytes = N in the project file, or limits=ReadLimits(max_file_bytes=...)
     """  # noqa: E501
     if size > limits.max_file_bytes:
         raise TableError(
@@ -237,7 +237,7 @@ def too_many_rows(count: int, limits: ReadLimits, where: str, exact: bool) -> No
     >>> too_many_rows(11, ReadLimits(max_rows=10), "layer 'sha'", exact=True)
     Traceback (most recent call last):
     ...
-    layers.hxl.TableError: layer 'sha' has 11 data rows; the limit is 10. Fix: split the data into files of at most 10 data rows, or raise the limit with --limit max_rows=N (minemap check or build), [limits] max_rows = N in the project file, or limits=ReadLimits(max_rows=...)
+    layers.errors.TableError: layer 'sha' has 11 data rows; the limit is 10. Fix: split the data into files of at most 10 data rows, or raise the limit with --limit max_rows=N (minemap check or build), [limits] max_rows = N in the project file, or limits=ReadLimits(max_rows=...)
     """  # noqa: E501
     limit = limits.max_rows
     if count > limit:

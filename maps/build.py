@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 
 import pandas as pd
@@ -25,8 +24,15 @@ import pandas as pd
 import layers
 from geo import BOUNDARY_VERSION
 from geo.errors import REJECT_COLUMNS
-from layers import Prepared, kinds
+from layers import kinds
 from layers.limits import ReadLimits
+from layers.pipeline import (
+    DEFAULT_PROJECT,
+    PreparedProject,
+    load_default,
+    prepare_project,
+    summaries,
+)
 from layers.project import Project, load_project
 from maps import embed, tables, views
 from maps.base import check_tiles
@@ -39,15 +45,13 @@ from maps.safetext import csv_text, terminal_text, unique_slugs
 __all__ = [
     "DEFAULT_PROJECT",
     "BuildResult",
+    "PreparedProject",
     "build",
     "build_project",
     "load_default",
     "prepare_project",
     "summaries",
 ]
-
-#: The embedded default data as a project file.
-DEFAULT_PROJECT = files("layers") / "data" / "default.toml"
 
 
 @dataclass
@@ -79,80 +83,6 @@ class BuildResult:
         self.write(f"summaries/{stem}.md", tables.to_markdown(item))
         self.write(f"summaries/{stem}.html", html)
         return html
-
-
-@dataclass
-class PreparedProject:
-    """A project with its boundary sets loaded and every layer prepared."""
-
-    project: Project
-    layers: dict[str, Prepared]
-    boundary_sets: dict = field(default_factory=dict)
-    reports: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-
-def prepare_project(
-    project: Project,
-    *,
-    limits: ReadLimits | None = None,
-    say: Callable[[str], None] = lambda _msg: None,
-    only: set[str] | None = None,
-) -> PreparedProject:
-    """Load a project's boundary sets, groupings and aliases, then read and prepare each layer.
-
-    ``limits`` bound reading each layer file, over the project's own ``[limits]``;
-    ``only`` names the layers to prepare (all by default).
-    """
-    from geo.names import load_alias_files
-
-    for grouping in project.groupings:
-        say(f"defining grouping {terminal_text(grouping.id)!r} from {grouping.path.name}")
-        grouping.define()
-    done = PreparedProject(project, {})
-    for name, spec in project.boundaries.items():
-        say(f"loading and validating boundaries {terminal_text(name)!r}")
-        done.boundary_sets[name], report = spec.load()
-        done.reports[name] = report.lines()
-    aliases = load_alias_files(project.alias_files)
-    for spec in project.layers:
-        if only is not None and spec.name not in only:
-            continue
-        shown = terminal_text(spec.name)
-        say(f"reading {terminal_text(spec.path.name)} as {spec.kind} layer {shown!r}")
-        options = {**spec.read_options, **({"limits": limits} if limits else {})}
-        layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
-        bset = done.boundary_sets.get(spec.boundaries)
-        p = layers.prepare(layer, boundary_set=bset, aliases=aliases)
-        done.layers[spec.name] = p
-        done.notes += [f"Layer {spec.name!r}: {note}" for note in layer.notes]
-        for note in layer.notes:
-            say(f"{shown}: {note}")
-        say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
-            f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
-    return done
-
-
-def load_default() -> dict[str, Prepared]:
-    """Read, validate and prepare every layer of the built-in project, by layer name."""
-    return prepare_project(load_project(DEFAULT_PROJECT)).layers
-
-
-def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Summary]:
-    """Every summary of a prepared project: ``(layer name, by) -> Summary``.
-
-    Each layer is summarised by the project's levels that its kind offers
-    (:meth:`layers.kinds.LayerKind.summary_by`); a layer with no record by none.
-    """
-    out = {}
-    for spec in done.project.layers:
-        records = done.layers[spec.name].records
-        kind = kinds.get(spec.kind)
-        if records.empty:
-            continue
-        for by in kind.summary_by(done.project.summary_levels):
-            out[(spec.name, by)] = kind.summarise(records, by)
-    return out
 
 
 def _sources(project: Project) -> list[dict[str, str]]:

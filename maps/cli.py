@@ -11,23 +11,39 @@ Examples
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
+from importlib.resources import files
 from pathlib import Path
 
-import pandas as pd
+from geo.errors import MinemapError, OptionError, OutputError
+from maps.safetext import terminal_text
 
-from geo.errors import REJECT_COLUMNS, MinemapError, OptionError, OutputError
-from layers import kinds, summary
-from layers.limits import ReadLimits, limits_from
-from layers.project import load_project
-from maps import build as build_mod
-from maps import png as png_mod
-from maps import tables
-from maps.safetext import csv_text, terminal_text
+# The rest of minemap is imported where a command needs it, so that `minemap --help`
+# starts without geopandas, pandas or folium.
 
-__all__ = ["main"]
+__all__ = ["LIMIT_NAMES", "SUMMARY_FORMATS", "main"]
+
+#: The read limits ``--limit`` takes (the fields of :class:`layers.limits.ReadLimits`).
+LIMIT_NAMES = (
+    "max_file_bytes",
+    "max_rows",
+    "max_member_bytes",
+    "max_total_uncompressed_bytes",
+    "max_ratio",
+)
+#: The formats ``minemap summary`` writes (:data:`maps.tables.FORMATS`).
+SUMMARY_FORMATS = ("table", "csv", "json", "md")
+
+
+def _grouping_names() -> list[str]:
+    """Ids and aliases of the embedded groupings, read from their data file alone."""
+    text = (files("geo") / "data" / "groupings.json").read_text(encoding="utf-8")
+    known = json.loads(text)
+    return [*known, *(spec["alias"] for spec in known.values() if spec.get("alias"))]
+
 
 _DESCRIPTION = """\
 Turn reported landmine and ERW figures (contamination, clearance plans,
@@ -42,6 +58,8 @@ def _progress(message: str) -> None:
 
 
 def _png_size(text: str) -> tuple[int, int]:
+    from maps import png as png_mod
+
     try:
         return png_mod.parse_size(text)
     except ValueError as err:
@@ -55,13 +73,15 @@ def _limit_option(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="NAME=N",
         help="raise (or lower) a limit on reading one file, e.g. --limit max_rows=10000000 "
-        f"(repeatable; limits: {', '.join(ReadLimits.__dataclass_fields__)}; defaults in the "
+        f"(repeatable; limits: {', '.join(LIMIT_NAMES)}; defaults in the "
         "README)",
     )
 
 
-def _limits(items: Sequence[str]) -> ReadLimits | None:
-    """Read ``--limit NAME=N`` options into ReadLimits; None when none is given."""
+def _limits(items: Sequence[str]):
+    """Read ``--limit NAME=N`` options into a ReadLimits; None when none is given."""
+    from layers.limits import limits_from
+
     if not items:
         return None
     pairs = [item.partition("=") for item in items]
@@ -164,8 +184,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument(
         "--kind",
         default=None,
-        help=f"layer kind of the files: {', '.join(kinds.names())} (default: guessed from each "
-        "file name)",
+        help="layer kind of the files, e.g. contamination or incidents (default: guessed from "
+        "each file name)",
     )
     c.add_argument(
         "--country",
@@ -237,11 +257,11 @@ def _parser() -> argparse.ArgumentParser:
         "--by",
         default="admin1",
         help="row level: admin1 (default), admin0, or a grouping "
-        f"({', '.join(summary.levels()[2:])}, or one the project defines)",
+        f"({', '.join(_grouping_names())}, or one the project defines)",
     )
     s.add_argument(
         "--format",
-        choices=list(tables.FORMATS),
+        choices=list(SUMMARY_FORMATS),
         default="table",
         help="output format (default: table)",
     )
@@ -281,11 +301,16 @@ def _report(path: str, kind: str, result) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from geo.errors import REJECT_COLUMNS
     from geo.names import load_alias_files
     from geo.user_boundaries import load_boundaries
+    from layers import kinds
     from layers.check import check_file, guess_kind
     from layers.mapping import ColumnMapping
     from layers.project import load_project
+    from maps.safetext import csv_text
 
     jobs = []  # (path, kind, mapping, boundary set, read options)
     limits = _limits(args.limit)
@@ -370,9 +395,13 @@ def _write_text(path: str, text: str) -> None:
         ) from None
 
 
-def _summaries(layer: str, project: str | None, by: str) -> list[summary.Summary]:
+def _summaries(layer: str, project: str | None, by: str) -> list:
     """Summarise a project's layer (or every layer of a kind) by ``by``."""
-    spec = load_project(project if project is not None else build_mod.DEFAULT_PROJECT)
+    from layers import kinds
+    from layers.pipeline import DEFAULT_PROJECT, prepare_project
+    from layers.project import load_project
+
+    spec = load_project(project if project is not None else DEFAULT_PROJECT)
     chosen = [s for s in spec.layers if s.name == layer] or [
         s for s in spec.layers if s.kind == layer
     ]
@@ -381,7 +410,7 @@ def _summaries(layer: str, project: str | None, by: str) -> list[summary.Summary
             f"no layer or layer kind {terminal_text(layer)!r} in {spec.path.name}: its layers are "
             f"{', '.join(repr(s.name) for s in spec.layers)}. Fix: name one of them, or its kind"
         )
-    done = build_mod.prepare_project(spec, only={s.name for s in chosen})
+    done = prepare_project(spec, only={s.name for s in chosen})
     items = []
     for layer_spec in chosen:
         kind = kinds.get(layer_spec.kind)
@@ -398,8 +427,10 @@ def _summaries(layer: str, project: str | None, by: str) -> list[summary.Summary
     return items
 
 
-def _print_summary(item: summary.Summary, fmt: str) -> None:
-    """Print a summary in ``fmt``; notes a CSV or JSON table cannot hold go to stderr."""
+def _print_summary(item, fmt: str) -> None:
+    """Print a summary (:class:`layers.summary.Summary`) in ``fmt``; notes go to stderr."""
+    from maps import tables
+
     text = tables.write(item, fmt)
     # Data text reaches a terminal only with its control characters shown.
     sys.stdout.write(terminal_text(text) if sys.stdout.isatty() else text)
@@ -422,6 +453,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "build" and (args.png_size or args.png_scale is not None) and not args.png:
         parser.error("--png-size and --png-scale set the PNG export: add --png")
     if args.command == "build" and args.png:
+        from maps import png as png_mod
+
         given = {"scale": args.png_scale} if args.png_scale is not None else {}
         if args.png_size:
             given.update(width=args.png_size[0], height=args.png_size[1])
@@ -433,6 +466,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "build":
+            from maps import build as build_mod
+
             result = build_mod.build(
                 args.out,
                 project=args.project,

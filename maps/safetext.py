@@ -21,8 +21,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -70,6 +72,7 @@ def csv_text(frame: pd.DataFrame) -> str:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> print(csv_text(pd.DataFrame({"=x": ["=1+1", "a"], "n": [-1.5, 2.0]})), end="")
     '=x,n
     '=1+1,-1.5
@@ -77,6 +80,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     >>> csv_text(pd.DataFrame({"a": ["x\ry", "z"]}))
     'a\n"x\ry"\nz\n'
     """
+    import pandas as pd  # only this function needs it: the CLI starts without pandas
+
     safe = frame.copy()
     safe.columns = [csv_cell(str(c)) for c in frame.columns]
     for position in range(frame.shape[1]):

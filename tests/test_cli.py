@@ -77,3 +77,31 @@ def test_build_writes_to_out_by_default_and_reports_progress(tmp_path, monkeypat
     err = capsys.readouterr().err
     assert "minemap: reading contamination.csv as contamination layer 'contamination'" in err
     assert "minemap: done:" in err
+
+
+def test_help_starts_without_the_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from maps.cli import main\n"
+        "for args in (['--help'], ['build', '--help'], ['check', '--help'], ['summary', '--help']):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "heavy = [m for m in ('geopandas', 'folium', 'pandas', 'shapely') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "HEAVY []" in result.stdout
+
+
+def test_the_cli_lists_of_formats_and_limits_match_the_code():
+    import dataclasses
+
+    from layers.limits import ReadLimits
+    from maps import cli, tables
+
+    assert cli.SUMMARY_FORMATS == tables.FORMATS
+    assert tuple(f.name for f in dataclasses.fields(ReadLimits)) == cli.LIMIT_NAMES

@@ -1,0 +1,100 @@
+"""A project's layers read, validated and prepared, and its summaries: the steps before drawing.
+
+:func:`prepare_project` loads a project's groupings, boundary sets and
+aliases, then reads and prepares each layer; :func:`summaries` summarises the
+prepared layers by the levels the project asks for. ``minemap build`` draws
+maps from them (:mod:`maps.build`); ``minemap summary`` needs nothing more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+
+import layers
+from layers import kinds
+from layers.limits import ReadLimits
+from layers.prepare import Prepared
+from layers.project import Project, load_project
+
+__all__ = ["DEFAULT_PROJECT", "PreparedProject", "load_default", "prepare_project", "summaries"]
+
+#: The embedded default data as a project file.
+DEFAULT_PROJECT = files("layers") / "data" / "default.toml"
+
+
+@dataclass
+class PreparedProject:
+    """A project with its boundary sets loaded and every layer prepared."""
+
+    project: Project
+    layers: dict[str, Prepared]
+    boundary_sets: dict = field(default_factory=dict)
+    reports: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_project(
+    project: Project,
+    *,
+    limits: ReadLimits | None = None,
+    say: Callable[[str], None] = lambda _msg: None,
+    only: set[str] | None = None,
+) -> PreparedProject:
+    """Load a project's boundary sets, groupings and aliases, then read and prepare each layer.
+
+    ``limits`` bound reading each layer file, over the project's own ``[limits]``;
+    ``only`` names the layers to prepare (all by default). ``say`` is told each
+    step; the text holds names from the project, so a terminal sink shows its
+    control characters (:func:`maps.safetext.terminal_text`).
+    """
+    from geo.names import load_alias_files
+
+    for grouping in project.groupings:
+        say(f"defining grouping {grouping.id!r} from {grouping.path.name}")
+        grouping.define()
+    done = PreparedProject(project, {})
+    for name, spec in project.boundaries.items():
+        say(f"loading and validating boundaries {name!r}")
+        done.boundary_sets[name], report = spec.load()
+        done.reports[name] = report.lines()
+    aliases = load_alias_files(project.alias_files)
+    for spec in project.layers:
+        if only is not None and spec.name not in only:
+            continue
+        shown = spec.name
+        say(f"reading {spec.path.name} as {spec.kind} layer {shown!r}")
+        options = {**spec.read_options, **({"limits": limits} if limits else {})}
+        layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
+        bset = done.boundary_sets.get(spec.boundaries)
+        p = layers.prepare(layer, boundary_set=bset, aliases=aliases)
+        done.layers[spec.name] = p
+        done.notes += [f"Layer {spec.name!r}: {note}" for note in layer.notes]
+        for note in layer.notes:
+            say(f"{shown}: {note}")
+        say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
+            f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
+    return done
+
+
+def load_default() -> dict[str, Prepared]:
+    """Read, validate and prepare every layer of the built-in project, by layer name."""
+    return prepare_project(load_project(DEFAULT_PROJECT)).layers
+
+
+def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Summary]:
+    """Every summary of a prepared project: ``(layer name, by) -> Summary``.
+
+    Each layer is summarised by the project's levels that its kind offers
+    (:meth:`layers.kinds.LayerKind.summary_by`); a layer with no record by none.
+    """
+    out = {}
+    for spec in done.project.layers:
+        records = done.layers[spec.name].records
+        kind = kinds.get(spec.kind)
+        if records.empty:
+            continue
+        for by in kind.summary_by(done.project.summary_levels):
+            out[(spec.name, by)] = kind.summarise(records, by)
+    return out
