@@ -17,6 +17,7 @@ from importlib.resources import files
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -143,11 +144,13 @@ class BoundarySet:
         'RU-CE'
         """
         frame = self.frame
+        if geom.geom_type == "Point":
+            return self.units_at([geom])[0]
         hits = frame.sindex.query(geom, predicate="intersects")
         if len(hits) == 0:
             return None
-        if geom.geom_type in ("Point", "MultiPoint"):
-            inside = [i for i in hits if frame.geometry.iloc[i].covers(geom)]
+        if geom.geom_type == "MultiPoint":
+            inside = sorted(i for i in hits if frame.geometry.iloc[i].covers(geom))
             return str(frame["code"].iloc[inside[0]]) if inside else None
         overlaps: dict[str, float] = {}
         for i in hits:
@@ -155,6 +158,39 @@ class BoundarySet:
             part = frame.geometry.iloc[i].intersection(geom)
             overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(part)
         return max(sorted(overlaps), key=overlaps.get)
+
+    def units_at(self, points) -> list[str | None]:
+        """Return the unit covering each point, at once (None: in no unit).
+
+        One bulk query: the points go in a spatial index, and each unit finds
+        the points it covers (borders included); a point on a border shared by
+        two units goes to the first of them in the set. The same answer as
+        :meth:`unit_at` point by point, hundreds of times faster for many
+        points.
+
+        Examples
+        --------
+        >>> embedded("admin1").units_at([shapely.Point(45.7, 43.3), shapely.Point(0, 0)])
+        ['RU-CE', None]
+        """
+        points = np.asarray(points, dtype=object)
+        codes: list[str | None] = [None] * len(points)
+        if not len(points):
+            return codes
+        frame = self.frame
+        if len(points) < 256:  # a few points: the set's own index
+            where, units = frame.sindex.query(points, predicate="covered_by")
+        else:  # many: a tree of the points, queried by each unit, prepared once
+            units, where = shapely.STRtree(points).query(
+                np.asarray(frame.geometry.values), predicate="covers"
+            )
+        order = np.lexsort((units, where))  # by point, then the first unit of the set
+        where, units = where[order], units[order]
+        first = np.unique(where, return_index=True)[1]
+        unit_codes = frame["code"].astype(str).to_numpy()
+        for point, unit in zip(where[first].tolist(), units[first].tolist(), strict=True):
+            codes[point] = unit_codes[unit]
+        return codes
 
     def country_units(self) -> BoundarySet:
         """Return the set that tells which country a point lies in.

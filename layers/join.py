@@ -156,10 +156,16 @@ def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> No
         raise SwappedCoordinatesError(reason)
 
 
-def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: BoundarySet):
-    """Find the unit of the record's geometry, or of the settlement it names (None if neither)."""
+def _unit_from_point(
+    rec: dict, geom, place: str, country: str | None, bset: BoundarySet, found: dict
+):
+    """Find the unit of the record's geometry, or of the settlement it names (None if neither).
+
+    ``found`` holds the units of the layer's points, looked up at once
+    (:meth:`BoundarySet.units_at`), by ``id`` of the point.
+    """
     if geom is not None and not getattr(geom, "is_empty", True):
-        code = bset.unit_at(geom)
+        code = found[id(geom)] if id(geom) in found else bset.unit_at(geom)
         where = bset.unit_country(code) if code is not None else ""
         outside = code is None or bool(where and where != country)
         if country and outside:
@@ -187,6 +193,22 @@ def _unit_from_point(rec: dict, geom, place: str, country: str | None, bset: Bou
         return None
     code = bset.settlement_unit(loc)
     return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
+
+
+def _points_located(rows: list[dict], boundary_set: BoundarySet | None) -> dict[int, str | None]:
+    """Look up at once the unit of every point of records that give no unit code (by ``id``)."""
+    by_set: dict[int, tuple[BoundarySet, list]] = {}
+    for rec in rows:
+        geom, level = rec.get("geometry"), rec["unit_level"]
+        if level == "grouping" or _text(rec.get("unit_code")) or geom is None:
+            continue
+        if getattr(geom, "geom_type", "") == "Point" and not geom.is_empty:
+            bset = for_level(level, boundary_set)
+            by_set.setdefault(id(bset), (bset, []))[1].append(geom)
+    found: dict[int, str | None] = {}
+    for bset, points in by_set.values():
+        found.update(zip(map(id, points), bset.units_at(points), strict=True))
+    return found
 
 
 def resolve_units(
@@ -233,7 +255,9 @@ def resolve_units(
             raise found.with_traceback(None)
         return found
 
-    for rec in rows_of(records):
+    rows = rows_of(records)
+    located = _points_located(rows, boundary_set)
+    for rec in rows:
         level, code = rec["unit_level"], _text(rec.get("unit_code"))
         place = _text(rec.get("place"))
         try:
@@ -263,11 +287,11 @@ def resolve_units(
                     except UnitNotFoundError:
                         # The place may be a settlement ("Izium"), not a unit: the
                         # record's own point, or the settlement's, gives its unit.
-                        found = _unit_from_point(rec, geom, place, country, bset)
+                        found = _unit_from_point(rec, geom, place, country, bset, located)
                         if found is None:
                             raise
                 elif geom is not None and not getattr(geom, "is_empty", True):
-                    found = _unit_from_point(rec, geom, place, country, bset)
+                    found = _unit_from_point(rec, geom, place, country, bset, located)
                     if found is None:
                         raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
                     field = "geometry"
