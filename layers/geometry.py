@@ -108,6 +108,31 @@ def _checked(
     return geom, []
 
 
+_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
+
+
+def _plain_points(frame: pd.DataFrame) -> dict[int, BaseGeometry]:
+    """Points of the rows whose latitude and longitude are plain decimal degrees in range.
+
+    Built at once (shapely's array functions); every other row, empty cells
+    included, goes through :func:`_from_lat_lon` one by one.
+    """
+    texts = {}
+    for name in ("latitude", "longitude"):
+        column = frame[name] if name in frame.columns else pd.Series("", index=frame.index)
+        texts[name] = column.fillna("").astype(str).str.strip().str.replace(",", ".")
+    ok = np.ones(len(frame), dtype=bool)
+    for text in texts.values():
+        ok &= text.str.fullmatch(_DECIMAL).fillna(False).to_numpy(dtype=bool, copy=True)
+    if not ok.any():
+        return {}
+    lat = np.asarray([float(t) for t in texts["latitude"][ok].tolist()])
+    lon = np.asarray([float(t) for t in texts["longitude"][ok].tolist()])
+    good = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    positions = np.flatnonzero(ok)[good].tolist()
+    return dict(zip(positions, shapely.points(lon[good], lat[good]).tolist(), strict=True))
+
+
 def row_geometries(
     frame: pd.DataFrame, file_geometry: Sequence[BaseGeometry | None] | None
 ) -> tuple[list[BaseGeometry | None], dict[int, list[Problem]]]:
@@ -132,10 +157,13 @@ def row_geometries(
     geoms: list[BaseGeometry | None] = []
     problems: dict[int, list[Problem]] = {}
     has_lat_lon = "latitude" in frame.columns or "longitude" in frame.columns
+    plain = _plain_points(frame) if file_geometry is None and has_lat_lon else {}
     for pos, row in enumerate(rows_of(frame)):
         found: list[Problem] = []
         geom = None
-        if file_geometry is not None:
+        if pos in plain:  # plain decimal degrees in range: the point as the cell-by-cell path
+            geom = plain[pos]
+        elif file_geometry is not None:
             geom, found = _checked(file_geometry[pos], "geometry", "(feature geometry)")
         elif has_lat_lon:
             geom, found = _from_lat_lon(row.get("latitude", ""), row.get("longitude", ""))

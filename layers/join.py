@@ -196,11 +196,16 @@ def _unit_from_point(
 
 
 def _points_located(rows: list[dict], boundary_set: BoundarySet | None) -> dict[int, str | None]:
-    """Look up at once the unit of every point of records that give no unit code (by ``id``)."""
+    """Look up at once the unit of every point of records that give no unit code or place.
+
+    Keyed by ``id`` of the point. (A record whose place resolves needs no lookup;
+    one whose place does not is looked up on its own.)
+    """
     by_set: dict[int, tuple[BoundarySet, list]] = {}
     for rec in rows:
         geom, level = rec.get("geometry"), rec["unit_level"]
-        if level == "grouping" or _text(rec.get("unit_code")) or geom is None:
+        given = _text(rec.get("unit_code")) or _text(rec.get("place"))
+        if level == "grouping" or given or geom is None:
             continue
         if getattr(geom, "geom_type", "") == "Point" and not geom.is_empty:
             bset = for_level(level, boundary_set)
