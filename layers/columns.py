@@ -31,53 +31,67 @@ _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 CellCheck = Callable[[str, Field], "tuple[object, str | None, str | None]"]
 
 
+def _matching(texts: pd.Series, pattern: str) -> np.ndarray:
+    """Which cells match ``pattern`` whole (a writable boolean array)."""
+    return texts.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool, copy=True)
+
+
+def _numbers(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, list]:
+    """Decimal cells as floats: which are finite and not below the minimum, and their values."""
+    strings = cells.tolist()
+    try:
+        numbers = pc.cast(pa.array(strings, pa.string()), pa.float64()).to_numpy(
+            zero_copy_only=False
+        )
+    except pa.ArrowInvalid:  # a form pyarrow does not read: Python's float does
+        numbers = np.asarray([float(t) for t in strings], dtype=np.float64)
+    good = np.isfinite(numbers)
+    if f.minimum is not None:
+        good &= numbers >= f.minimum
+    return good, numbers[good].tolist()
+
+
+def _wholes(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, list]:
+    """Whole-number cells as ints: which are within the minimum and ``bound``, and their values."""
+    numbers = np.asarray([int(t) for t in cells.tolist()], dtype=np.int64)
+    good = np.ones(len(numbers), dtype=bool)
+    if f.minimum is not None:
+        good &= numbers >= f.minimum
+    if bound is not None:
+        good &= numbers <= bound
+    return good, numbers[good].tolist()
+
+
+def _dates(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, list]:
+    """ISO date cells as dates: which are real days, and their values."""
+    days = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce")
+    # Year 0 parses here but is no date of Python's: the one-cell parser refuses it.
+    good = (days.notna() & days.dt.year.ge(1)).to_numpy(dtype=bool, copy=True)
+    return good, days[good].dt.date.tolist()
+
+
+#: The plain form of each typed field, and its bulk parser.
+_PLAIN = {"number": (_DECIMAL, _numbers), "integer": (_WHOLE, _wholes), "date": (_ISO_DATE, _dates)}
+
+
 def _plain(texts: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, np.ndarray]:
     """Values of the cells in plain form, and which cells those are."""
-    n = len(texts)
-    values = np.full(n, None, dtype=object)
-    if f.type == "number":
-        ok = texts.str.fullmatch(_DECIMAL).fillna(False).to_numpy(dtype=bool, copy=True)
+    values = np.full(len(texts), None, dtype=object)
+    if f.type in _PLAIN:
+        pattern, parse = _PLAIN[f.type]
+        ok = _matching(texts, pattern)
         if ok.any():
-            cells = texts[ok].tolist()
-            try:
-                numbers = pc.cast(pa.array(cells, pa.string()), pa.float64()).to_numpy(
-                    zero_copy_only=False
-                )
-            except pa.ArrowInvalid:  # a form pyarrow does not read: Python's float does
-                numbers = np.asarray([float(t) for t in cells], dtype=np.float64)
-            good = np.isfinite(numbers)
-            if f.minimum is not None:
-                good &= numbers >= f.minimum
+            good, parsed = parse(texts[ok], f, bound)
             idx = np.flatnonzero(ok)
             ok[idx[~good]] = False
-            values[idx[good]] = numbers[good].tolist()
-    elif f.type == "integer":
-        ok = texts.str.fullmatch(_WHOLE).fillna(False).to_numpy(dtype=bool, copy=True)
-        if ok.any():
-            numbers = np.asarray([int(t) for t in texts[ok].tolist()], dtype=np.int64)
-            good = np.ones(len(numbers), dtype=bool)
-            if f.minimum is not None:
-                good &= numbers >= f.minimum
-            if bound is not None:
-                good &= numbers <= bound
-            idx = np.flatnonzero(ok)
-            ok[idx[~good]] = False
-            values[idx[good]] = numbers[good].tolist()
-    elif f.type == "date":
-        ok = texts.str.fullmatch(_ISO_DATE).fillna(False).to_numpy(dtype=bool, copy=True)
-        if ok.any():
-            days = pd.to_datetime(texts[ok], format="%Y-%m-%d", errors="coerce")
-            good = days.notna().to_numpy(dtype=bool, copy=True)
-            idx = np.flatnonzero(ok)
-            ok[idx[~good]] = False
-            values[idx[good]] = days[good].dt.date.tolist()
+            values[idx[good]] = parsed
     else:
-        ok = np.ones(n, dtype=bool)
+        ok = np.ones(len(texts), dtype=bool)
         values[:] = texts.to_numpy(dtype=object)
     if f.enum is not None:
         ok &= texts.isin(list(f.enum)).to_numpy(dtype=bool, copy=True)
     if f.pattern is not None:
-        ok &= texts.str.fullmatch(f.pattern).fillna(False).to_numpy(dtype=bool, copy=True)
+        ok &= _matching(texts, f.pattern)
     return values, ok
 
 
