@@ -28,6 +28,7 @@ __all__ = [
     "NameIndex",
     "close_enough",
     "code_key",
+    "codes_for",
     "fuzzy_candidates",
     "in_country",
     "index_for",
@@ -170,17 +171,44 @@ def _merge(table: dict[str, set[str]], key: str, codes: set[str]) -> None:
     table.setdefault(key, set()).update(codes)
 
 
-def _build(bset: BoundarySet) -> NameIndex:
-    frame, idx = bset.frame, NameIndex()
+def _code_tables(bset: BoundarySet, idx: NameIndex) -> list[str]:
+    """Fill the tables of codes and countries of ``idx``; return the set's codes in order."""
+    frame = bset.frame
     codes = [str(c) for c in frame["code"]]
     countries = [c if isinstance(c, str) else "" for c in frame["country"].tolist()]
-    idx.country, idx.kinds = dict(zip(codes, countries, strict=True)), {c: set() for c in codes}
-    names = map(str, reversed(frame["name"].tolist()))
-    idx.display = dict(zip(reversed(codes), names, strict=True))  # the first name of a code
+    idx.country = dict(zip(codes, countries, strict=True))
     for column in bset.code_fields:
         for code, value in zip(codes, frame[column].tolist(), strict=True):
             if value is not None and value == value and str(value).strip() not in ("", "-99"):
                 _merge(idx.codes, code_key(value), {code})
+    return codes
+
+
+_CODES: weakref.WeakKeyDictionary[BoundarySet, NameIndex] = weakref.WeakKeyDictionary()
+
+
+def codes_for(bset: BoundarySet) -> NameIndex:
+    """Return a set's tables of codes and countries alone, built once (a fraction of the index).
+
+    Its ``codes`` and ``country`` are those of :func:`index_for`; its other
+    tables are empty. A code that names one unit is resolved with it, with no
+    need for the names.
+    """
+    if bset in _INDEXES:
+        return _INDEXES[bset]
+    if bset not in _CODES:
+        idx = NameIndex()
+        _code_tables(bset, idx)
+        _CODES[bset] = idx
+    return _CODES[bset]
+
+
+def _build(bset: BoundarySet) -> NameIndex:
+    frame, idx = bset.frame, NameIndex()
+    codes = _code_tables(bset, idx)
+    idx.kinds = {c: set() for c in codes}
+    names = map(str, reversed(frame["name"].tolist()))
+    idx.display = dict(zip(reversed(codes), names, strict=True))  # the first name of a code
     by_name: dict[str, set[str]] = {}  # each name once, with the units that carry it
     for column in bset.name_fields:
         for code, value in zip(codes, frame[column].tolist(), strict=True):

@@ -45,6 +45,7 @@ from geo.name_index import (
     NameIndex,
     close_enough,
     code_key,
+    codes_for,
     fuzzy_candidates,
     in_country,
     lookup_keys,
@@ -315,6 +316,22 @@ def _listed(idx: NameIndex, candidates) -> str:
     ) or "none"  # fmt: skip
 
 
+def _by_code_alone(bset: BoundarySet, text: str, country: str | None) -> Resolution | None:
+    """Resolve a code that names exactly one unit of the country, from the code tables alone.
+
+    The answer :func:`resolve` gives at its first stage (no kind of unit is
+    written in a code, so every unit found fits), without building the tables
+    of names; None when that stage would not settle it alone.
+    """
+    if not _looks_like_code(text) or _analyse(text)[1]:
+        return None
+    idx = codes_for(bset)
+    if country and any(idx.country.values()) and country not in idx.country.values():
+        return None  # resolve() says why
+    found = [c for c in idx.codes.get(code_key(text), ()) if in_country(idx, c, country)]
+    return Resolution(found[0], bset.level, "code", text) if len(found) == 1 else None
+
+
 def resolve(
     name: str,
     *,
@@ -362,8 +379,12 @@ def resolve(
     'CZE'
     """
     bset = boundaries if boundaries is not None else embedded(level)
-    idx, text = _index(bset), str(name).strip()
+    text = str(name).strip()
     country = country.strip().upper() if country else None
+    quick = _by_code_alone(bset, text, country)
+    if quick is not None:
+        return quick
+    idx = _index(bset)
     if country and any(idx.country.values()) and country not in idx.country.values():
         raise UnitNotFoundError(
             f"country {country!r} has no units in {bset.name!r}: expected an ISO 3166-1 alpha-3 "

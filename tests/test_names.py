@@ -63,3 +63,25 @@ def test_normalise_edge_cases():
     assert normalise("") == ""
     assert normalise("  Luhans'k   Oblast' ") == "luhansk"
     assert normalise("Autonomous Republic of Crimea") == "crimea"
+
+
+def test_a_code_resolves_alike_with_or_without_the_tables_of_names(monkeypatch):
+    from geo import names
+    from geo.boundary_sets import embedded
+
+    texts = []
+    for code, country in embedded("admin1").frame[["code", "country"]].itertuples(index=False):
+        texts += [(code, country), (code.lower().replace("-", "_"), None), (code, "UKR")]
+    texts += [("CZE", None), ("UA63", "UKR"), ("Kharkiv", "UKR"), ("XX-99", None)]
+
+    def outcome(text, country):
+        try:
+            found = names.resolve(text, country=country)
+        except names.UnitNotFoundError as err:
+            return type(err).__name__, str(err)
+        return found.code, found.method, found.matched
+
+    quick = [outcome(t, c) for t, c in texts]
+    monkeypatch.setattr(names, "_by_code_alone", lambda *args: None)
+    assert [outcome(t, c) for t, c in texts] == quick
+    assert sum(1 for q in quick if q[1:2] == ("code",)) > 4000
