@@ -187,7 +187,9 @@ class BoundarySet:
         order = np.lexsort((units, where))  # by point, then the first unit of the set
         where, units = where[order], units[order]
         first = np.unique(where, return_index=True)[1]
-        unit_codes = frame["code"].astype(str).to_numpy()
+        if "code_array" not in self._cache:
+            self._cache["code_array"] = frame["code"].astype(str).to_numpy(dtype=object)
+        unit_codes = self._cache["code_array"]
         for point, unit in zip(where[first].tolist(), units[first].tolist(), strict=True):
             codes[point] = unit_codes[unit]
         return codes
