@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from importlib.resources import files
-from pathlib import Path
 
-from geo.errors import MinemapError, OptionError, OutputError
+from geo.errors import MinemapError, OptionError
 from maps.safetext import terminal_text
 
 # The rest of minemap is imported where a command needs it, so that `minemap --help`
@@ -310,6 +308,7 @@ def _check(args: argparse.Namespace) -> int:
     from layers.check import check_file, guess_kind
     from layers.mapping import ColumnMapping
     from layers.project import load_project
+    from maps.output import write_whole
     from maps.safetext import csv_text
 
     jobs = []  # (path, kind, mapping, boundary set, read options)
@@ -374,25 +373,10 @@ def _check(args: argparse.Namespace) -> int:
         if result.rejected:
             parts.append(result.rejects)
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
-    _write_text(args.rejects, csv_text(rejects))
+    write_whole(args.rejects, csv_text(rejects), option="--rejects")
     rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
     _say(f"rejects written to {args.rejects} ({len(rejects)} problem(s) in {rows} row(s))")
     return status
-
-
-def _write_text(path: str, text: str) -> None:
-    """Write a file the user named, whole or not at all; an OSError becomes an OutputError."""
-    target = Path(path)
-    partial = target.with_name(f".{target.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(partial, target)
-    except OSError as err:
-        partial.unlink(missing_ok=True)
-        raise OutputError(
-            f"cannot write {terminal_text(path)!r}: {err.strerror or err}. "
-            "Fix: pass a path in a folder you can write to, on a disk with free space"
-        ) from None
 
 
 def _summaries(layer: str, project: str | None, by: str) -> list:

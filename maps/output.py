@@ -23,7 +23,7 @@ from pathlib import Path
 from geo.errors import OutputError
 from maps.safetext import terminal_text
 
-__all__ = ["GENERATOR", "OutputFolder"]
+__all__ = ["GENERATOR", "OutputFolder", "write_whole"]
 
 #: The ``generator`` of every ``build.json`` minemap writes.
 GENERATOR = "minemap"
@@ -40,21 +40,35 @@ def _is_minemap_output(folder: Path) -> bool:
     )
 
 
-def _describe(err: OSError, what: str) -> OutputError:
+def _describe(err: OSError, what: str, option: str = "--out") -> OutputError:
     """Turn an OSError met while ``what`` into an OutputError with the fix for its cause."""
     if err.errno == errno.ENOSPC:
-        reason, fix = "the disk is full", "free some space, or pass --out on another disk"
+        reason, fix = "the disk is full", f"free some space, or pass {option} on another disk"
     elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason, fix = (
             "permission denied (the folder is read-only)",
-            "pass --out in a folder you can write to",
+            f"pass {option} in a folder you can write to",
         )
     else:
-        reason, fix = err.strerror or str(err), "check the output folder"
+        reason, fix = err.strerror or str(err), f"check that the folder {option} names exists"
     where = terminal_text(err.filename) if err.filename else what
-    return OutputError(
-        f"cannot write the build output while {what} ({where}): {reason}. Fix: {fix}"
-    )
+    return OutputError(f"cannot write the output while {what} ({where}): {reason}. Fix: {fix}")
+
+
+def write_whole(path: str | Path, text: str, *, option: str) -> None:
+    """Write one UTF-8 file (LF line ends) whole or not at all, beside nothing else.
+
+    Written as ``.<name>.partial`` and renamed over ``path``; an OSError (disk
+    full, read-only folder) becomes an OutputError whose fix names ``option``.
+    """
+    target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(partial, target)
+    except OSError as err:
+        partial.unlink(missing_ok=True)
+        raise _describe(err, f"writing {target.name}", option) from None
 
 
 class OutputFolder:
