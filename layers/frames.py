@@ -2,7 +2,7 @@
 
 ``DataFrame.to_dict("records")`` boxes every cell through pandas' generic
 converters, one element at a time for Arrow-backed strings: on a table of
-100,000 rows it took most of the time of reading a layer. :func:`records`
+100,000 rows it took most of the time of reading a layer. :func:`rows_of`
 converts each column once (``Series.tolist``) and zips them: the same values,
 a tenth of the time.
 """
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["records"]
+__all__ = ["rows_of"]
 
 
-def records(frame: pd.DataFrame) -> list[dict]:
+def rows_of(frame: pd.DataFrame) -> list[dict]:
     """Return the rows of ``frame`` as dicts of Python values, like ``to_dict("records")``.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"a": ["x", None], "n": [1, 2]})
-    >>> records(frame) == frame.to_dict("records")
+    >>> rows_of(frame) == frame.to_dict("records")
     True
     """
     columns = list(frame.columns)

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 from layers.validate import Problem
 
 __all__ = ["row_geometries"]

@@ -24,7 +24,7 @@ from geo.errors import (
     UnitNotFoundError,
     reject,
 )
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 
 __all__ = ["grouping_composition", "locate", "measure", "resolve_units"]
 

@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo import groupings
 from geo.boundaries import unit_name
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 from layers.periods import period_label
 
 __all__ = [

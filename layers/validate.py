@@ -22,7 +22,7 @@ from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
 from layers.columns import parse_column
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 from layers.schema import Field, Schema
 
 __all__ = [

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers

@@ -10,8 +10,7 @@ function here is the one place its context is handled:
 - :func:`terminal_text`: control characters (escape sequences) shown as
   ``\xNN`` instead of being sent to the terminal;
 - :func:`slug` and :func:`unique_slugs`: a name as a file name, always a
-  plain name inside the output folder;
-- :func:`safe_url`: only ``http`` and ``https`` links.
+  plain name inside the output folder.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ __all__ = [
     "csv_cell",
     "csv_text",
     "markdown_text",
-    "safe_url",
     "slug",
     "terminal_text",
     "unique_slugs",
@@ -185,19 +183,3 @@ def unique_slugs(names: Iterable[object], *, reserved: Iterable[str] = RESERVED_
         taken.add(candidate)
         out.append(candidate)
     return out
-
-
-def safe_url(url: object) -> str | None:
-    """Return ``url`` when it is an ``http`` or ``https`` link, else None.
-
-    Examples
-    --------
-    >>> safe_url("https://the-monitor.org/x?a=1"), safe_url("javascript:alert(1)")
-    ('https://the-monitor.org/x?a=1', None)
-    >>> safe_url(" JaVaScRiPt:alert(1)"), safe_url("data:text/html,x"), safe_url("map.html")
-    (None, None, None)
-    """
-    text = str(url or "").strip()
-    if re.match(r"https?://[^\s/]", text, flags=re.IGNORECASE) and not _CONTROL.search(text):
-        return text
-    return None

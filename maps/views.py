@@ -19,7 +19,7 @@ from geo.boundaries import unit_name
 from geo.boundary_sets import BoundarySet, embedded
 from geo.groupings import member_label, words
 from layers import summary
-from layers.frames import records as rows_of
+from layers.frames import rows_of
 from layers.join import grouping_composition
 from maps import assets
 from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
