@@ -159,6 +159,26 @@ class BoundarySet:
             overlaps[code] = overlaps.get(code, 0.0) + area.area_km2(part)
         return max(sorted(overlaps), key=overlaps.get)
 
+    def covers(self, code: str, point: BaseGeometry) -> bool:
+        """Say whether unit ``code`` covers a point (False for a code not in the set).
+
+        The unit's features are prepared once and kept with the set, so each
+        further test is one prepared-geometry test.
+
+        Examples
+        --------
+        >>> embedded("admin1").covers("RU-CE", shapely.Point(45.7, 43.3))
+        True
+        """
+        key = ("prepared", code)
+        if key not in self._cache:
+            rows = self._positions().get(code, [])
+            geoms = [self.frame.geometry.iloc[i] for i in rows]
+            for geom in geoms:
+                shapely.prepare(geom)
+            self._cache[key] = geoms
+        return any(g.covers(point) for g in self._cache[key])
+
     def units_at(self, points) -> list[str | None]:
         """Return the unit covering each point, at once (None: in no unit).
 

@@ -8,7 +8,6 @@ records they could not use as rejects with a reason, never dropping one.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 
 import geopandas as gpd
 import pandas as pd
@@ -90,23 +89,6 @@ SWAP_FIXES = {
 #: are generalised by.
 SWAP_MARGIN_DEG = 0.1
 
-#: Prepared geometries of units, by boundary set and code (see :func:`_in_unit`).
-_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _in_unit(point, code: str, bset: BoundarySet) -> bool:
-    """Say whether a unit of ``bset`` covers a point (False for a code not in the set)."""
-    shapes = _PREPARED.setdefault(bset, {})
-    if code not in shapes:
-        try:
-            geoms = list(bset.units([code]).geometry)
-        except UnitNotFoundError:
-            geoms = []
-        for geom in geoms:
-            shapely.prepare(geom)
-        shapes[code] = geoms
-    return any(g.covers(point) for g in shapes[code])
-
 
 def _degrees(value: float) -> str:
     """Write a coordinate for a message, to 1e-6° (about 0.1 m)."""
@@ -146,7 +128,7 @@ def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> No
     """
     if not country or point is None or getattr(point, "geom_type", "") != "Point":
         return
-    if point.is_empty or _in_unit(point, code, bset):
+    if point.is_empty or bset.covers(code, point):
         return
     where = bset.unit_at(point)
     if where is not None and bset.unit_country(where) in (country, ""):
