@@ -82,14 +82,14 @@ def _limits(items: Sequence[str]):
 
     if not items:
         return None
-    pairs = [item.partition("=") for item in items]
-    if bad := [f"{n}{e}{v}" for n, e, v in pairs if not e]:
+    if bad := [item for item in items if "=" not in item]:
         raise OptionError(
             f"--limit {terminal_text(bad[0])!r}: expected NAME=N. "
             "Fix: e.g. --limit max_rows=10000000"
         )
+    pairs = (item.partition("=") for item in items)
     try:
-        return limits_from({n.strip(): v.strip() for n, _, v in pairs})
+        return limits_from({name.strip(): value.strip() for name, _, value in pairs})
     except ValueError as err:
         raise OptionError(
             f"--limit: {terminal_text(err)}. Fix: give a positive number, e.g. "
