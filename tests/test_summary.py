@@ -101,12 +101,15 @@ def test_unknown_level_is_an_error(prepared):
         summary.contamination(prepared["contamination"].records, "oblast")
 
 
-def test_a_grouping_defined_at_run_time_is_a_summary_level(prepared):
+def test_a_grouping_defined_at_run_time_is_a_summary_level(prepared, monkeypatch):
     import datetime as dt
 
     import pandas as pd
 
     from geo import groupings
+
+    # Defined for this test only: the registry of run-time groupings is put back after it.
+    monkeypatch.setattr(groupings, "_DEFINED", {})
 
     table = pd.DataFrame(
         {
