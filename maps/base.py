@@ -23,7 +23,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import admin0
-from geo.errors import OptionError
+from geo.errors import MinemapError, OptionError
 from maps.polygons import (
     Detail,
     PathStyle,
@@ -41,6 +41,7 @@ __all__ = [
     "DrawnSignal",
     "Legend",
     "MapText",
+    "NothingToDraw",
     "OfflineMap",
     "add_background",
     "check_tiles",
@@ -88,6 +89,10 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-years p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
 </style>
 """
+
+
+class NothingToDraw(MinemapError, ValueError):
+    """The records give a map nothing to draw; the message says why."""
 
 
 class OfflineMap(folium.Map):

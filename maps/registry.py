@@ -14,18 +14,14 @@ import folium
 import pandas as pd
 
 from geo.boundary_sets import BoundarySet
-from geo.errors import MinemapError
 from maps import views
+from maps.base import NothingToDraw
 from maps.incident_view import incidents_map
 
 __all__ = ["NothingToDraw", "View", "draw", "register_view", "view_names"]
 
 #: ``draw(records, *, title, boundary_set, tiles) -> folium.Map``.
 View = Callable[..., folium.Map]
-
-
-class NothingToDraw(MinemapError):
-    """The records give a view nothing to draw; the message says why."""
 
 
 _VIEWS: dict[str, View] = {}
@@ -69,12 +65,6 @@ def _contamination(records, *, title, boundary_set, tiles):
 
 
 def _clearance(records, *, title, boundary_set, tiles):
-    grouped = records["unit_level"].eq("grouping") & records["measure"].eq("planned_area")
-    if not grouped.any():
-        raise NothingToDraw(
-            "clearance maps draw planned-area figures for the members of a grouping (e.g. "
-            "military districts); none given"
-        )
     return views.clearance_map(records, tiles=tiles, title=title)
 
 
@@ -83,11 +73,6 @@ def _incidents(records, *, title, boundary_set, tiles):
 
 
 def _stockpiles(records, *, title, boundary_set, tiles):
-    declared = records["status"].eq("declared") & records["munition_category"].eq(
-        "cluster_munitions"
-    )
-    if not declared.any():
-        raise NothingToDraw("stockpile maps draw declared cluster munitions; none given")
     return views.stockpiles_map(records, tiles=tiles, title=title)
 
 

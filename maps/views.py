@@ -22,7 +22,14 @@ from layers import summary
 from layers.frames import rows_of
 from layers.join import grouping_composition
 from maps import assets
-from maps.base import Legend, add_background, crosses_antimeridian, display_bounds, new_map
+from maps.base import (
+    Legend,
+    NothingToDraw,
+    add_background,
+    crosses_antimeridian,
+    display_bounds,
+    new_map,
+)
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
@@ -81,7 +88,10 @@ def clearance_map(
     """
     planned = records[records["unit_level"].eq("grouping") & records["measure"].eq("planned_area")]
     if planned.empty:
-        raise ValueError("no planned_area figures for a grouping in the clearance records")
+        raise NothingToDraw(
+            "clearance maps draw planned-area figures for the members of a grouping (e.g. "
+            "military districts); none given"
+        )
     latest = planned.sort_values("date_start", kind="stable").iloc[-1]
     period = planned[
         planned["grouping"].eq(latest["grouping"]) & planned["as_of"].eq(latest["as_of"])
@@ -378,6 +388,8 @@ def stockpiles_map(
     declared = records[
         records["status"].eq("declared") & records["munition_category"].eq("cluster_munitions")
     ]
+    if declared.empty:
+        raise NothingToDraw("stockpile maps draw declared cluster munitions; none given")
     totals = declared.groupby("country")["quantity"].sum()
     countries = gpd.GeoDataFrame(
         [
