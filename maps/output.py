@@ -119,6 +119,11 @@ class OutputFolder:
             self.staging = Path(
                 tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent)
             )
+            # mkdtemp makes the folder private (0700); the output is a folder like any
+            # other the user makes, readable as the umask allows (a web server, say).
+            umask = os.umask(0)
+            os.umask(umask)
+            self.staging.chmod(0o777 & ~umask)
         except OSError as err:
             raise _describe(err, "creating the staging folder") from None
 

@@ -157,3 +157,11 @@ def test_a_file_given_as_out_is_refused(tmp_path):
     (tmp_path / "out").write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="is a file, not a folder"):
         OutputFolder(tmp_path / "out")
+
+
+def test_the_output_folder_has_the_permissions_of_any_new_folder(tmp_path):
+    folder = OutputFolder(tmp_path / "out")
+    folder.write("a.txt", "x")
+    folder.commit()
+    (tmp_path / "plain").mkdir()
+    assert (tmp_path / "out").stat().st_mode == (tmp_path / "plain").stat().st_mode
