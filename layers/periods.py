@@ -23,13 +23,17 @@ def period_label(rec: dict) -> str:
     '1994–2016'
     >>> period_label({"date_start": None, "date_end": None, "as_of": "previously"})
     'previously'
+    >>> period_label({"date_start": dt.date(2023, 6, 1), "date_end": None})
+    '2023-06-01'
     """
     start, end = rec.get("date_start"), rec.get("date_end")
+    as_of = rec.get("as_of")
+    if isinstance(start, dt.date) and not isinstance(end, dt.date) and not isinstance(as_of, str):
+        end = start  # one date and no text: a single day, as a grouping's composition takes it
     if isinstance(start, dt.date) and isinstance(end, dt.date):
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
             return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
         return start.isoformat() if start == end else f"{start.isoformat()} – {end.isoformat()}"
-    as_of = rec.get("as_of")
     return str(as_of) if isinstance(as_of, str) else ""
 
 
