@@ -107,7 +107,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     raise TableError(
         f"unknown text encoding (not UTF-8 or CP1251): {bad} is not UTF-8, and as "
         "CP1251 the text does not read as Cyrillic or Latin",
-        "save the file as UTF-8, or pass encoding=... (e.g. encoding='latin-1')",
+        "save the file as UTF-8, or pass encoding=... with the file's encoding: --encoding "
+        'latin-1 (minemap check), encoding = "latin-1" in the project\'s [[layers]] table',
     )
 
 

@@ -177,7 +177,12 @@ def _parse_number(text: str, f: Field) -> tuple[object, str | None, str | None]:
     try:
         value: float = float(text) if f.type == "number" else int(text)
     except ValueError:
-        return None, f"expected {kind}", f"write {f.name} as {kind} with '.' as decimal mark"
+        example = "1250" if f.type == "integer" else "1250.5 ('.' as decimal mark)"
+        return (
+            None,
+            f"expected {kind}",
+            f"write {f.name} as {kind} with no thousands separator, e.g. {example}",
+        )
     if f.minimum is not None and value < f.minimum:
         return None, f"expected a value >= {f.minimum:g}", f"correct {f.name}"
     if f.type == "integer":
