@@ -8,6 +8,7 @@ maps from them (:mod:`maps.build`); ``minemap summary`` needs nothing more.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -33,6 +34,26 @@ class PreparedProject:
     boundary_sets: dict = field(default_factory=dict)
     reports: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+
+def _as_the_project_names_it(prepared: Prepared, path, project_path) -> Prepared:
+    """Name the layer's file in its rejects as the project does, relative to the project file.
+
+    The file is read by its full path; outputs that may be published (rejects,
+    fuzzy matches) name it relative to the project, never by the local folders.
+    """
+    full = str(path)
+    try:
+        shown = str(path.relative_to(project_path.resolve().parent))
+    except ValueError:
+        shown = path.name
+    if prepared.rejects.empty and not prepared.fuzzy:
+        return prepared
+    rejects = prepared.rejects.assign(
+        file=prepared.rejects["file"].astype(str).str.replace(full, shown, regex=False)
+    )
+    fuzzy = [{**m, "file": str(m["file"]).replace(full, shown)} for m in prepared.fuzzy]
+    return dataclasses.replace(prepared, rejects=rejects, fuzzy=fuzzy)
 
 
 def prepare_project(
@@ -68,7 +89,9 @@ def prepare_project(
         options = {**spec.read_options, **({"limits": limits} if limits else {})}
         layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
         bset = done.boundary_sets.get(spec.boundaries)
-        p = layers.prepare(layer, boundary_set=bset, aliases=aliases)
+        p = _as_the_project_names_it(
+            layers.prepare(layer, boundary_set=bset, aliases=aliases), spec.path, project.path
+        )
         done.layers[spec.name] = p
         done.notes += [f"Layer {spec.name!r}: {note}" for note in layer.notes]
         for note in layer.notes:
