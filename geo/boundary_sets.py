@@ -170,6 +170,10 @@ class BoundarySet:
         >>> embedded("admin1").covers("RU-CE", shapely.Point(45.7, 43.3))
         True
         """
+        return any(g.covers(point) for g in self._prepared(code))
+
+    def _prepared(self, code: str) -> list[BaseGeometry]:
+        """Return the features of unit ``code``, prepared once for repeated tests."""
         key = ("prepared", code)
         if key not in self._cache:
             rows = self._positions().get(code, [])
@@ -177,7 +181,33 @@ class BoundarySet:
             for geom in geoms:
                 shapely.prepare(geom)
             self._cache[key] = geoms
-        return any(g.covers(point) for g in self._cache[key])
+        return self._cache[key]
+
+    def covers_each(self, codes, points) -> np.ndarray:
+        """Say for each (code, point) pair whether the unit covers the point, at once.
+
+        The same answers as :meth:`covers` pair by pair: the points of each
+        unit are tested in one vectorised call on its prepared features.
+
+        Examples
+        --------
+        >>> pts = [shapely.Point(45.7, 43.3), shapely.Point(45.7, 43.3), shapely.Point(0, 0)]
+        >>> embedded("admin1").covers_each(["RU-CE", "UA-63", "RU-CE"], pts).tolist()
+        [True, False, False]
+        """
+        codes = np.asarray(codes, dtype=object)
+        points = np.asarray(points, dtype=object)
+        out = np.zeros(len(points), dtype=bool)
+        if not len(points):
+            return out
+        distinct, which = np.unique(codes.astype(str), return_inverse=True)
+        order = np.argsort(which, kind="stable")
+        bounds = np.searchsorted(which[order], np.arange(len(distinct) + 1))
+        for k, code in enumerate(distinct.tolist()):
+            sel = order[bounds[k] : bounds[k + 1]]
+            for geom in self._prepared(code):
+                out[sel] |= shapely.covers(geom, points[sel])
+        return out
 
     def units_at(self, points) -> list[str | None]:
         """Return the unit covering each point, at once (None: in no unit).

@@ -384,7 +384,7 @@ def resolve(
     quick = _by_code_alone(bset, text, country)
     if quick is not None:
         return quick
-    idx = _index(bset)
+    idx = _index(bset, country)
     if country and any(idx.country.values()) and country not in idx.country.values():
         raise UnitNotFoundError(
             f"country {country!r} has no units in {bset.name!r}: expected an ISO 3166-1 alpha-3 "

@@ -8,8 +8,10 @@ records they could not use as rejects with a reason, never dropping one.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -120,17 +122,19 @@ def _swap_reason(point, code: str | None, country: str, bset: BoundarySet) -> st
     )
 
 
-def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> None:
+def _check_point(point, code: str, country: str | None, bset: BoundarySet, located=None) -> None:
     """Raise :class:`SwappedCoordinatesError` for the point of a unit found by code or name.
 
     A point in its unit costs one test on a prepared polygon; a point elsewhere
     is kept, unless it lies outside the country and the swapped point in it.
+    ``located`` is the unit of the point when already looked up (``_UNSEEN``:
+    not looked up).
     """
     if not country or point is None or getattr(point, "geom_type", "") != "Point":
         return
     if point.is_empty or bset.covers(code, point):
         return
-    where = bset.unit_at(point)
+    where = bset.unit_at(point) if located is _UNSEEN else located
     if where is not None and bset.unit_country(where) in (country, ""):
         return
     reason = _swap_reason(point, where, country, bset)
@@ -138,16 +142,20 @@ def _check_point(point, code: str, country: str | None, bset: BoundarySet) -> No
         raise SwappedCoordinatesError(reason)
 
 
+#: Marks a point whose unit has not been looked up in bulk.
+_UNSEEN = object()
+
+
 def _unit_from_point(
-    rec: dict, geom, place: str, country: str | None, bset: BoundarySet, found: dict
+    rec: dict, geom, place: str, country: str | None, bset: BoundarySet, located=_UNSEEN
 ):
     """Find the unit of the record's geometry, or of the settlement it names (None if neither).
 
-    ``found`` holds the units of the layer's points, looked up at once
-    (:meth:`BoundarySet.units_at`), by ``id`` of the point.
+    ``located`` is the unit of the record's point when already looked up
+    (:meth:`BoundarySet.units_at`), else ``_UNSEEN``.
     """
     if geom is not None and not getattr(geom, "is_empty", True):
-        code = found[id(geom)] if id(geom) in found else bset.unit_at(geom)
+        code = bset.unit_at(geom) if located is _UNSEEN else located
         where = bset.unit_country(code) if code is not None else ""
         outside = code is None or bool(where and where != country)
         if country and outside:
@@ -177,25 +185,155 @@ def _unit_from_point(
     return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
 
 
-def _points_located(rows: list[dict], boundary_set: BoundarySet | None) -> dict[int, str | None]:
-    """Look up at once the unit of every point of records that give no unit code or place.
+@dataclass(frozen=True)
+class _Found:
+    """A record's unit, and the field it was found from."""
 
-    Keyed by ``id`` of the point. (A record whose place resolves needs no lookup;
-    one whose place does not is looked up on its own.)
+    resolution: names.Resolution
+    field: str
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """Why a record names no unit: the field to blame, the reason and the fix.
+
+    ``received`` is the value to report when it is not the record's own
+    ``field`` (a swapped point is reported as the latitude or WKT read).
     """
-    by_set: dict[int, tuple[BoundarySet, list]] = {}
-    for rec in rows:
-        geom, level = rec.get("geometry"), rec["unit_level"]
-        given = _text(rec.get("unit_code")) or _text(rec.get("place"))
-        if level == "grouping" or given or geom is None:
-            continue
-        if getattr(geom, "geom_type", "") == "Point" and not geom.is_empty:
-            bset = for_level(level, boundary_set)
-            by_set.setdefault(id(bset), (bset, []))[1].append(geom)
-    found: dict[int, str | None] = {}
-    for bset, points in by_set.values():
-        found.update(zip(map(id, points), bset.units_at(points), strict=True))
-    return found
+
+    field: str
+    reason: str
+    fix: str
+    received: object = _UNSEEN
+
+
+#: The columns that alone decide a record's unit when it has no geometry.
+_KEY_COLUMNS = ("unit_level", "unit_code", "place", "country", "grouping", "date_start",
+                "date_end", "locate_as", "lookup_name")  # fmt: skip
+
+
+class _Resolver:
+    """Resolve records to units, each distinct name once (see :func:`resolve_units`)."""
+
+    def __init__(self, boundary_set, aliases, point_field) -> None:
+        self.boundary_set, self.aliases, self.point_field = boundary_set, aliases, point_field
+        self.known: dict[tuple, names.Resolution | MinemapError] = {}
+
+    def bset(self, level: str) -> BoundarySet:
+        boundary_set = self.boundary_set
+        return boundary_set if (boundary_set and boundary_set.level == level) else embedded(level)
+
+    def name(self, text: str, country: str | None, level: str, bset: BoundarySet):
+        """Resolve a name once per distinct (name, country, level, set); the same answer after."""
+        key = (text, country, level, id(bset))
+        if key not in self.known:
+            try:
+                self.known[key] = names.resolve(
+                    text, country=country, level=level, boundaries=bset, aliases=self.aliases
+                )
+            except (UnitNotFoundError, GroupingError) as err:
+                self.known[key] = err
+        found = self.known[key]
+        if isinstance(found, MinemapError):
+            raise found.with_traceback(None)
+        return found
+
+    def record(self, rec: dict, located=_UNSEEN) -> _Found | _Refused:
+        """Resolve one record, its geometry included: the reference every fast path agrees with.
+
+        ``located`` is the unit of the record's point when already looked up.
+        """
+        level, code = rec["unit_level"], _text(rec.get("unit_code"))
+        place = _text(rec.get("place"))
+        try:
+            if level == "grouping":
+                comp = grouping_composition(rec)
+                if code not in comp.members:
+                    raise GroupingError(
+                        f"{code!r} is not a member of {rec['grouping']} on {comp.date}: "
+                        f"expected one of {comp.members}"
+                    )
+                return _Found(names.Resolution(code, level, "grouping member", code), "unit_code")
+            bset = self.bset(level)
+            country = _text(rec.get("country")) or None
+            geom = rec.get("geometry")
+            if code:
+                found = self.name(code, country, level, bset)
+                field = "unit_code"
+            elif place:
+                field = "place"
+                try:
+                    found = self.name(place, country, level, bset)
+                except UnitNotFoundError:
+                    # The place may be a settlement ("Izium"), not a unit: the
+                    # record's own point, or the settlement's, gives its unit.
+                    found = _unit_from_point(rec, geom, place, country, bset, located)
+                    if found is None:
+                        raise
+            elif geom is not None and not getattr(geom, "is_empty", True):
+                found = _unit_from_point(rec, geom, place, country, bset, located)
+                if found is None:
+                    raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
+                field = "geometry"
+            else:
+                raise UnitNotFoundError("the record gives no unit code, place or geometry")
+            if found.method != "location":
+                _check_point(geom, found.code, country, bset, located)
+            return _Found(found, field)
+        except SwappedCoordinatesError as err:
+            point_field = self.point_field
+            geom = rec["geometry"]
+            received = _degrees(geom.y) if point_field == "latitude" else geom.wkt
+            return _Refused(point_field, str(err), SWAP_FIXES[point_field], received)
+        except OutsideCountryError as err:
+            return _Refused("geometry", f"point outside the country: {err}",
+                            "correct the coordinates, or the country")  # fmt: skip
+        except (UnitNotFoundError, GroupingError) as err:
+            field = "unit_code" if code or level == "grouping" else "place"
+            fix = "correct the code or name, or add the name to an alias file"
+            return _Refused(field, f"unknown unit: {err}", fix)
+
+    def by_name(self, rec: dict) -> _Found | _Refused | None:
+        """Resolve a record by its code or place alone, as every record of its key would be.
+
+        Returns None when its unit depends on its geometry: the place names no
+        unit, or there is neither code nor place.
+        """
+        level, code = rec["unit_level"], _text(rec.get("unit_code"))
+        place = _text(rec.get("place"))
+        if level == "grouping":
+            return self.record({**rec, "geometry": None})
+        bset = self.bset(level)
+        country = _text(rec.get("country")) or None
+        try:
+            if code:
+                return _Found(self.name(code, country, level, bset), "unit_code")
+            if place:
+                return _Found(self.name(place, country, level, bset), "place")
+        except UnitNotFoundError:
+            if code:
+                return self.record({**rec, "geometry": None})
+        except GroupingError:
+            return self.record({**rec, "geometry": None})
+        return None
+
+
+def _key_groups(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Give each record the number of its distinct key (:data:`_KEY_COLUMNS`).
+
+    Return (numbers, firsts): ``firsts`` are the positions of the first record of each key.
+    """
+    keys = records.reindex(columns=list(_KEY_COLUMNS))
+    number = keys.groupby(list(_KEY_COLUMNS), dropna=False, sort=False).ngroup().to_numpy()
+    firsts = np.unique(number, return_index=True)[1]
+    return number, firsts
+
+
+def _geometries(records: pd.DataFrame) -> np.ndarray:
+    """Return the records' geometries as an object array (None where there is none)."""
+    if "geometry" not in records.columns:
+        return np.full(len(records), None, dtype=object)
+    return np.asarray(records["geometry"].to_numpy(), dtype=object)
 
 
 def resolve_units(
@@ -218,105 +356,120 @@ def resolve_units(
     it with latitude and longitude swapped is rejected on ``point_field``
     (``latitude``, ``wkt`` or ``geometry``: where the point was read from).
 
+    The work is done by column: each distinct (level, code, place, country,
+    grouping, dates, locate_as, lookup_name) is resolved once, the points of
+    records found by name are tested against their units in one vectorised
+    call, and the points that must give their unit are looked up in one bulk
+    query. Only records whose point falls outside their unit or country are
+    looked at one by one.
+
     Returns
     -------
     (pandas.DataFrame, pandas.DataFrame, list of dict)
         Resolved records (``unit_code`` canonical, ``unit_resolved_by`` says
         how), rejects, and the fuzzy matches that were applied, for reporting.
     """
-    keep, rejects, fuzzy = [], [], []
-    known: dict[tuple, names.Resolution | MinemapError] = {}
+    n = len(records)
+    resolver = _Resolver(boundary_set, aliases, point_field)
+    outcomes: list[_Found | _Refused | None] = [None] * n  # per record, filled below
+    if not n:
+        return _assemble(records, path, outcomes)
+    number, firsts = _key_groups(records)
+    heads = rows_of(records.iloc[firsts].drop(columns="geometry", errors="ignore"))
+    by_key = [resolver.by_name(rec) for rec in heads]
+    geoms = _geometries(records)
+    has_geom = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    is_point = has_geom & (shapely.get_type_id(geoms) == 0)
+    countries = np.array([_text(rec.get("country")) for rec in heads], dtype=object)[number]
+    levels = np.array([rec["unit_level"] for rec in heads], dtype=object)[number]
+    keyed = np.array([isinstance(o, _Found) for o in by_key], dtype=bool)[number]
+    refused = np.array([isinstance(o, _Refused) for o in by_key], dtype=bool)[number]
 
-    def resolve(text: str, country: str | None, level: str, bset: BoundarySet):
-        """Resolve a name once per distinct (name, country, level, set); the same answer after."""
-        key = (text, country, level, id(bset))
-        if key not in known:
-            try:
-                known[key] = names.resolve(
-                    text, country=country, level=level, boundaries=bset, aliases=aliases
-                )
-            except (UnitNotFoundError, GroupingError) as err:
-                known[key] = err
-        found = known[key]
-        if isinstance(found, MinemapError):
-            raise found.with_traceback(None)
-        return found
+    # Records whose unit their key alone gives: every record without geometry,
+    # and the records of a refused key or a grouping.
+    alone = ~has_geom | refused | (levels == "grouping")
+    no_geom_outcome: dict[int, _Found | _Refused] = {}
+    for i in np.flatnonzero(alone & ~keyed & ~refused).tolist():
+        g = number[i]
+        if g not in no_geom_outcome:
+            no_geom_outcome[g] = resolver.record({**heads[g], "geometry": None})
+        outcomes[i] = no_geom_outcome[g]
+    for i in np.flatnonzero(alone & (keyed | refused)).tolist():
+        outcomes[i] = by_key[number[i]]
+    slow = np.zeros(n, dtype=bool)
+    # A refused grouping record is looked at alone: the message names the record.
+    slow |= refused & (levels == "grouping")
 
-    rows = rows_of(records)
-    located = _points_located(rows, boundary_set)
-    for rec in rows:
-        level, code = rec["unit_level"], _text(rec.get("unit_code"))
-        place = _text(rec.get("place"))
-        try:
-            if level == "grouping":
-                comp = grouping_composition(rec)
-                if code not in comp.members:
-                    raise GroupingError(
-                        f"{code!r} is not a member of {rec['grouping']} on {comp.date}: "
-                        f"expected one of {comp.members}"
-                    )
-                rec["unit_resolved_by"] = "grouping member"
-            else:
-                bset = (
-                    boundary_set
-                    if (boundary_set and boundary_set.level == level)
-                    else embedded(level)
-                )
-                country = _text(rec.get("country")) or None
-                geom = rec.get("geometry")
-                if code:
-                    found = resolve(code, country, level, bset)
-                    field = "unit_code"
-                elif place:
-                    field = "place"
-                    try:
-                        found = resolve(place, country, level, bset)
-                    except UnitNotFoundError:
-                        # The place may be a settlement ("Izium"), not a unit: the
-                        # record's own point, or the settlement's, gives its unit.
-                        found = _unit_from_point(rec, geom, place, country, bset, located)
-                        if found is None:
-                            raise
-                elif geom is not None and not getattr(geom, "is_empty", True):
-                    found = _unit_from_point(rec, geom, place, country, bset, located)
-                    if found is None:
-                        raise UnitNotFoundError(f"the geometry lies in no unit of {bset.source}")
-                    field = "geometry"
-                else:
-                    raise UnitNotFoundError("the record gives no unit code, place or geometry")
-                if found.method != "location":
-                    _check_point(geom, found.code, country, bset)
-                rec["unit_code"] = found.code
-                rec["unit_resolved_by"] = found.method
-                if found.method == "fuzzy":
-                    fuzzy.append({
-                        "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
-                        "field": field, "written": found.matched, "code": found.code,
-                        "score": found.score, "candidates": found.candidates,
-                    })  # fmt: skip
-        except SwappedCoordinatesError as err:
-            lat = _degrees(rec["geometry"].y)
-            received = lat if point_field == "latitude" else rec["geometry"].wkt
-            rejects.append(reject(path, rec.get("row"), point_field, received, str(err),
-                                  SWAP_FIXES[point_field], rec))  # fmt: skip
-            continue
-        except OutsideCountryError as err:
-            rejects.append(_reject(path, rec, "geometry", f"point outside the country: {err}",
-                                   "correct the coordinates, or the country"))  # fmt: skip
-            continue
-        except (UnitNotFoundError, GroupingError) as err:
-            field = "unit_code" if code or level == "grouping" else "place"
-            fix = "correct the code or name, or add the name to an alias file"
-            rejects.append(_reject(path, rec, field, f"unknown unit: {err}", fix))
-            continue
-        keep.append(rec)
-    columns = [
-        *records.columns,
-        *(["unit_resolved_by"] if "unit_resolved_by" not in records.columns else []),
-    ]
-    kept = pd.DataFrame(keep, columns=columns)
-    if isinstance(records, gpd.GeoDataFrame):
-        kept = gpd.GeoDataFrame(kept, geometry="geometry", crs=records.crs)
+    # Records found by name whose point must lie in their unit (or their country).
+    check = keyed & ~alone & is_point & (countries != "")
+    keyed_rest = keyed & ~alone & ~check
+    for i in np.flatnonzero(keyed_rest).tolist():
+        outcomes[i] = by_key[number[i]]
+    if check.any():
+        codes = np.array([o.resolution.code if isinstance(o, _Found) else "" for o in by_key],
+                         dtype=object)[number]  # fmt: skip
+        for level in np.unique(levels[check]).tolist():
+            sel = np.flatnonzero(check & (levels == level))
+            inside = resolver.bset(level).covers_each(codes[sel], geoms[sel])
+            for i in sel[inside].tolist():
+                outcomes[i] = by_key[number[i]]
+            slow[sel[~inside]] = True
+    # Records whose point gives their unit (or settles that it does not).
+    from_point = ~alone & ~keyed & ~refused
+    slow |= from_point & ~is_point
+    located = np.full(n, _UNSEEN, dtype=object)
+    lookup = (from_point & is_point) | (slow & is_point)
+    for level in np.unique(levels[lookup]).tolist():
+        sel = np.flatnonzero(lookup & (levels == level))
+        bset = resolver.bset(level)
+        found = np.array(bset.units_at(geoms[sel]), dtype=object)
+        located[sel] = found
+        here = np.array([bset.unit_country(c) if c is not None else "" for c in found],
+                        dtype=object)  # fmt: skip
+        country = countries[sel]
+        fine = from_point[sel] & (found != None) & ~((country != "") & (here != "")  # noqa: E711
+                                                     & (here != country))  # fmt: skip
+        for i, code in zip(sel[fine].tolist(), found[fine].tolist(), strict=True):
+            field = "place" if _text(heads[number[i]].get("place")) else "geometry"
+            outcomes[i] = _Found(
+                names.Resolution(code, bset.level, "location", "(geometry)"), field
+            )
+        slow[sel[from_point[sel] & ~fine]] = True
+    if slow.any():
+        positions = np.flatnonzero(slow)
+        for i, rec in zip(positions.tolist(), rows_of(records.iloc[positions]), strict=True):
+            outcomes[i] = resolver.record(rec, located[i])
+    return _assemble(records, path, outcomes)
+
+
+def _assemble(
+    records: pd.DataFrame, path: str, outcomes: list
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Split records by outcome: the resolved ones with their units, the rejects, the fuzzy."""
+    ok = np.array([isinstance(o, _Found) for o in outcomes], dtype=bool)
+    kept = records.iloc[np.flatnonzero(ok)].copy()
+    found = [o.resolution for o in outcomes if isinstance(o, _Found)]
+    kept["unit_code"] = pd.Series([f.code for f in found], index=kept.index, dtype=object)
+    kept["unit_resolved_by"] = pd.Series([f.method for f in found], index=kept.index,
+                                         dtype=object)  # fmt: skip
+    kept = kept.reset_index(drop=True)
+    refused = np.flatnonzero(~ok)
+    rejects = []
+    for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True):
+        o = outcomes[i]
+        received = rec.get(o.field) if o.received is _UNSEEN else o.received
+        rejects.append(reject(path, rec.get("row"), o.field, received, o.reason, o.fix, rec))
+    fuzzy = []
+    fuzzy_at = np.flatnonzero(np.array([isinstance(o, _Found) and o.resolution.method == "fuzzy"
+                                        for o in outcomes], dtype=bool))  # fmt: skip
+    for i, rec in zip(fuzzy_at.tolist(), rows_of(records.iloc[fuzzy_at]), strict=True):
+        o = outcomes[i]
+        f = o.resolution
+        fuzzy.append({
+            "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
+            "field": o.field, "written": f.matched, "code": f.code,
+            "score": f.score, "candidates": f.candidates,
+        })  # fmt: skip
     return kept, _frame(rejects), fuzzy
 
 
@@ -387,72 +540,107 @@ def locate(
     With a user ``boundary_set``, admin-1 units are that set's. A place that
     cannot be found is a reject, never a point at (0, 0).
 
+    Each distinct place is located once; ``exact`` records keep their points
+    (polygons' representative points are found in one vectorised call).
+
     Returns
     -------
     (geopandas.GeoDataFrame, pandas.DataFrame)
         Located records with ``precision``, ``located_by`` and
         ``located_unit``, and the rejects.
     """
-    rows, points, rejects = [], [], []
-    for rec in rows_of(records):
-        how = _text(rec.get("locate_as"))
-        if not how:
-            settled = rec.get("unit_resolved_by") == "settlement location"
-            how = (
-                "settlement"
-                if settled
-                else ("admin0" if rec["unit_level"] == "admin0" else "admin1")
-            )
-        try:
-            # The set that knows the record's unit: the user's, or the embedded one.
-            bset = for_level(rec["unit_level"], boundary_set)
-            if how == "exact":
-                geom = rec.get("geometry")
-                if geom is None or geom.is_empty:
-                    raise PlaceNotFoundError("locate_as is 'exact' but the record has no geometry")
-                point = geom if geom.geom_type == "Point" else geom.representative_point()
-                loc = gazetteer.Location(
-                    point, "exact", "coordinates given", unit_code=rec["unit_code"]
-                )
-            elif how == "settlement":
-                name = rec.get("lookup_name") or rec["place"]
-                loc = bset.locate_settlement(name, rec["country"], rec["unit_code"])
-            elif how == "border":
-                loc = gazetteer.border_point(rec["country"], rec["border_with"])
-            elif how == "admin1":
-                loc = bset.unit_location(rec["unit_code"])
-            else:
-                loc = for_level("admin0").unit_location(rec["country"])
-        except (PlaceNotFoundError, UnitNotFoundError) as err:
-            field = "lookup_name" if how == "settlement" else "locate_as"
-            rejects.append(
-                _reject(
-                    path,
-                    rec,
-                    field,
-                    f"place not found: {err}",
-                    "correct lookup_name, or locate the record by its region",
-                )
-            )
-            continue
-        except MinemapError as err:
-            rejects.append(_reject(path, rec, "locate_as", str(err), "correct the location fields"))
-            continue
-        rows.append(
-            {
-                **rec,
-                "precision": loc.precision,
-                "located_by": loc.matched,
-                "located_unit": loc.unit_code,
-            }
-        )
-        points.append(loc.point)
-    frame = (
-        gpd.GeoDataFrame(rows, geometry=points, crs="EPSG:4326")
-        if rows
-        else gpd.GeoDataFrame(
-            columns=[*records.columns, "precision", "located_by", "located_unit"],
-            geometry=gpd.GeoSeries([], crs="EPSG:4326"),
-        )
+    n = len(records)
+    if not n:
+        return _located(records, np.zeros(0, dtype=bool), [], np.zeros(0, dtype=object)), _frame([])
+    how = _locate_how(records)
+    geoms = _geometries(records)
+    outcomes: list = [None] * n
+    points = np.full(n, None, dtype=object)
+    exact = how == "exact"
+    if exact.any():
+        sel = np.flatnonzero(exact)
+        given = geoms[sel]
+        usable = ~(shapely.is_missing(given) | shapely.is_empty(given))
+        as_point = np.where(shapely.get_type_id(given) == 0, given, None)
+        moved = usable & (as_point == None)  # noqa: E711 - polygons and lines
+        as_point[moved] = shapely.point_on_surface(given[moved])
+        codes = records["unit_code"].to_numpy(dtype=object)[sel]
+        for i, ok, code in zip(sel.tolist(), usable.tolist(), codes.tolist(), strict=True):
+            outcomes[i] = (
+                gazetteer.Location(None, "exact", "coordinates given", unit_code=code)
+                if ok
+                else ("locate_as", "place not found: locate_as is 'exact' but the record has "
+                      "no geometry", "correct lookup_name, or locate the record by its region")
+            )  # fmt: skip
+        points[sel[usable]] = as_point[usable]
+    rest = np.flatnonzero(~exact)
+    if len(rest):
+        columns = ["unit_level", "unit_code", "country", "lookup_name", "place", "border_with"]
+        keys = records.iloc[rest].reindex(columns=columns)
+        keys["how"] = how[rest]
+        number = keys.groupby([*columns, "how"], dropna=False, sort=False).ngroup().to_numpy()
+        firsts = np.unique(number, return_index=True)[1]
+        heads = rows_of(keys.iloc[firsts])
+        found = [_locate_one(rec, rec["how"], boundary_set) for rec in heads]
+        for i, g in zip(rest.tolist(), number.tolist(), strict=True):
+            outcomes[i] = found[g]
+            if isinstance(found[g], gazetteer.Location):
+                points[i] = found[g].point
+    ok = np.array([isinstance(o, gazetteer.Location) for o in outcomes], dtype=bool)
+    refused = np.flatnonzero(~ok)
+    rejects = [
+        _reject(path, rec, *outcomes[i])
+        for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True)
+    ]
+    return _located(records, ok, outcomes, points), _frame(rejects)
+
+
+def _locate_how(records: pd.DataFrame) -> np.ndarray:
+    """How each record is located: its ``locate_as``, else by how its unit was found."""
+    n = len(records)
+    given = (
+        records["locate_as"].astype(object).where(records["locate_as"].notna(), "")
+        if "locate_as" in records.columns
+        else pd.Series([""] * n, index=records.index, dtype=object)
     )
-    return frame, _frame(rejects)
+    given = np.array([str(v).strip() for v in given.tolist()], dtype=object)
+    settled = (
+        records["unit_resolved_by"].to_numpy(dtype=object) == "settlement location"
+        if "unit_resolved_by" in records.columns
+        else np.zeros(n, dtype=bool)
+    )
+    level = records["unit_level"].to_numpy(dtype=object)
+    default = np.where(settled, "settlement", np.where(level == "admin0", "admin0", "admin1"))
+    return np.where(given == "", default, given).astype(object)
+
+
+def _locate_one(rec: dict, how: str, boundary_set: BoundarySet | None):
+    """Locate one distinct place: a Location, or (field, reason, fix) when it cannot be found."""
+    try:
+        # The set that knows the record's unit: the user's, or the embedded one.
+        bset = for_level(rec["unit_level"], boundary_set)
+        if how == "settlement":
+            name = rec.get("lookup_name") or rec["place"]
+            return bset.locate_settlement(name, rec["country"], rec["unit_code"])
+        if how == "border":
+            return gazetteer.border_point(rec["country"], rec["border_with"])
+        if how == "admin1":
+            return bset.unit_location(rec["unit_code"])
+        return for_level("admin0").unit_location(rec["country"])
+    except (PlaceNotFoundError, UnitNotFoundError) as err:
+        field = "lookup_name" if how == "settlement" else "locate_as"
+        return (field, f"place not found: {err}",
+                "correct lookup_name, or locate the record by its region")  # fmt: skip
+    except MinemapError as err:
+        return ("locate_as", str(err), "correct the location fields")
+
+
+def _located(records: pd.DataFrame, ok: np.ndarray, outcomes: list, points) -> gpd.GeoDataFrame:
+    """Return the located records, with their points, precision, how found and unit."""
+    kept = pd.DataFrame(records.iloc[np.flatnonzero(ok)]).reset_index(drop=True)
+    found = [o for o in outcomes if isinstance(o, gazetteer.Location)]
+    kept["precision"] = pd.Series([o.precision for o in found], dtype=object)
+    kept["located_by"] = pd.Series([o.matched for o in found], dtype=object)
+    kept["located_unit"] = pd.Series([o.unit_code for o in found], dtype=object)
+    geometry = gpd.GeoSeries(list(points[ok]), crs="EPSG:4326")
+    return gpd.GeoDataFrame(kept.drop(columns="geometry", errors="ignore"), geometry=geometry)
