@@ -154,16 +154,19 @@ def row_geometries(
     [('latitude', 'nan', 'not a finite number', 'write the latitude like 48.0159'), \
 ('longitude', 'inf', 'not a finite number', 'write the longitude like 37.8028')]
     """
-    geoms: list[BaseGeometry | None] = []
     problems: dict[int, list[Problem]] = {}
     has_lat_lon = "latitude" in frame.columns or "longitude" in frame.columns
     plain = _plain_points(frame) if file_geometry is None and has_lat_lon else {}
-    for pos, row in enumerate(rows_of(frame)):
+    geoms: list[BaseGeometry | None] = [None] * len(frame)
+    for pos, geom in plain.items():  # plain decimal degrees in range: as the cell-by-cell path
+        geoms[pos] = geom
+    rest = [pos for pos in range(len(frame)) if pos not in plain]
+    if not rest:
+        return geoms, problems
+    for pos, row in zip(rest, rows_of(frame.iloc[rest]), strict=True):
         found: list[Problem] = []
         geom = None
-        if pos in plain:  # plain decimal degrees in range: the point as the cell-by-cell path
-            geom = plain[pos]
-        elif file_geometry is not None:
+        if file_geometry is not None:
             geom, found = _checked(file_geometry[pos], "geometry", "(feature geometry)")
         elif has_lat_lon:
             geom, found = _from_lat_lon(row.get("latitude", ""), row.get("longitude", ""))
@@ -188,5 +191,5 @@ def row_geometries(
                 geom, found = _checked(parsed, "wkt", row["wkt"])
         if found:
             problems[pos] = found
-        geoms.append(geom)
+        geoms[pos] = geom
     return geoms, problems

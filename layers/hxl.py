@@ -301,7 +301,7 @@ def split_header(
     >>> frame.to_dict("records"), numbers, tags
     ([{'Oblast': 'Kharkiv', 'Area': '4'}], [3], {'Oblast': '#adm1+name', 'Area': '#area'})
     """
-    rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
+    rows = [(n, cells) for n, cells in rows if "".join(cells).strip()]  # not blank
     if not rows:
         raise TableError(f"no data rows: {where} is empty", "export the data again")
     header_no, header = rows[0]
@@ -338,6 +338,12 @@ def split_header(
             f"duplicate column name(s) {dupes} in the header row (row {header_no}) of {where}",
             "rename the columns so that every name is different",
         )
-    padded = [cells + [""] * (width - len(cells)) for _, cells in data]
-    frame = pd.DataFrame([[cells[i] for i in keep] for cells in padded], columns=kept, dtype=str)
+    # Column by column: one list per column, not one per cell of a row-wise frame.
+    padded = [cells if len(cells) == width else cells + [""] * (width - len(cells))
+              for _, cells in data]  # fmt: skip
+    columns = list(zip(*padded, strict=True))
+    frame = pd.DataFrame(
+        {name: pd.Series(columns[i], dtype=str) for name, i in zip(kept, keep, strict=True)},
+        columns=kept,
+    )
     return frame, [n for n, _ in data], {names[i]: tags[i] for i in keep if i in tags}

@@ -210,6 +210,8 @@ class _Refused:
 #: The columns that alone decide a record's unit when it has no geometry.
 _KEY_COLUMNS = ("unit_level", "unit_code", "place", "country", "grouping", "date_start",
                 "date_end", "locate_as", "lookup_name")  # fmt: skip
+#: Key columns that matter only to a grouping-level record.
+_GROUPING_ONLY = ("grouping", "date_start", "date_end")
 
 
 class _Resolver:
@@ -324,6 +326,9 @@ def _key_groups(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     Return (numbers, firsts): ``firsts`` are the positions of the first record of each key.
     """
     keys = records.reindex(columns=list(_KEY_COLUMNS))
+    # A grouping's members depend on the record's dates; no other unit does.
+    not_grouping = keys["unit_level"].ne("grouping").to_numpy(dtype=bool)
+    keys.loc[not_grouping, list(_GROUPING_ONLY)] = None
     number = keys.groupby(list(_KEY_COLUMNS), dropna=False, sort=False).ngroup().to_numpy()
     firsts = np.unique(number, return_index=True)[1]
     return number, firsts

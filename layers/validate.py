@@ -221,6 +221,20 @@ def _check_value(text: str, f: Field) -> tuple[object, str | None, str | None]:
 RowCheck = Callable[[dict], "tuple[str, str, str] | None"]
 
 
+def reads(*fields: str) -> Callable[[RowCheck], RowCheck]:
+    """Declare the fields a row rule reads: it then runs once per distinct combination of them.
+
+    A rule without the declaration is run on every row.
+    """
+
+    def declare(check: RowCheck) -> RowCheck:
+        check.fields = fields  # type: ignore[attr-defined]
+        return check
+
+    return declare
+
+
+@reads("unit_level", "grouping")
 def level_grouping(r: dict) -> tuple[str, str, str] | None:
     """Check that a grouping is named exactly when the unit level is ``grouping``."""
     if r["unit_level"] == "grouping" and not r.get("grouping"):
@@ -239,6 +253,7 @@ def level_grouping(r: dict) -> tuple[str, str, str] | None:
     return None
 
 
+@reads("date_start", "date_end")
 def period(r: dict) -> tuple[str, str, str] | None:
     """Check that a period does not end before it starts."""
     if r.get("date_start") and r.get("date_end") and r["date_end"] < r["date_start"]:
@@ -246,6 +261,7 @@ def period(r: dict) -> tuple[str, str, str] | None:
     return None
 
 
+@reads("status", "value", "value_unit", "land_use", "part_of")
 def area_value(r: dict) -> tuple[str, str, str] | None:
     """Check that an area figure has a value and a unit, unless its status says there is none."""
     if r.get("status") in _NO_AREA:
@@ -263,6 +279,7 @@ def area_value(r: dict) -> tuple[str, str, str] | None:
     return None
 
 
+@reads("locate_as", "border_with")
 def location(r: dict) -> tuple[str, str, str] | None:
     """Check that a record placed on a border names the other country."""
     if r["locate_as"] == "border" and not r.get("border_with"):
@@ -274,6 +291,7 @@ def location(r: dict) -> tuple[str, str, str] | None:
     return None
 
 
+@reads("value", "value_unit", "status")
 def magnitude(r: dict) -> tuple[str, str, str] | None:
     """Check that a value is within the bound of its unit (:func:`implausible`)."""
     if r.get("value") is None or not r.get("value_unit") or r.get("status") in _NO_AREA:
@@ -375,6 +393,30 @@ in a unit cannot be larger than the unit"
     return records[~over], rejects
 
 
+def _failures(
+    check: RowCheck, parsed: dict[str, np.ndarray], positions: np.ndarray
+) -> list[tuple[int, tuple[str, str, str]]]:
+    """Run a row rule on the rows at ``positions``; return (position, result) where it fails.
+
+    A rule that declares the fields it reads (:func:`reads`) runs once per
+    distinct combination of their values, and its answer goes to every row
+    with that combination; any other rule runs on each row.
+    """
+    if not len(positions):
+        return []
+    fields = [f for f in getattr(check, "fields", parsed) if f in parsed]
+    values = pd.DataFrame({f: parsed[f][positions] for f in fields}, dtype=object)
+    if fields:
+        number = values.groupby(fields, dropna=False, sort=False).ngroup().to_numpy()
+    else:
+        number = np.zeros(len(positions), dtype=np.intp)
+    firsts = np.unique(number, return_index=True)[1]
+    answers = [check(rec) for rec in rows_of(values.iloc[firsts])]
+    fails = np.array([a is not None for a in answers], dtype=bool)
+    hit = np.flatnonzero(fails[number])
+    return [(int(positions[i]), answers[number[i]]) for i in hit.tolist()]
+
+
 def validate(
     frame: pd.DataFrame,
     sch: Schema,
@@ -454,17 +496,14 @@ def validate(
     if checks:
         rank = 2 * len(sch.fields)
         good = np.flatnonzero(~bad)
-        names = list(parsed)
-        rows = zip(*(parsed[name][good].tolist() for name in names), strict=True)
-        for pos, values in zip(good.tolist(), rows, strict=True):
-            rec = dict(zip(names, values, strict=True))
-            for check in checks:
-                result = check(rec)
-                if result is not None:
-                    fld, reason, fix = result
-                    received = frame[fld].iloc[pos] if fld in frame.columns else ""
-                    found.append((pos, rank, fld, received, reason, fix))
-                    bad[pos] = True
+        failed: list[tuple[int, int, tuple[str, str, str]]] = []
+        for order, check in enumerate(checks):
+            for pos, result in _failures(check, parsed, good):
+                failed.append((pos, order, result))
+        for pos, _order, (fld, reason, fix) in sorted(failed, key=lambda f: f[:2]):
+            received = frame[fld].iloc[pos] if fld in frame.columns else ""
+            found.append((pos, rank, fld, received, reason, fix))
+            bad[pos] = True
     found.sort(key=lambda p: (p[0], p[1]))
     bad_positions = sorted({p for p, *_ in found})
     originals = dict(zip(bad_positions, rows_of(frame.iloc[bad_positions]), strict=True))
