@@ -36,6 +36,7 @@ __all__ = [
     "admin0",
     "admin1",
     "alpha2_to_alpha3",
+    "boundaries_file",
     "corrections",
     "country_code_alpha2",
     "display_geometry",
@@ -99,6 +100,19 @@ _EXTRA_ALPHA2 = {"FR": "FRA", "NO": "NOR", "XK": "XKX", "TW": "TWN", "TK": "TKL"
 
 def _data_path(name: str):
     return files("geo") / "data" / name
+
+
+def boundaries_file(level: str):
+    """Return the embedded boundary file of a level (``admin0`` or ``admin1``), as a resource.
+
+    Examples
+    --------
+    >>> boundaries_file("admin0").name
+    'admin0.parquet'
+    """
+    if level not in ("admin0", "admin1"):
+        raise ValueError(f"level must be 'admin0' or 'admin1', not {level!r}")
+    return _data_path(f"{level}.parquet")
 
 
 @cache

@@ -8,6 +8,7 @@ All text placed by these elements is escaped (:mod:`maps.safehtml`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -23,6 +24,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo import admin0
+from geo.boundaries import boundaries_file
+from geo.cache import cached_geometries, file_digest
 from geo.errors import MinemapError, OptionError
 from maps.polygons import (
     Detail,
@@ -352,10 +355,22 @@ COARSE_TOLERANCE = 0.4
 
 @cache
 def _simplified_countries(tolerance: float) -> gpd.GeoDataFrame:
-    """All countries simplified together (shared borders stay shared), once per tolerance."""
+    """All countries simplified together (shared borders stay shared), once per tolerance.
+
+    The result is kept in minemap's disk cache (:mod:`geo.cache`), keyed by the
+    embedded data's bytes, the countries and the tolerance: it takes over a
+    second to compute and is the same every time.
+    """
     countries = admin0()[["code", "geometry"]]
-    simple = shapely.coverage_simplify(np.asarray(countries.geometry.values), tolerance)
-    return countries.assign(geometry=shapely.make_valid(simple))
+    geoms = np.asarray(countries.geometry.values)
+
+    def simplify() -> np.ndarray:
+        return shapely.make_valid(shapely.coverage_simplify(geoms, tolerance))
+
+    codes = hashlib.sha256("\n".join(countries["code"]).encode("utf-8")).hexdigest()
+    parts = (file_digest(boundaries_file("admin0")), codes, repr(float(tolerance)))
+    simple = cached_geometries("background", parts, len(geoms), simplify)
+    return countries.assign(geometry=simple)
 
 
 def add_background(

@@ -101,11 +101,14 @@ def _dated(rec: dict) -> bool:
     return isinstance(rec.get("date_start"), dt.date) and isinstance(rec.get("date_end"), dt.date)
 
 
-def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
-    """``fn(row as dict)`` for each row, computed once per distinct combination of ``columns``."""
+def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> pd.Categorical:
+    """``fn(row as dict)`` for each row, computed once per distinct combination of ``columns``.
+
+    Returned as a categorical of the distinct texts: no text is repeated per row.
+    """
     present = [c for c in columns if c in frame.columns]
     if not present:
-        return np.full(len(frame), fn({}), dtype=object)
+        return pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [fn({})])
     codes = frame.groupby(present, dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(codes, return_index=True)[1]
     keys = frame[present].iloc[first].astype(object)
@@ -114,7 +117,8 @@ def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> np.ndarray:
         codes[first], keys.where(keys.notna(), None).to_dict("records"), strict=True
     ):
         texts[code] = fn(row)
-    return texts[codes]
+    text_codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
+    return pd.Categorical.from_codes(text_codes[codes], distinct)
 
 
 def _text(value: object) -> str:

@@ -151,9 +151,28 @@ SORTED_DICTIONARY = 1 << 16
 
 
 def _dictionary(values: Sequence[str | None], order: np.ndarray) -> tuple[np.ndarray, list[str]]:
-    """Codes (in point order) and distinct values of one field."""
-    text = pd.Series(np.asarray(values, dtype=object)[order], dtype=object)
-    codes, uniques = pd.factorize(text.fillna("").astype(str))
+    """Codes (in point order) and distinct values of one field.
+
+    ``values`` may be a :class:`pandas.Categorical` of text (categories
+    distinct): its codes are used as they are, without hashing each value.
+    """
+    if isinstance(values, pd.Categorical) and len(values.categories) <= SORTED_DICTIONARY:
+        codes = np.asarray(values.codes, dtype=np.int64)[order]
+        uniques = np.asarray(values.categories, dtype=object)
+        if (codes < 0).any():  # missing values: the empty text, as below
+            uniques = np.append(uniques, "")
+            codes[codes < 0] = len(uniques) - 1
+        used = np.zeros(len(uniques), dtype=bool)
+        used[codes] = True
+        if not used.all():  # keep only the values that occur, as factorising them would
+            new = np.cumsum(used) - 1
+            codes, uniques = new[codes], uniques[used]
+        distinct, inverse = np.unique(uniques.astype(str), return_inverse=True)
+        if len(distinct) < len(uniques):  # the same text twice: one entry
+            codes, uniques = inverse.astype(np.int64)[codes], distinct.astype(object)
+    else:
+        text = pd.Series(np.asarray(values, dtype=object)[order], dtype=object)
+        codes, uniques = pd.factorize(text.fillna("").astype(str))
     uniques = np.asarray([plain_text(u) for u in uniques], dtype=object)
     if len(uniques) <= SORTED_DICTIONARY:
         rank = np.empty(len(uniques), dtype=np.int64)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
+
+# Tests never write to the user's cache (geo.cache): one fresh folder per session.
+os.environ["MINEMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="minemap-test-cache-")
 from shapely.geometry import MultiPolygon, Polygon, box
 
 
