@@ -31,8 +31,17 @@ import pyogrio
 from openpyxl.utils import get_column_letter
 
 from geo.errors import MinemapError
+from layers import arrow_csv
 from layers.crs import to_wgs84
-from layers.hxl import TableError, cell_text, csv_rows, decode_text, normalise_hxl_tag, split_header
+from layers.hxl import (
+    TableError,
+    cell_text,
+    csv_rows,
+    decode_text,
+    normalise_hxl_tag,
+    sniff_delimiter,
+    split_header,
+)
 from layers.limits import (
     ReadLimits,
     check_file_size,
@@ -468,7 +477,17 @@ def read_table(
     with guard("the file cannot be read", "check that it can be read"):
         data = p.read_bytes()
     text, used = decode_text(data, encoding)
-    rows = csv_rows(text, delimiter, limits.max_rows + 2)  # stops at the first row too many
-    too_many_rows(len(rows) - 1, limits, "the file", exact=False)
-    frame, numbers, hxl = split_header(rows, "the file")
+    del data
+    if delimiter is not None and len(delimiter) != 1:
+        csv_rows(text, delimiter)  # refuses it, saying why
+    delimiter = delimiter or sniff_delimiter(text)
+    # Columns by Arrow when it reads the text as Python's csv module would; else row by row.
+    fast = arrow_csv.split(text, delimiter, limits.max_rows + 2)
+    if fast is not None:
+        count, frame, numbers, hxl = fast
+        too_many_rows(count - 1, limits, "the file", exact=False)
+    else:
+        rows = csv_rows(text, delimiter, limits.max_rows + 2)  # stops at the first row too many
+        too_many_rows(len(rows) - 1, limits, "the file", exact=False)
+        frame, numbers, hxl = split_header(rows, "the file")
     return RawTable(file, p.name, frame, numbers, None, None, hxl, used, "csv")

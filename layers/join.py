@@ -429,8 +429,8 @@ def resolve_units(
         bset = resolver.bset(level)
         found = np.array(bset.units_at(geoms[sel]), dtype=object)
         located[sel] = found
-        here = np.array([bset.unit_country(c) if c is not None else "" for c in found],
-                        dtype=object)  # fmt: skip
+        country_of = {c: bset.unit_country(c) for c in pd.unique(found[found != None])}  # noqa: E711
+        here = np.array([country_of.get(c, "") for c in found], dtype=object)
         country = countries[sel]
         fine = from_point[sel] & (found != None) & ~((country != "") & (here != "")  # noqa: E711
                                                      & (here != country))  # fmt: skip

@@ -32,7 +32,7 @@ from jinja2 import Template
 
 from layers.periods import period_label, year_label
 from maps.polygons import POPUP_PADDING
-from maps.safehtml import js_literal, layer_label, plain_text
+from maps.safehtml import BIDI_CONTROLS, js_literal, layer_label, plain_text
 from maps.scripts import add_page_script
 
 __all__ = [
@@ -173,7 +173,10 @@ def _dictionary(values: Sequence[str | None], order: np.ndarray) -> tuple[np.nda
     else:
         text = pd.Series(np.asarray(values, dtype=object)[order], dtype=object)
         codes, uniques = pd.factorize(text.fillna("").astype(str))
-    uniques = np.asarray([plain_text(u) for u in uniques], dtype=object)
+    uniques = np.asarray(uniques, dtype=object)
+    shown = pd.Series(uniques, dtype=object).str.contains(BIDI_CONTROLS, regex=True)
+    for i in np.flatnonzero(shown.fillna(False).to_numpy(dtype=bool)).tolist():
+        uniques[i] = plain_text(uniques[i])  # only texts holding a control change
     if len(uniques) <= SORTED_DICTIONARY:
         rank = np.empty(len(uniques), dtype=np.int64)
         rank[np.argsort(uniques, kind="stable")] = np.arange(len(uniques))

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "BIDI_CONTROLS",
     "UnsafeElementError",
     "check_elements",
     "detail_table",
@@ -29,7 +30,8 @@ __all__ = [
 # Directional formatting characters can make text display in another order than
 # it is stored (e.g. a right-to-left override hiding a file extension); they are
 # shown as visible code points instead.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+BIDI_CONTROLS = "[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+_BIDI_CONTROLS = re.compile(BIDI_CONTROLS)
 
 
 def escape(value: object) -> str:
