@@ -74,10 +74,14 @@ def _dates(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray,
 _PLAIN = {"number": (_DECIMAL, _numbers), "integer": (_WHOLE, _wholes), "date": (_ISO_DATE, _dates)}
 
 
-def _plain(texts: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """Values of the cells in plain form, and which cells those are."""
-    values = np.full(len(texts), None, dtype=object)
+def _plain(texts: pd.Series, f: Field, bound: float | None) -> tuple[Values, np.ndarray]:
+    """Values of the cells in plain form, and which cells those are.
+
+    A typed field's values are an object array of Python values; a text
+    field's are the texts themselves (a string Series, not one object per cell).
+    """
     if f.type in _PLAIN:
+        values = np.full(len(texts), None, dtype=object)
         pattern, parse = _PLAIN[f.type]
         ok = _matching(texts, pattern)
         if ok.any():
@@ -87,7 +91,7 @@ def _plain(texts: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray,
             values[idx[good]] = parsed
     else:
         ok = np.ones(len(texts), dtype=bool)
-        values[:] = texts.to_numpy(dtype=object)
+        values = texts.reset_index(drop=True)
     if f.enum is not None:
         ok &= texts.isin(list(f.enum)).to_numpy(dtype=bool, copy=True)
     if f.pattern is not None:
@@ -95,9 +99,13 @@ def _plain(texts: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray,
     return values, ok
 
 
+#: Parsed values of a column: an object array (typed fields) or a string Series (text).
+Values = "np.ndarray | pd.Series"
+
+
 def parse_column(
     column: pd.Series, f: Field, check: CellCheck, *, bound: float | None = None
-) -> tuple[np.ndarray, np.ndarray, list[tuple[int, str, str, str]]]:
+) -> tuple[Values, list[tuple[int, str, str, str]]]:
     """Parse one column of text cells against field ``f``.
 
     Parameters
@@ -113,17 +121,23 @@ def parse_column(
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray, list)
-        The texts (stripped), the parsed values (None for an empty or rejected
-        cell), and the problems: ``(position, text, reason, fix)``.
+    (numpy.ndarray or pandas.Series, list)
+        The parsed values (None, or NaN in a Series, for an empty or rejected
+        cell): an object array for a typed field, a string Series of the
+        stripped texts for a text field; and the problems:
+        ``(position, text, reason, fix)``.
 
     Examples
     --------
     >>> from layers.validate import _check_value
     >>> f = Field("killed", "integer", "people killed", minimum=0)
-    >>> texts, values, problems = parse_column(pd.Series(["3", "", "-1", "1_000"]), f, _check_value)
+    >>> values, problems = parse_column(pd.Series(["3", "", "-1", "1_000"]), f, _check_value)
     >>> values.tolist(), problems
     ([3, None, None, 1000], [(2, '-1', 'expected a value >= 0', 'correct killed')])
+    >>> values, _ = parse_column(pd.Series([" Kyiv ", ""]), Field("place", "string", "p"),
+    ...                          _check_value)
+    >>> values.tolist()
+    ['Kyiv', nan]
     """
     texts = column.fillna("").astype(str).str.strip()
     empty = texts.eq("").to_numpy(dtype=bool, copy=True)
@@ -133,10 +147,13 @@ def parse_column(
     if not f.required:
         ok |= empty
     problems = []
-    text_list = texts.tolist()
-    for pos in np.flatnonzero(~ok).tolist():
-        value, reason, fix = check(text_list[pos], f)
-        values[pos] = value
+    odd = np.flatnonzero(~ok)
+    for pos, text in zip(odd.tolist(), texts.iloc[odd].tolist(), strict=True):
+        value, reason, fix = check(text, f)
+        if isinstance(values, pd.Series):
+            values.iat[pos] = value
+        else:
+            values[pos] = value
         if reason is not None:
-            problems.append((pos, text_list[pos], reason, fix))
-    return np.asarray(text_list, dtype=object), values, problems
+            problems.append((pos, text, reason, fix))
+    return values, problems

@@ -393,6 +393,34 @@ in a unit cannot be larger than the unit"
     return records[~over], rejects
 
 
+def _taken(values, positions: np.ndarray):
+    """Return the values at ``positions`` (a text Series stays a Series)."""
+    if isinstance(values, pd.Series):
+        return values.iloc[positions].reset_index(drop=True)
+    return values[positions]
+
+
+def _as_objects(values) -> np.ndarray:
+    """Return parsed values as Python objects, None where missing (a text Series has NaN)."""
+    if isinstance(values, pd.Series):
+        return values.astype(object).where(values.notna(), None).to_numpy()
+    return values
+
+
+def _kept(values, keep: np.ndarray):
+    """Return the values of the kept rows, for the records frame.
+
+    Text stays a string column; a text column with no value at all becomes
+    None values, as a frame built from Python lists makes it.
+    """
+    if isinstance(values, pd.Series):
+        taken = values.iloc[keep].reset_index(drop=True)
+        if taken.notna().any():
+            return taken.astype(str) if taken.dtype == object else taken
+        return [None] * len(taken)
+    return values[keep].tolist()
+
+
 def _failures(
     check: RowCheck, parsed: dict[str, np.ndarray], positions: np.ndarray
 ) -> list[tuple[int, tuple[str, str, str]]]:
@@ -405,13 +433,14 @@ def _failures(
     if not len(positions):
         return []
     fields = [f for f in getattr(check, "fields", parsed) if f in parsed]
-    values = pd.DataFrame({f: parsed[f][positions] for f in fields}, dtype=object)
+    values = pd.DataFrame({f: _taken(parsed[f], positions) for f in fields})
     if fields:
         number = values.groupby(fields, dropna=False, sort=False).ngroup().to_numpy()
     else:
         number = np.zeros(len(positions), dtype=np.intp)
     firsts = np.unique(number, return_index=True)[1]
-    answers = [check(rec) for rec in rows_of(values.iloc[firsts])]
+    heads = values.iloc[firsts].astype(object)
+    answers = [check(rec) for rec in rows_of(heads.where(heads.notna(), None))]
     fails = np.array([a is not None for a in answers], dtype=bool)
     hit = np.flatnonzero(fails[number])
     return [(int(positions[i]), answers[number[i]]) for i in hit.tolist()]
@@ -474,22 +503,24 @@ def validate(
     parsed: dict[str, np.ndarray] = {}
     for rank, f in enumerate(sch.fields):
         bound = MAX_COUNT if f.type == "integer" else None  # every integer field is a count
-        _texts, parsed[f.name], cell_problems = parse_column(
-            frame[f.name], f, _check_value, bound=bound
-        )
+        parsed[f.name], cell_problems = parse_column(frame[f.name], f, _check_value, bound=bound)
         found += [
             (pos, rank, f.name, text, reason, fix) for pos, text, reason, fix in cell_problems
         ]
     for rank, f in enumerate((f for f in sch.fields if f.unique), start=len(sch.fields)):
-        values = pd.Series(parsed[f.name], dtype=object)
-        given = values.notna()
-        first = values[given].drop_duplicates()
-        first_row = {v: numbers[p] for p, v in first.items()}
-        dup = given & values.duplicated()
+        codes, _uniques = pd.factorize(pd.Series(parsed[f.name]), use_na_sentinel=True)
+        seen = codes >= 0
+        if not seen.any():
+            continue
+        first_of = np.full(codes.max() + 1, -1, dtype=np.int64)
+        order = np.flatnonzero(seen)[::-1]  # the last write wins: the first position
+        first_of[codes[order]] = order
+        dup = seen & (first_of[np.where(seen, codes, 0)] != np.arange(len(codes)))
+        values = _as_objects(parsed[f.name])
         found += [
-            (pos, rank, f.name, values[pos], f"duplicate of row {first_row[values[pos]]}",
+            (pos, rank, f.name, values[pos], f"duplicate of row {numbers[first_of[codes[pos]]]}",
              f"make {f.name} unique")
-            for pos in np.flatnonzero(dup.to_numpy(dtype=bool)).tolist()
+            for pos in np.flatnonzero(dup).tolist()
         ]  # fmt: skip
     bad = np.zeros(len(frame), dtype=bool)
     bad[[p for p, *_ in found]] = True
@@ -515,7 +546,7 @@ def validate(
     accepted = {
         "row": [numbers[p] for p in keep.tolist()],
         "position": keep.tolist(),
-        **{name: parsed[name][keep].tolist() for name in sch.names},
+        **{name: _kept(parsed[name], keep) for name in sch.names},
     }
     columns = ["row", "position", *sch.names]
     records = (
