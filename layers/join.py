@@ -555,12 +555,14 @@ def locate(
         ``located_unit``, and the rejects.
     """
     n = len(records)
+    # Each record's outcome is one of a few distinct ones: ``which`` indexes ``distinct``.
+    distinct: list = []
+    which = np.full(n, -1, dtype=np.int64)
+    points = np.full(n, None, dtype=object)
     if not n:
-        return _located(records, np.zeros(0, dtype=bool), [], np.zeros(0, dtype=object)), _frame([])
+        return _located(records, which, distinct, points), _frame([])
     how = _locate_how(records)
     geoms = _geometries(records)
-    outcomes: list = [None] * n
-    points = np.full(n, None, dtype=object)
     exact = how == "exact"
     if exact.any():
         sel = np.flatnonzero(exact)
@@ -569,14 +571,17 @@ def locate(
         as_point = np.where(shapely.get_type_id(given) == 0, given, None)
         moved = usable & (as_point == None)  # noqa: E711 - polygons and lines
         as_point[moved] = shapely.point_on_surface(given[moved])
-        codes = records["unit_code"].to_numpy(dtype=object)[sel]
-        for i, ok, code in zip(sel.tolist(), usable.tolist(), codes.tolist(), strict=True):
-            outcomes[i] = (
-                gazetteer.Location(None, "exact", "coordinates given", unit_code=code)
-                if ok
-                else ("locate_as", "place not found: locate_as is 'exact' but the record has "
-                      "no geometry", "correct lookup_name, or locate the record by its region")
-            )  # fmt: skip
+        codes = records["unit_code"].astype(object).to_numpy()[sel]
+        number, code_list = pd.factorize(pd.Series(codes, dtype=object), use_na_sentinel=False)
+        for code in code_list.tolist():
+            distinct.append(gazetteer.Location(None, "exact", "coordinates given", unit_code=code))
+        which[sel[usable]] = number[usable]
+        if not usable.all():
+            reason = "place not found: locate_as is 'exact' but the record has no geometry"
+            distinct.append(
+                ("locate_as", reason, "correct lookup_name, or locate the record by its region")
+            )
+            which[sel[~usable]] = len(distinct) - 1
         points[sel[usable]] = as_point[usable]
     rest = np.flatnonzero(~exact)
     if len(rest):
@@ -585,19 +590,20 @@ def locate(
         keys["how"] = how[rest]
         number = keys.groupby([*columns, "how"], dropna=False, sort=False).ngroup().to_numpy()
         firsts = np.unique(number, return_index=True)[1]
-        heads = rows_of(keys.iloc[firsts])
-        found = [_locate_one(rec, rec["how"], boundary_set) for rec in heads]
-        for i, g in zip(rest.tolist(), number.tolist(), strict=True):
-            outcomes[i] = found[g]
-            if isinstance(found[g], gazetteer.Location):
-                points[i] = found[g].point
-    ok = np.array([isinstance(o, gazetteer.Location) for o in outcomes], dtype=bool)
-    refused = np.flatnonzero(~ok)
+        found = [_locate_one(rec, rec["how"], boundary_set) for rec in rows_of(keys.iloc[firsts])]
+        which[rest] = len(distinct) + number
+        distinct += found
+        located = np.array([isinstance(o, gazetteer.Location) for o in found], dtype=bool)
+        at = np.array([o.point if isinstance(o, gazetteer.Location) else None for o in found],
+                      dtype=object)  # fmt: skip
+        points[rest[located[number]]] = at[number[located[number]]]
+    is_found = np.array([isinstance(o, gazetteer.Location) for o in distinct], dtype=bool)
+    refused = np.flatnonzero(~is_found[which])
     rejects = [
-        _reject(path, rec, *outcomes[i])
+        _reject(path, rec, *distinct[which[i]])
         for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True)
     ]
-    return _located(records, ok, outcomes, points), _frame(rejects)
+    return _located(records, which, distinct, points), _frame(rejects)
 
 
 def _locate_how(records: pd.DataFrame) -> np.ndarray:
@@ -640,12 +646,19 @@ def _locate_one(rec: dict, how: str, boundary_set: BoundarySet | None):
         return ("locate_as", str(err), "correct the location fields")
 
 
-def _located(records: pd.DataFrame, ok: np.ndarray, outcomes: list, points) -> gpd.GeoDataFrame:
-    """Return the located records, with their points, precision, how found and unit."""
+def _located(records: pd.DataFrame, which: np.ndarray, distinct: list, points) -> gpd.GeoDataFrame:
+    """Return the located records, with their points, precision, how found and unit.
+
+    ``which`` gives each record's outcome in ``distinct``; records whose
+    outcome is not a location are left out.
+    """
+    is_found = np.array([isinstance(o, gazetteer.Location) for o in distinct], dtype=bool)
+    ok = is_found[which] if len(distinct) else np.zeros(len(which), dtype=bool)
     kept = pd.DataFrame(records.iloc[np.flatnonzero(ok)]).reset_index(drop=True)
-    found = [o for o in outcomes if isinstance(o, gazetteer.Location)]
-    kept["precision"] = pd.Series([o.precision for o in found], dtype=object)
-    kept["located_by"] = pd.Series([o.matched for o in found], dtype=object)
-    kept["located_unit"] = pd.Series([o.unit_code for o in found], dtype=object)
+    chosen = which[ok]
+    for column, attribute in (("precision", "precision"), ("located_by", "matched"),
+                              ("located_unit", "unit_code")):  # fmt: skip
+        values = np.array([getattr(o, attribute, None) for o in distinct], dtype=object)
+        kept[column] = pd.Series(values[chosen], dtype=object)
     geometry = gpd.GeoSeries(list(points[ok]), crs="EPSG:4326")
     return gpd.GeoDataFrame(kept.drop(columns="geometry", errors="ignore"), geometry=geometry)

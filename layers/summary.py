@@ -74,7 +74,11 @@ class Summary:
 
 
 def _join_ids(values) -> str:
-    return ";".join(sorted(str(v) for v in values))
+    """Join ids with ';', sorted as text."""
+    listed = values.tolist() if hasattr(values, "tolist") else list(values)
+    if not all(isinstance(v, str) for v in listed):
+        listed = [str(v) for v in listed]
+    return ";".join(sorted(listed))
 
 
 def _latest_date(records: pd.DataFrame) -> dt.date:

@@ -101,24 +101,33 @@ def _dated(rec: dict) -> bool:
     return isinstance(rec.get("date_start"), dt.date) and isinstance(rec.get("date_end"), dt.date)
 
 
-def _per_unique(frame: pd.DataFrame, columns: list[str], fn) -> pd.Categorical:
+def _per_unique(frame: pd.DataFrame, columns: list[str], fn, codes: dict) -> pd.Categorical:
     """``fn(row as dict)`` for each row, computed once per distinct combination of ``columns``.
 
-    Returned as a categorical of the distinct texts: no text is repeated per row.
+    ``codes`` caches each column's codes (:func:`pandas.factorize`, missing
+    values a code of their own) across calls. Returned as a categorical of the
+    distinct texts: no text is repeated per row.
     """
     present = [c for c in columns if c in frame.columns]
     if not present:
         return pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [fn({})])
-    codes = frame.groupby(present, dropna=False, sort=False).ngroup().to_numpy()
-    first = np.unique(codes, return_index=True)[1]
+    key = np.zeros(len(frame), dtype=np.int64)
+    for column in present:
+        if column not in codes:
+            found, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+            codes[column] = (found.astype(np.int64), len(uniques))
+        found, count = codes[column]
+        # Combine, then number the combinations again: the key stays below len(frame).
+        key = pd.factorize(key * count + found)[0].astype(np.int64)
+    first = np.unique(key, return_index=True)[1]
     keys = frame[present].iloc[first].astype(object)
     texts = np.empty(len(first), dtype=object)
     for code, row in zip(
-        codes[first], keys.where(keys.notna(), None).to_dict("records"), strict=True
+        key[first], keys.where(keys.notna(), None).to_dict("records"), strict=True
     ):
         texts[code] = fn(row)
     text_codes, distinct = pd.factorize(pd.Series(texts, dtype=object))
-    return pd.Categorical.from_codes(text_codes[codes], distinct)
+    return pd.Categorical.from_codes(text_codes[key], distinct)
 
 
 def _text(value: object) -> str:
@@ -132,9 +141,11 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
     Each row's text is computed once per distinct value of the fields it reads.
     """
     dates = ["date_start", "date_end", "as_of"]
+    codes: dict = {}  # each column factorised once for all the fields
     popup = [
         Field(
-            row.label, _per_unique(part, list(row.columns), lambda r, row=row: _text(row.text(r)))
+            row.label,
+            _per_unique(part, list(row.columns), lambda r, row=row: _text(row.text(r)), codes),
         )
         for row in INCIDENT_POPUP
     ]
@@ -145,9 +156,11 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
             "Date",
             part["date_start"].tolist() if "date_start" in part else [None] * len(part),
             part["date_end"].tolist() if "date_end" in part else [None] * len(part),
-            _per_unique(part, dates, lambda r: "" if _dated(r) else period_label(r)),
+            _per_unique(part, dates, lambda r: "" if _dated(r) else period_label(r), codes),
         ),
-        Field("Event type", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]))),
+        Field(
+            "Event type", _per_unique(part, ["event_type"], lambda r: label(r["event_type"]), codes)
+        ),
     ]
     date, kind = len(fields) - 2, len(fields) - 1
     return PointCloud(
