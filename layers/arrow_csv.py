@@ -50,7 +50,7 @@ def _grammar(delimiter: str) -> re.Pattern:
     return re.compile(f"{record}(?:(?:\\r\\n|\\n|\\r){record})*+(?:\\r\\n|\\n|\\r)?")
 
 
-def _parse(text: str, delimiter: str) -> pa.Table | None:
+def _parse(text: str, delimiter: str, utf8: bytes | None = None) -> pa.Table | None:
     """Parse with Arrow, every cell as text; None when a row is ragged."""
     ragged = []
 
@@ -60,7 +60,7 @@ def _parse(text: str, delimiter: str) -> pa.Table | None:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8", errors="surrogatepass")),
+            io.BytesIO(utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass")),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True, use_threads=False),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -91,12 +91,14 @@ def _parse(text: str, delimiter: str) -> pa.Table | None:
 
 
 def split(
-    text: str, delimiter: str, max_rows: int | None = None
+    text: str, delimiter: str, max_rows: int | None = None, *, utf8: bytes | None = None
 ) -> tuple[int, pd.DataFrame, list[int], dict[str, str]] | None:
     r"""Split CSV text as ``split_header(csv_rows(text, delimiter, max_rows))`` does, or None.
 
     Returns (rows read, counting blank ones and the header, as ``csv_rows``
     counts them), the frame, the data rows' numbers and the HXL tags.
+    ``utf8``, when given, is ``text`` encoded as UTF-8 (the file's own bytes),
+    saving a copy.
 
     Examples
     --------
@@ -110,13 +112,13 @@ def split(
         return None
     if _WHITESPACE_APART.search(text) or not _grammar(delimiter).fullmatch(text):
         return None
-    table = _parse(text, delimiter)
+    table = _parse(text, delimiter, utf8)
     if table is None:
         return None
     if max_rows is not None and table.num_rows > max_rows:
         table = table.slice(0, max_rows)
     limit = csv.field_size_limit()
-    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
+    columns = [table.column(i) for i in range(table.num_columns)]  # chunked: never copied
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > limit for c in columns):
         return None
     blank = np.ones(table.num_rows, dtype=bool)
@@ -145,11 +147,17 @@ def split(
     kept = [names[i] for i in keep]
     if len(set(kept)) < len(kept):
         return None
-    take = pa.array(data)
+    if data[-1] - data[0] + 1 == len(data):  # no blank rows between: a slice, not a copy
+        pick = lambda c: c.slice(int(data[0]), len(data))  # noqa: E731
+    else:
+        take = pa.array(data)
+        pick = lambda c: c.take(take)  # noqa: E731
     frame = pd.DataFrame(
-        {name: pd.Series(columns[i].take(take).to_pandas(), dtype=str) for name, i in
+        {name: pd.Series(pick(columns[i]).to_pandas(), dtype=str) for name, i in
          zip(kept, keep, strict=True)},
         columns=kept,
     )  # fmt: skip
+    count = table.num_rows
+    del table, columns
     found = {names[i]: tags[i] for i in keep if i in tags}
-    return table.num_rows, frame, (data + 1).tolist(), found
+    return count, frame, (data + 1).tolist(), found

@@ -111,7 +111,7 @@ def _checked(
 _DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 
 
-def _plain_points(frame: pd.DataFrame) -> dict[int, BaseGeometry]:
+def _plain_points(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Points of the rows whose latitude and longitude are plain decimal degrees in range.
 
     Built at once (shapely's array functions); every other row, empty cells
@@ -125,22 +125,22 @@ def _plain_points(frame: pd.DataFrame) -> dict[int, BaseGeometry]:
     for text in texts.values():
         ok &= text.str.fullmatch(_DECIMAL).fillna(False).to_numpy(dtype=bool, copy=True)
     if not ok.any():
-        return {}
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
     lat = np.asarray([float(t) for t in texts["latitude"][ok].tolist()])
     lon = np.asarray([float(t) for t in texts["longitude"][ok].tolist()])
     good = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
-    positions = np.flatnonzero(ok)[good].tolist()
-    return dict(zip(positions, shapely.points(lon[good], lat[good]).tolist(), strict=True))
+    return np.flatnonzero(ok)[good], shapely.points(lon[good], lat[good])
 
 
 def row_geometries(
     frame: pd.DataFrame, file_geometry: Sequence[BaseGeometry | None] | None
-) -> tuple[list[BaseGeometry | None], dict[int, list[Problem]]]:
+) -> tuple[np.ndarray, dict[int, list[Problem]]]:
     """Geometry of each row, and the problems found, by row position.
 
     A row's geometry comes from the file's own geometry column when the file
     has one, else from ``latitude``/``longitude``, else from ``wkt``. Returns
-    one entry per row (``None`` where the row has none) and the problems.
+    an object array with one entry per row (``None`` where the row has
+    none) and the problems.
 
     Examples
     --------
@@ -156,14 +156,17 @@ def row_geometries(
     """
     problems: dict[int, list[Problem]] = {}
     has_lat_lon = "latitude" in frame.columns or "longitude" in frame.columns
-    plain = _plain_points(frame) if file_geometry is None and has_lat_lon else {}
-    geoms: list[BaseGeometry | None] = [None] * len(frame)
-    for pos, geom in plain.items():  # plain decimal degrees in range: as the cell-by-cell path
-        geoms[pos] = geom
-    rest = [pos for pos in range(len(frame)) if pos not in plain]
-    if not rest:
+    geoms = np.full(len(frame), None, dtype=object)
+    done = np.zeros(len(frame), dtype=bool)
+    if file_geometry is None and has_lat_lon:
+        # Plain decimal degrees in range: built at once, as the cell-by-cell path would.
+        positions, points = _plain_points(frame)
+        geoms[positions] = points
+        done[positions] = True
+    rest = np.flatnonzero(~done)
+    if not len(rest):
         return geoms, problems
-    for pos, row in zip(rest, rows_of(frame.iloc[rest]), strict=True):
+    for pos, row in zip(rest.tolist(), rows_of(frame.iloc[rest]), strict=True):
         found: list[Problem] = []
         geom = None
         if file_geometry is not None:

@@ -112,6 +112,18 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     )
 
 
+def _lines(text: str):
+    """Yield the lines of ``text`` with their endings, as ``io.StringIO(text, newline="")`` does.
+
+    Lazily: reading the first rows does not copy the whole text.
+    """
+    for match in _LINE.finditer(text):
+        yield match.group()
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
 def sniff_delimiter(text: str) -> str:
     r"""Pick the delimiter that splits the first rows into the most, equally long rows.
 
@@ -126,10 +138,10 @@ def sniff_delimiter(text: str) -> str:
     best, best_key = ",", None
     for rank, delim in enumerate((",", ";", "\t", "|")):
         try:
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-            rows = [r for r in islice(reader, 30) if any(r)]
+            rows = list(islice(csv.reader(_lines(text), delimiter=delim), 30))
         except csv.Error:
             continue
+        rows = [r for r in rows if any(r)]
         if rows and len(rows[0]) > 1:
             same = sum(len(r) == len(rows[0]) for r in rows[1:]) / max(len(rows) - 1, 1)
             key = (same, len(rows[0]), -rank)

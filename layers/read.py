@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from geo.area import area_km2
 from geo.errors import REJECT_COLUMNS
@@ -161,7 +163,7 @@ def read(
     if spec.measure_polygons:
         _measure_polygons(frame, geoms)
     if spec.reach == "locate":
-        has_point = pd.Series([g is not None for g in geoms], index=frame.index)
+        has_point = pd.Series(~shapely.is_missing(geoms), index=frame.index)
         if "locate_as" not in frame.columns:
             frame["locate_as"] = ""
         empty = frame["locate_as"].astype(str).str.strip().eq("")
@@ -179,9 +181,10 @@ def read(
     )
     if spec.area_values:
         records["area_km2"] = normalise_area(records)
-    if any(g is not None for g in geoms):
+    if (~shapely.is_missing(geoms)).any():
+        positions = records["position"].to_numpy(dtype=np.int64)
         records = gpd.GeoDataFrame(
-            records, geometry=[geoms[p] for p in records["position"]], crs="EPSG:4326"
+            records, geometry=gpd.GeoSeries(geoms[positions], crs="EPSG:4326"), crs="EPSG:4326"
         )
     records = records.drop(columns="position")
     raw_rows = raw.frame.copy()

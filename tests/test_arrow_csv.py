@@ -112,3 +112,16 @@ def test_random_texts():
         ]  # fmt: skip
         taken += _agree("\n".join(rows) + "\n")
     assert taken > 300  # the comparison was made, not skipped
+
+
+def test_lines_split_as_stringio_does():
+    """Delimiter sniffing reads lines lazily, exactly as io.StringIO(newline='') gives them."""
+    import io
+
+    from layers.hxl import _lines
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        pieces = ["a", ",", '"', "\n", "\r", "\r\n", " ", "\x00", "\u2028", "\x85"]
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
+        assert list(_lines(text)) == list(io.StringIO(text, newline="")), repr(text)
