@@ -240,9 +240,9 @@ class BoundarySet:
         if "code_array" not in self._cache:
             self._cache["code_array"] = frame["code"].astype(str).to_numpy(dtype=object)
         unit_codes = self._cache["code_array"]
-        for point, unit in zip(where[first].tolist(), units[first].tolist(), strict=True):
-            codes[point] = unit_codes[unit]
-        return codes
+        found = np.full(len(points), None, dtype=object)
+        found[where[first]] = unit_codes[units[first]]
+        return found.tolist()
 
     def country_units(self) -> BoundarySet:
         """Return the set that tells which country a point lies in.

@@ -9,9 +9,10 @@ a tenth of the time.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["rows_of"]
+__all__ = ["first_positions", "rows_of"]
 
 
 def rows_of(frame: pd.DataFrame) -> list[dict]:
@@ -28,3 +29,22 @@ def rows_of(frame: pd.DataFrame) -> list[dict]:
         return [{} for _ in range(len(frame))]
     values = [frame.iloc[:, i].tolist() for i in range(len(columns))]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def first_positions(codes: np.ndarray) -> np.ndarray:
+    """Return where each code 0..k-1 first occurs, in code order, without sorting.
+
+    ``codes`` number groups from 0 with none skipped (``groupby().ngroup()``,
+    :func:`pandas.factorize`); the result is ``np.unique(codes,
+    return_index=True)[1]`` in linear time.
+
+    Examples
+    --------
+    >>> first_positions(np.array([2, 0, 2, 1, 0])).tolist()
+    [1, 3, 0]
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    firsts = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    # With repeated indices the last assignment wins: walk backwards.
+    firsts[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
+    return firsts

@@ -25,7 +25,7 @@ from geo.errors import (
     UnitNotFoundError,
     reject,
 )
-from layers.frames import rows_of
+from layers.frames import first_positions, rows_of
 
 __all__ = ["grouping_composition", "locate", "measure", "resolve_units"]
 
@@ -330,7 +330,7 @@ def _key_groups(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     not_grouping = keys["unit_level"].ne("grouping").to_numpy(dtype=bool)
     keys.loc[not_grouping, list(_GROUPING_ONLY)] = None
     number = keys.groupby(list(_KEY_COLUMNS), dropna=False, sort=False).ngroup().to_numpy()
-    firsts = np.unique(number, return_index=True)[1]
+    firsts = first_positions(number)
     return number, firsts
 
 
@@ -376,12 +376,14 @@ def resolve_units(
     """
     n = len(records)
     resolver = _Resolver(boundary_set, aliases, point_field)
-    outcomes: list[_Found | _Refused | None] = [None] * n  # per record, filled below
+    # Each record's outcome is one of ``distinct``: ``which`` holds its index there.
+    out = _Outcomes(n)
     if not n:
-        return _assemble(records, path, outcomes)
+        return _assemble(records, path, out)
     number, firsts = _key_groups(records)
     heads = rows_of(records.iloc[firsts].drop(columns="geometry", errors="ignore"))
     by_key = [resolver.by_name(rec) for rec in heads]
+    key_base = out.add_all(by_key)  # by_key[g] is distinct[key_base + g]
     geoms = _geometries(records)
     has_geom = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     is_point = has_geom & (shapely.get_type_id(geoms) == 0)
@@ -393,14 +395,13 @@ def resolve_units(
     # Records whose unit their key alone gives: every record without geometry,
     # and the records of a refused key or a grouping.
     alone = ~has_geom | refused | (levels == "grouping")
-    no_geom_outcome: dict[int, _Found | _Refused] = {}
-    for i in np.flatnonzero(alone & ~keyed & ~refused).tolist():
-        g = number[i]
-        if g not in no_geom_outcome:
-            no_geom_outcome[g] = resolver.record({**heads[g], "geometry": None})
-        outcomes[i] = no_geom_outcome[g]
-    for i in np.flatnonzero(alone & (keyed | refused)).tolist():
-        outcomes[i] = by_key[number[i]]
+    plain = np.flatnonzero(alone & ~keyed & ~refused)
+    if len(plain):
+        groups = pd.unique(number[plain])
+        at = {g: out.add(resolver.record({**heads[g], "geometry": None})) for g in groups.tolist()}
+        out.which[plain] = pd.Series(number[plain]).map(at).to_numpy(dtype=np.int64)
+    given = alone & (keyed | refused)
+    out.which[given] = key_base + number[given]
     slow = np.zeros(n, dtype=bool)
     # A refused grouping record is looked at alone: the message names the record.
     slow |= refused & (levels == "grouping")
@@ -408,67 +409,99 @@ def resolve_units(
     # Records found by name whose point must lie in their unit (or their country).
     check = keyed & ~alone & is_point & (countries != "")
     keyed_rest = keyed & ~alone & ~check
-    for i in np.flatnonzero(keyed_rest).tolist():
-        outcomes[i] = by_key[number[i]]
+    out.which[keyed_rest] = key_base + number[keyed_rest]
     if check.any():
         codes = np.array([o.resolution.code if isinstance(o, _Found) else "" for o in by_key],
                          dtype=object)[number]  # fmt: skip
         for level in np.unique(levels[check]).tolist():
             sel = np.flatnonzero(check & (levels == level))
             inside = resolver.bset(level).covers_each(codes[sel], geoms[sel])
-            for i in sel[inside].tolist():
-                outcomes[i] = by_key[number[i]]
+            out.which[sel[inside]] = key_base + number[sel[inside]]
             slow[sel[~inside]] = True
     # Records whose point gives their unit (or settles that it does not).
     from_point = ~alone & ~keyed & ~refused
     slow |= from_point & ~is_point
     located = np.full(n, _UNSEEN, dtype=object)
     lookup = (from_point & is_point) | (slow & is_point)
+    has_place = np.array([bool(_text(rec.get("place"))) for rec in heads], dtype=bool)[number]
     for level in np.unique(levels[lookup]).tolist():
         sel = np.flatnonzero(lookup & (levels == level))
         bset = resolver.bset(level)
         found = np.array(bset.units_at(geoms[sel]), dtype=object)
         located[sel] = found
         country_of = {c: bset.unit_country(c) for c in pd.unique(found[found != None])}  # noqa: E711
-        here = np.array([country_of.get(c, "") for c in found], dtype=object)
+        here = pd.Series(found, dtype=object).map(country_of).fillna("").to_numpy(dtype=object)
         country = countries[sel]
         fine = from_point[sel] & (found != None) & ~((country != "") & (here != "")  # noqa: E711
                                                      & (here != country))  # fmt: skip
-        for i, code in zip(sel[fine].tolist(), found[fine].tolist(), strict=True):
-            field = "place" if _text(heads[number[i]].get("place")) else "geometry"
-            outcomes[i] = _Found(
-                names.Resolution(code, bset.level, "location", "(geometry)"), field
-            )
+        # One outcome per (unit, field the unit is credited to).
+        chosen = sel[fine]
+        fields = np.where(has_place[chosen], "place", "geometry")
+        pairs = pd.MultiIndex.from_arrays([found[fine], fields])
+        pair_codes, distinct_pairs = pd.factorize(pairs)
+        base = out.add_all(
+            _Found(names.Resolution(code, bset.level, "location", "(geometry)"), field)
+            for code, field in distinct_pairs
+        )
+        out.which[chosen] = base + pair_codes
         slow[sel[from_point[sel] & ~fine]] = True
     if slow.any():
         positions = np.flatnonzero(slow)
         for i, rec in zip(positions.tolist(), rows_of(records.iloc[positions]), strict=True):
-            outcomes[i] = resolver.record(rec, located[i])
-    return _assemble(records, path, outcomes)
+            out.which[i] = out.add(resolver.record(rec, located[i]))
+    return _assemble(records, path, out)
+
+
+class _Outcomes:
+    """Each record's outcome as an index into a list of distinct outcomes."""
+
+    def __init__(self, n: int) -> None:
+        self.distinct: list[_Found | _Refused] = []
+        self.which = np.full(n, -1, dtype=np.int64)
+
+    def add(self, outcome: _Found | _Refused) -> int:
+        self.distinct.append(outcome)
+        return len(self.distinct) - 1
+
+    def add_all(self, outcomes) -> int:
+        """Append outcomes; return the index of the first."""
+        base = len(self.distinct)
+        self.distinct.extend(outcomes)
+        return base
 
 
 def _assemble(
-    records: pd.DataFrame, path: str, outcomes: list
+    records: pd.DataFrame, path: str, out: _Outcomes
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Split records by outcome: the resolved ones with their units, the rejects, the fuzzy."""
-    ok = np.array([isinstance(o, _Found) for o in outcomes], dtype=bool)
+    if (out.which < 0).any():
+        raise AssertionError("a record was left without an outcome")
+    distinct = out.distinct
+    is_found = np.array([isinstance(o, _Found) for o in distinct], dtype=bool)
+    ok = is_found[out.which] if distinct else np.zeros(len(out.which), dtype=bool)
     kept = records.iloc[np.flatnonzero(ok)].copy()
-    found = [o.resolution for o in outcomes if isinstance(o, _Found)]
-    kept["unit_code"] = pd.Series([f.code for f in found], index=kept.index, dtype=object)
-    kept["unit_resolved_by"] = pd.Series([f.method for f in found], index=kept.index,
-                                         dtype=object)  # fmt: skip
+    chosen = out.which[ok]
+    code = np.array([o.resolution.code if isinstance(o, _Found) else None for o in distinct],
+                    dtype=object)  # fmt: skip
+    method = np.array([o.resolution.method if isinstance(o, _Found) else None for o in distinct],
+                      dtype=object)  # fmt: skip
+    kept["unit_code"] = pd.Series(code[chosen] if len(distinct) else [], index=kept.index,
+                                  dtype=object)  # fmt: skip
+    kept["unit_resolved_by"] = pd.Series(method[chosen] if len(distinct) else [],
+                                         index=kept.index, dtype=object)  # fmt: skip
     kept = kept.reset_index(drop=True)
     refused = np.flatnonzero(~ok)
     rejects = []
     for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True):
-        o = outcomes[i]
+        o = distinct[out.which[i]]
         received = rec.get(o.field) if o.received is _UNSEEN else o.received
         rejects.append(reject(path, rec.get("row"), o.field, received, o.reason, o.fix, rec))
     fuzzy = []
-    fuzzy_at = np.flatnonzero(np.array([isinstance(o, _Found) and o.resolution.method == "fuzzy"
-                                        for o in outcomes], dtype=bool))  # fmt: skip
+    is_fuzzy = np.array([isinstance(o, _Found) and o.resolution.method == "fuzzy"
+                         for o in distinct], dtype=bool)  # fmt: skip
+    fuzzy_at = np.flatnonzero(is_fuzzy[out.which]) if distinct else np.zeros(0, dtype=np.int64)
     for i, rec in zip(fuzzy_at.tolist(), rows_of(records.iloc[fuzzy_at]), strict=True):
-        o = outcomes[i]
+        o = distinct[out.which[i]]
         f = o.resolution
         fuzzy.append({
             "file": path, "row": rec.get("row"), "record_id": rec.get("record_id"),
@@ -589,7 +622,7 @@ def locate(
         keys = records.iloc[rest].reindex(columns=columns)
         keys["how"] = how[rest]
         number = keys.groupby([*columns, "how"], dropna=False, sort=False).ngroup().to_numpy()
-        firsts = np.unique(number, return_index=True)[1]
+        firsts = first_positions(number)
         found = [_locate_one(rec, rec["how"], boundary_set) for rec in rows_of(keys.iloc[firsts])]
         which[rest] = len(distinct) + number
         distinct += found

@@ -22,7 +22,7 @@ from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
 from layers.columns import parse_column
-from layers.frames import rows_of
+from layers.frames import first_positions, rows_of
 from layers.schema import Field, Schema
 
 __all__ = [
@@ -407,18 +407,30 @@ def _as_objects(values) -> np.ndarray:
     return values
 
 
-def _kept(values, keep: np.ndarray):
+def _kept(values, keep: np.ndarray, kind: str):
     """Return the values of the kept rows, for the records frame.
 
-    Text stays a string column; a text column with no value at all becomes
-    None values, as a frame built from Python lists makes it.
+    The columns are what a frame built from Python lists would hold: text
+    stays a string column, whole numbers int64 (float64 with NaN when some
+    are missing), numbers float64, dates objects, and a column with no value
+    at all None values; but built from arrays, without a Python list.
     """
     if isinstance(values, pd.Series):
         taken = values.iloc[keep].reset_index(drop=True)
         if taken.notna().any():
             return taken.astype(str) if taken.dtype == object else taken
-        return [None] * len(taken)
-    return values[keep].tolist()
+        return np.full(len(taken), None, dtype=object)
+    taken = values[keep]
+    present = np.not_equal(taken, None)
+    if not present.any():
+        return np.full(len(taken), None, dtype=object)
+    if kind == "integer" and present.all():
+        return taken.astype(np.int64)
+    if kind in ("integer", "number"):
+        out = np.full(len(taken), np.nan)
+        out[present] = taken[present].astype(np.float64)
+        return out
+    return taken
 
 
 def _failures(
@@ -438,7 +450,7 @@ def _failures(
         number = values.groupby(fields, dropna=False, sort=False).ngroup().to_numpy()
     else:
         number = np.zeros(len(positions), dtype=np.intp)
-    firsts = np.unique(number, return_index=True)[1]
+    firsts = first_positions(number)
     heads = values.iloc[firsts].astype(object)
     answers = [check(rec) for rec in rows_of(heads.where(heads.notna(), None))]
     fails = np.array([a is not None for a in answers], dtype=bool)
@@ -543,10 +555,11 @@ def validate(
         for pos, _rank, fld, value, reason, fix in found
     ]
     keep = np.flatnonzero(~bad)
+    kinds = {f.name: f.type for f in sch.fields}
     accepted = {
-        "row": [numbers[p] for p in keep.tolist()],
-        "position": keep.tolist(),
-        **{name: _kept(parsed[name], keep) for name in sch.names},
+        "row": np.asarray(numbers, dtype=np.int64)[keep],
+        "position": keep.astype(np.int64),
+        **{name: _kept(parsed[name], keep, kinds[name]) for name in sch.names},
     }
     columns = ["row", "position", *sch.names]
     records = (

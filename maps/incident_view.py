@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
-from layers.frames import rows_of
+from layers.frames import first_positions, rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
@@ -119,7 +119,7 @@ def _per_unique(frame: pd.DataFrame, columns: list[str], fn, codes: dict) -> pd.
         found, count = codes[column]
         # Combine, then number the combinations again: the key stays below len(frame).
         key = pd.factorize(key * count + found)[0].astype(np.int64)
-    first = np.unique(key, return_index=True)[1]
+    first = first_positions(key)
     keys = frame[present].iloc[first].astype(object)
     texts = np.empty(len(first), dtype=object)
     for code, row in zip(

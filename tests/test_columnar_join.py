@@ -62,8 +62,10 @@ def _write(path, rows):
 def _one_by_one(records: pd.DataFrame, path: str):
     """Resolve each record alone, with the reference rules."""
     resolver = join._Resolver(None, None, "latitude")
-    outcomes = [resolver.record(rec) for rec in rows_of(records)]
-    return join._assemble(records, path, outcomes)
+    out = join._Outcomes(len(records))
+    for i, rec in enumerate(rows_of(records)):
+        out.which[i] = out.add(resolver.record(rec))
+    return join._assemble(records, path, out)
 
 
 def _same(records: pd.DataFrame, path: str) -> None:
