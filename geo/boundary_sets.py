@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -200,7 +201,7 @@ class BoundarySet:
         out = np.zeros(len(points), dtype=bool)
         if not len(points):
             return out
-        distinct, which = np.unique(codes.astype(str), return_inverse=True)
+        which, distinct = pd.factorize(codes.astype(str))
         order = np.argsort(which, kind="stable")
         bounds = np.searchsorted(which[order], np.arange(len(distinct) + 1))
         for k, code in enumerate(distinct.tolist()):

@@ -479,17 +479,19 @@ def _assemble(
     distinct = out.distinct
     is_found = np.array([isinstance(o, _Found) for o in distinct], dtype=bool)
     ok = is_found[out.which] if distinct else np.zeros(len(out.which), dtype=bool)
-    kept = records.iloc[np.flatnonzero(ok)].copy()
+    every = bool(ok.all())
+    kept = records.copy(deep=False) if every else records.iloc[np.flatnonzero(ok)]
     chosen = out.which[ok]
     code = np.array([o.resolution.code if isinstance(o, _Found) else None for o in distinct],
                     dtype=object)  # fmt: skip
     method = np.array([o.resolution.method if isinstance(o, _Found) else None for o in distinct],
                       dtype=object)  # fmt: skip
-    kept["unit_code"] = pd.Series(code[chosen] if len(distinct) else [], index=kept.index,
-                                  dtype=object)  # fmt: skip
-    kept["unit_resolved_by"] = pd.Series(method[chosen] if len(distinct) else [],
-                                         index=kept.index, dtype=object)  # fmt: skip
-    kept = kept.reset_index(drop=True)
+    kept = kept.assign(
+        unit_code=pd.Series(code[chosen] if distinct else [], index=kept.index, dtype=object),
+        unit_resolved_by=pd.Series(
+            method[chosen] if distinct else [], index=kept.index, dtype=object
+        ),
+    ).reset_index(drop=True)
     refused = np.flatnonzero(~ok)
     rejects = []
     for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True):
