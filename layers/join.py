@@ -644,12 +644,14 @@ def locate(
 def _locate_how(records: pd.DataFrame) -> np.ndarray:
     """How each record is located: its ``locate_as``, else by how its unit was found."""
     n = len(records)
-    given = (
-        records["locate_as"].astype(object).where(records["locate_as"].notna(), "")
-        if "locate_as" in records.columns
-        else pd.Series([""] * n, index=records.index, dtype=object)
-    )
-    given = np.array([str(v).strip() for v in given.tolist()], dtype=object)
+    if "locate_as" in records.columns:
+        # Each distinct value stripped once; the records share its text.
+        codes, uniques = pd.factorize(records["locate_as"], use_na_sentinel=False)
+        stripped = np.array(["" if v is None or v != v else str(v).strip() for v in uniques],
+                            dtype=object)  # fmt: skip
+        given = stripped[codes] if len(uniques) else np.full(n, "", dtype=object)
+    else:
+        given = np.full(n, "", dtype=object)
     settled = (
         records["unit_resolved_by"].to_numpy(dtype=object) == "settlement location"
         if "unit_resolved_by" in records.columns
@@ -689,11 +691,16 @@ def _located(records: pd.DataFrame, which: np.ndarray, distinct: list, points) -
     """
     is_found = np.array([isinstance(o, gazetteer.Location) for o in distinct], dtype=bool)
     ok = is_found[which] if len(distinct) else np.zeros(len(which), dtype=bool)
-    kept = pd.DataFrame(records.iloc[np.flatnonzero(ok)]).reset_index(drop=True)
+    # All kept: the same columns, not copied (copy-on-write keeps the caller's intact).
+    rows = records if ok.all() else records.iloc[np.flatnonzero(ok)]
+    kept = pd.DataFrame(
+        {c: rows[c].reset_index(drop=True) for c in rows.columns if c != "geometry"}, copy=False
+    )
     chosen = which[ok]
+    added = {}
     for column, attribute in (("precision", "precision"), ("located_by", "matched"),
                               ("located_unit", "unit_code")):  # fmt: skip
         values = np.array([getattr(o, attribute, None) for o in distinct], dtype=object)
-        kept[column] = pd.Series(values[chosen], dtype=object)
-    geometry = gpd.GeoSeries(list(points[ok]), crs="EPSG:4326")
-    return gpd.GeoDataFrame(kept.drop(columns="geometry", errors="ignore"), geometry=geometry)
+        added[column] = pd.Series(values[chosen], dtype=object)
+    geometry = gpd.GeoSeries(points[ok], crs="EPSG:4326")
+    return gpd.GeoDataFrame(kept.assign(**added), geometry=geometry, copy=False)

@@ -368,7 +368,7 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     period.
     """
     notes: list[str] = []
-    frame = located.copy()
+    frame = located.copy(deep=False)  # a column is added; the caller's frame is kept
     if by == "admin1":
         frame["key"] = frame["located_unit"].where(
             frame["precision"].isin(["settlement", "admin1", "exact"])

@@ -193,7 +193,7 @@ def incidents_map(
     (:mod:`maps.pointcloud`): hexagons of counts at low zoom, then clusters and
     records, with a year filter and a heat layer option.
     """
-    frame = located.copy()
+    frame = located.copy(deep=False)  # columns added below; the caller's frame is kept
     big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
     small = frame[~frame["record_type"].isin(big)]
     small_recs = rows_of(small)
@@ -231,7 +231,8 @@ def incidents_map(
             "Casualty and attack counts (aggregates, clustered)",
         ),
     ):
-        part = frame[frame["record_type"].eq(record_type)]
+        mask = frame["record_type"].eq(record_type)
+        part = frame if mask.all() else frame[mask]  # all of one type: no copy
         if part.empty:
             continue
         if record_type in big:
