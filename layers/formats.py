@@ -25,10 +25,8 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import openpyxl
 import pandas as pd
 import pyogrio
-from openpyxl.utils import get_column_letter
 
 from geo.errors import MinemapError
 from layers import arrow_csv
@@ -36,6 +34,7 @@ from layers.crs import to_wgs84
 from layers.hxl import (
     TableError,
     cell_text,
+    column_letter,
     csv_rows,
     decode_text,
     normalise_hxl_tag,
@@ -241,6 +240,8 @@ def _open_book(file: str, path: Path, data_only: bool = True):
     Every member's declared size has been checked by then, and Python's
     zipfile, which openpyxl reads with, unpacks no more than that.
     """
+    import openpyxl  # only for workbooks: reading a CSV does not pay for it
+
     with guard(*_BOOK), warnings.catch_warnings():
         # about styles and extensions it will not keep
         warnings.filterwarnings("ignore", category=UserWarning, module="openpyxl")
@@ -275,7 +276,7 @@ def _read_xlsx(file: str, path: Path, sheet: str | None, limits: ReadLimits) -> 
     name, values = _sheet_rows(file, path, sheet, True, limits)
     _, formulas = _sheet_rows(file, path, name, False, limits)
     lost = [
-        f"{get_column_letter(c + 1)}{r + 1}"
+        f"{column_letter(c + 1)}{r + 1}"
         for r, (row, frow) in enumerate(zip(values, formulas, strict=False))
         for c, (v, f) in enumerate(zip(row, frow, strict=False))
         if v is None and f is not None

@@ -29,7 +29,6 @@ from itertools import islice
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from layers.errors import TableError
 
@@ -262,6 +261,21 @@ def normalise_hxl_tag(tag: str) -> str:
     return "".join(["#" + name.lower(), *("+" + a for a in attrs)])
 
 
+def column_letter(number: int) -> str:
+    """Return a spreadsheet's letters for column ``number`` (1 = A), as Excel names it.
+
+    Examples
+    --------
+    >>> [column_letter(n) for n in (1, 26, 27, 52, 703, 16384)]
+    ['A', 'Z', 'AA', 'AZ', 'AAA', 'XFD']
+    """
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def hashtag_row(cells: list[str]) -> dict[int, str] | None:
     """Read a row as an HXL hashtag row: column index -> normalised hashtag.
 
@@ -336,7 +350,7 @@ def split_header(
     for i in sorted(set(range(width)) - set(keep)):
         filled = [n for n, cells in data if i < len(cells) and cells[i].strip()]
         if filled:
-            unnamed.append(f"{get_column_letter(i + 1)} (e.g. row {filled[0]})")
+            unnamed.append(f"{column_letter(i + 1)} (e.g. row {filled[0]})")
     if unnamed:
         raise TableError(
             f"column(s) {', '.join(unnamed)} of {where} have values but no name in the "
