@@ -23,6 +23,7 @@ __all__ = [
     "AREA_UNITS_KM2",
     "area_km2",
     "country_area_km2",
+    "geodesic_distance_km",
     "share_of_unit",
     "to_km2",
     "unit_area_km2",
@@ -67,6 +68,17 @@ def to_km2(value: float, unit: str) -> float:
             f"unknown area unit {unit!r}: expected one of {sorted(AREA_UNITS_KM2)}"
         ) from None
     return float(value) * factor
+
+
+def geodesic_distance_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the distance between two lon/lat points along the WGS84 ellipsoid, in km.
+
+    Examples
+    --------
+    >>> round(geodesic_distance_km(30.52, 50.45, 36.23, 49.99), 1)  # Kyiv to Kharkiv
+    410.6
+    """
+    return abs(GEOD.inv(lon1, lat1, lon2, lat2)[2]) / 1000
 
 
 def area_km2(geometry: BaseGeometry) -> float:

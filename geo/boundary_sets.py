@@ -173,6 +173,31 @@ class BoundarySet:
         """
         return any(g.covers(point) for g in self._prepared(code))
 
+    def distance_km(self, code: str, point: BaseGeometry) -> float:
+        """Return the geodesic distance (WGS84, km) from a point to unit ``code`` (0 inside).
+
+        Measured to the nearest point of the unit's features, along the ellipsoid.
+
+        Examples
+        --------
+        >>> units = embedded("admin1")
+        >>> units.distance_km("RU-CE", shapely.Point(45.7, 43.3))
+        0.0
+        >>> round(units.distance_km("UA-63", shapely.Point(36.23, 48.3)))  # in Dnipropetrovsk
+        26
+        """
+        geoms = self._prepared(code)
+        if not geoms or point is None or point.is_empty:
+            return math.inf
+        if any(g.covers(point) for g in geoms):
+            return 0.0
+        best = math.inf
+        for geom in geoms:
+            near = shapely.shortest_line(geom, point)
+            (x0, y0), (x1, y1) = near.coords
+            best = min(best, area.geodesic_distance_km(x0, y0, x1, y1))
+        return best
+
     def _prepared(self, code: str) -> list[BaseGeometry]:
         """Return the features of unit ``code``, prepared once for repeated tests."""
         key = ("prepared", code)

@@ -62,6 +62,7 @@ __all__ = [
     "Aliases",
     "AmbiguousNameError",
     "Resolution",
+    "answers_to",
     "builtin_aliases",
     "load_alias_files",
     "load_aliases",
@@ -330,6 +331,31 @@ def _by_code_alone(bset: BoundarySet, text: str, country: str | None) -> Resolut
         return None  # resolve() says why
     found = [c for c in idx.codes.get(code_key(text), ()) if in_country(idx, c, country)]
     return Resolution(found[0], bset.level, "code", text) if len(found) == 1 else None
+
+
+def answers_to(
+    name: str, code: str, *, country: str | None = None, boundaries: BoundarySet | None = None
+) -> bool:
+    """Say whether unit ``code`` is one of the units ``name`` matches, by its name or a spelling.
+
+    The exact stages of :func:`resolve` (name, normalised name,
+    transliteration), all of them, whichever would win: "Kyiv" answers to the
+    city of Kyiv and to Kyiv Oblast.
+
+    Examples
+    --------
+    >>> answers_to("Kyiv", "UA-32", country="UKR"), answers_to("Kyiv", "UA-30", country="UKR")
+    (True, True)
+    >>> answers_to("Kharkiv", "UA-14", country="UKR")
+    False
+    """
+    bset = boundaries if boundaries is not None else embedded("admin1")
+    text = str(name).strip()
+    idx = _index(bset, country.strip().upper() if country else None)
+    folded, _kinds = _analyse(text)
+    found = set(idx.exact.get(text.casefold(), ())) | set(idx.normal.get(folded, ()))
+    found |= close_enough(text, {c for k in lookup_keys(folded) for c in idx.keyed.get(k, ())}, idx)
+    return code in found
 
 
 def resolve(

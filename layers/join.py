@@ -79,6 +79,23 @@ class SwappedCoordinatesError(OutsideCountryError):
     """A record's point lies outside its country, but in it with latitude and longitude swapped."""
 
 
+class PointConflictError(UnitNotFoundError):
+    """A record's point lies farther than :data:`POINT_TOLERANCE_KM` from the unit it names.
+
+    ``unit`` is the unit the point lies in (None: in none).
+    """
+
+    def __init__(self, message: str, unit: str | None) -> None:
+        super().__init__(message)
+        self.unit = unit
+
+
+#: A point at most this far (km, along the ellipsoid) from the unit its record names counts
+#: as agreeing with it: the 1:10m boundaries are generalised by a few km, and sources round
+#: coordinates. The record keeps the named unit and the distance is listed.
+POINT_TOLERANCE_KM = 5.0
+
+
 #: How to put swapped coordinates right, by the field the point was read from.
 SWAP_FIXES = {
     "latitude": "swap the latitude and longitude columns (or their mapping)",
@@ -90,6 +107,10 @@ SWAP_FIXES = {
 #: border, never swapped: 0.1°, about 11 km north-south, more than the 1:10m boundaries
 #: are generalised by.
 SWAP_MARGIN_DEG = 0.1
+
+
+#: Marks a point whose unit has not been looked up in bulk.
+_UNSEEN = object()
 
 
 def _degrees(value: float) -> str:
@@ -122,28 +143,49 @@ def _swap_reason(point, code: str | None, country: str, bset: BoundarySet) -> st
     )
 
 
-def _check_point(point, code: str, country: str | None, bset: BoundarySet, located=None) -> None:
-    """Raise :class:`SwappedCoordinatesError` for the point of a unit found by code or name.
+@dataclass(frozen=True)
+class _PointCheck:
+    """A point outside the unit its record names, but near it: the unit it is in, and how far."""
 
-    A point in its unit costs one test on a prepared polygon; a point elsewhere
-    is kept, unless it lies outside the country and the swapped point in it.
-    ``located`` is the unit of the point when already looked up (``_UNSEEN``:
-    not looked up).
+    unit: str | None
+    distance_km: float
+
+
+def _check_point(point, code: str, country: str | None, bset: BoundarySet, located=_UNSEEN):
+    """Check a record's point against the unit its code or name gives.
+
+    Returns None when the point lies in the unit (or there is no point), and a
+    :class:`_PointCheck` when it lies outside but within
+    :data:`POINT_TOLERANCE_KM`. Raises :class:`SwappedCoordinatesError` for a
+    point outside the country that lies in it swapped,
+    :class:`OutsideCountryError` for a point in another country, and
+    :class:`PointConflictError` for a point farther from the unit (in another
+    unit, or in none: the sea). ``located`` is the unit of the point when
+    already looked up (``_UNSEEN``: not looked up).
     """
-    if not country or point is None or getattr(point, "geom_type", "") != "Point":
-        return
-    if point.is_empty or bset.covers(code, point):
-        return
+    if point is None or getattr(point, "geom_type", "") != "Point" or point.is_empty:
+        return None
+    if bset.covers(code, point):
+        return None
+    country = country or bset.unit_country(code) or None
     where = bset.unit_at(point) if located is _UNSEEN else located
-    if where is not None and bset.unit_country(where) in (country, ""):
-        return
-    reason = _swap_reason(point, where, country, bset)
-    if reason is not None:
-        raise SwappedCoordinatesError(reason)
-
-
-#: Marks a point whose unit has not been looked up in bulk.
-_UNSEEN = object()
+    here = bset.unit_country(where) if where is not None else ""
+    if country and (where is None or (here and here != country)):
+        reason = _swap_reason(point, where, country, bset)
+        if reason is not None:
+            raise SwappedCoordinatesError(reason)
+    distance = bset.distance_km(code, point)
+    if distance <= POINT_TOLERANCE_KM:
+        return _PointCheck(where, distance)
+    named = f"{code} ({bset.unit_name(code)})"
+    at = f"({_degrees(point.y)}, {_degrees(point.x)})"
+    away = f"{distance:,.1f} km from {named}, the unit the record names"
+    if where is None:
+        raise PointConflictError(f"the point {at} lies in no unit of {bset.source}, {away}", None)
+    lies = f"the point {at} lies in {where} ({bset.unit_name(where)})"
+    if country and here and here != country:
+        raise OutsideCountryError(f"{lies}, in {here}, not in {country}; {away}")
+    raise PointConflictError(f"{lies}, {away}", where)
 
 
 def _unit_from_point(
@@ -187,10 +229,17 @@ def _unit_from_point(
 
 @dataclass(frozen=True)
 class _Found:
-    """A record's unit, and the field it was found from."""
+    """A record's unit, and the field it was found from.
+
+    ``other_unit`` and ``distance_km`` are set when the record's point and its
+    name disagree: the unit not taken (the point's, or the named one when the
+    point overrode the name) and the distance from the point to the named unit.
+    """
 
     resolution: names.Resolution
     field: str
+    other_unit: str | None = None
+    distance_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -279,9 +328,31 @@ class _Resolver:
                 field = "geometry"
             else:
                 raise UnitNotFoundError("the record gives no unit code, place or geometry")
-            if found.method != "location":
-                _check_point(geom, found.code, country, bset, located)
+            if found.method == "location":
+                return _Found(found, field)
+            try:
+                near = _check_point(geom, found.code, country, bset, located)
+            except PointConflictError as err:
+                written = code or place
+                if err.unit is not None and names.answers_to(
+                    written, err.unit, country=country, boundaries=bset
+                ):  # "Kyiv" for the oblast where the city is a unit "Kyiv": the point settles it
+                    resolution = names.Resolution(err.unit, level, "point overrode name", written)
+                    return _Found(resolution, field, found.code, bset.distance_km(found.code, geom))
+                raise
+            if near is not None:
+                return _Found(found, field, near.unit, near.distance_km)
             return _Found(found, field)
+        except PointConflictError as err:
+            point_field = self.point_field
+            geom = rec["geometry"]
+            received = _degrees(geom.y) if point_field == "latitude" else geom.wkt
+            fix = (
+                "check the coordinates and the place: if the point is right, give the unit it "
+                "lies in (or no place); if the place is right, correct the coordinates or leave "
+                "them empty"
+            )
+            return _Refused(point_field, f"point and place disagree: {err}", fix, received)
         except SwappedCoordinatesError as err:
             point_field = self.point_field
             geom = rec["geometry"]
@@ -407,7 +478,7 @@ def resolve_units(
     slow |= refused & (levels == "grouping")
 
     # Records found by name whose point must lie in their unit (or their country).
-    check = keyed & ~alone & is_point & (countries != "")
+    check = keyed & ~alone & is_point
     keyed_rest = keyed & ~alone & ~check
     out.which[keyed_rest] = key_base + number[keyed_rest]
     if check.any():
@@ -430,7 +501,8 @@ def resolve_units(
         found = np.array(bset.units_at(geoms[sel]), dtype=object)
         located[sel] = found
         country_of = {c: bset.unit_country(c) for c in pd.unique(found[found != None])}  # noqa: E711
-        here = pd.Series(found, dtype=object).map(country_of).fillna("").to_numpy(dtype=object)
+        mapped = pd.Series(found, dtype=object).map(country_of)
+        here = np.where(mapped.isna(), "", mapped.astype(object)).astype(object)
         country = countries[sel]
         fine = from_point[sel] & (found != None) & ~((country != "") & (here != "")  # noqa: E711
                                                      & (here != country))  # fmt: skip
@@ -486,12 +558,18 @@ def _assemble(
                     dtype=object)  # fmt: skip
     method = np.array([o.resolution.method if isinstance(o, _Found) else None for o in distinct],
                       dtype=object)  # fmt: skip
-    kept = kept.assign(
-        unit_code=pd.Series(code[chosen] if distinct else [], index=kept.index, dtype=object),
-        unit_resolved_by=pd.Series(
-            method[chosen] if distinct else [], index=kept.index, dtype=object
-        ),
-    ).reset_index(drop=True)
+    columns = {"unit_code": code, "unit_resolved_by": method}
+    if "geometry" in records.columns:  # where a point and a name disagreed: the other unit
+        columns["point_name_other_unit"] = np.array(
+            [getattr(o, "other_unit", None) for o in distinct], dtype=object
+        )
+        columns["point_name_distance_km"] = np.array(
+            [getattr(o, "distance_km", None) for o in distinct], dtype=object
+        )
+    kept = kept.assign(**{
+        name: pd.Series(values[chosen] if distinct else [], index=kept.index, dtype=object)
+        for name, values in columns.items()
+    }).reset_index(drop=True)  # fmt: skip
     refused = np.flatnonzero(~ok)
     rejects = []
     for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True):

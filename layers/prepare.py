@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import shapely
 
 from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
@@ -20,7 +22,7 @@ from layers import join, kinds
 from layers.read import Layer
 from layers.validate import over_unit
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["RECORD_COLUMNS", "Prepared", "prepare", "record_listing"]
 
 
 @dataclass
@@ -121,3 +123,46 @@ def prepare(
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
     rejects = _with_original_rows(rejects, layer.raw)
     return Prepared(layer.kind, layer.path, records, rejects, layer.rows_read, fuzzy, boundary_set)
+
+
+#: Columns of ``records.csv``: every accepted record, its unit and how it was found.
+RECORD_COLUMNS = [
+    "layer", "row", "record_id", "place", "country", "unit_level", "unit_code",
+    "unit_resolved_by", "point_name_other_unit", "point_name_distance_km", "precision",
+    "located_by", "located_unit", "longitude", "latitude",
+]  # fmt: skip
+
+
+def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:
+    """List a layer's accepted records: unit, how found, where drawn (:data:`RECORD_COLUMNS`).
+
+    ``unit_resolved_by`` is the stage that found the unit (``code``, ``name``,
+    ``normalised name``, ``transliteration``, ``alias``, ``fuzzy``,
+    ``location`` for a point, ``settlement location``, ``grouping member``, or
+    ``point overrode name``); where the record's point and name disagreed,
+    ``point_name_other_unit`` is the unit not taken and
+    ``point_name_distance_km`` the distance from the point to the named unit.
+    ``longitude`` and ``latitude`` are the point the record is drawn at, when
+    it is located by one.
+
+    Examples
+    --------
+    >>> import layers
+    >>> listing = record_listing("incidents", prepare(layers.default("incidents")))
+    >>> list(listing.columns) == RECORD_COLUMNS, len(listing) > 0
+    (True, True)
+    """
+    records = prepared.records
+    out = records.reindex(columns=[c for c in RECORD_COLUMNS if c not in ("layer", "longitude",
+                                                                      "latitude")])  # fmt: skip
+    out.insert(0, "layer", layer_name)
+    x = np.full(len(records), np.nan)
+    y = np.full(len(records), np.nan)
+    if "geometry" in records.columns and len(records):
+        geoms = np.asarray(records["geometry"].to_numpy(), dtype=object)
+        point = shapely.get_type_id(geoms) == 0
+        x[point] = shapely.get_x(geoms[point])
+        y[point] = shapely.get_y(geoms[point])
+    out["longitude"] = np.round(x, 6)
+    out["latitude"] = np.round(y, 6)
+    return pd.DataFrame(out).reset_index(drop=True)[RECORD_COLUMNS]

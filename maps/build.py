@@ -5,7 +5,7 @@ built-in project :data:`DEFAULT_PROJECT`): read -> validate -> resolve to
 units -> measure or locate -> summarise -> draw -> write. Each step is a
 function from data to data; this module only composes them. Every build
 writes the same set of outputs: one map and embed snippet per drawn layer,
-summaries, ``rejects.csv``, ``fuzzy_matches.csv``, ``build.json`` and
+summaries, ``rejects.csv``, ``records.csv``, ``fuzzy_matches.csv``, ``build.json`` and
 ``index.html`` (and a validation report per user boundary set).
 """
 
@@ -33,6 +33,7 @@ from layers.pipeline import (
     prepare_project,
     summaries,
 )
+from layers.prepare import RECORD_COLUMNS, record_listing
 from layers.project import Project, load_project
 from maps import embed, tables, views
 from maps.base import check_tiles
@@ -183,6 +184,12 @@ def build(
         parts = [p.rejects for p in done.layers.values() if not p.rejects.empty]
         result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
         result.write_csv("rejects.csv", result.rejects)
+        listings = [record_listing(name, p) for name, p in done.layers.items()]
+        result.write_csv(
+            "records.csv",
+            pd.concat(listings, ignore_index=True) if listings
+            else pd.DataFrame(columns=RECORD_COLUMNS),
+        )  # fmt: skip
         fuzzy = [m for p in done.layers.values() for m in p.fuzzy]
         result.write_csv("fuzzy_matches.csv", pd.DataFrame(fuzzy, columns=_FUZZY_COLUMNS))
         sets = done.boundary_sets

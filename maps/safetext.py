@@ -85,7 +85,14 @@ def csv_text(frame: pd.DataFrame) -> str:
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            safe.isetitem(position, values.map(csv_cell, na_action="ignore"))
+            try:  # only the cells that may be formulas go through csv_cell
+                risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
+            except AttributeError:  # no text in the column at all
+                continue
+            if risky.any():
+                fixed = values.astype(object).copy()
+                fixed[risky] = values[risky].map(csv_cell)
+                safe.isetitem(position, fixed)
     buffer = io.StringIO()
     # Written with CRLF so that the writer quotes a cell holding a lone CR too
     # (it quotes only the characters of its line terminator), then rows end in LF.

@@ -310,21 +310,31 @@ def test_swapped_coordinates_by_unit_code_and_into_the_sea(tmp_path):
     )
 
 
-def test_a_point_outside_its_country_that_is_not_swapped_is_unchanged(tmp_path):
+def test_a_point_far_from_the_unit_it_names_is_rejected_naming_both(tmp_path):
     # Rostov-on-Don: outside Ukraine both ways round.
     rostov = {"latitude": "47.2357", "longitude": "39.7015"}
     rows = [
         {**INCIDENT, "record_id": "by-point", "place": "Donetsk area", **rostov},
         {**INCIDENT, "record_id": "by-name", "place": "Donetsk", **rostov},
-        # Kharkiv oblast named, the point in Donetsk oblast: in the country.
+        # Kharkiv oblast named, the point in Donetsk oblast: in the country, 100 km away.
         {**INCIDENT, "record_id": "neighbour", "latitude": "48.0159", "longitude": "37.8028"},
     ]
     p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
     # Placed by its point: outside the country, as before.
     assert _reject(p, "by-point")["reason"].startswith("point outside the country: ")
-    # Its unit named: the point is kept as given (no swap in sight).
-    assert list(p.records["record_id"]) == ["by-name", "neighbour"]
-    assert list(p.records["unit_code"]) == ["UA-14", "UA-63"]
+    # Its unit named: the point is checked too, and both units are named.
+    assert p.records.empty
+    by_name = _reject(p, "by-name")
+    assert by_name["reason"].startswith("point outside the country: the point (47.2357, 39.7015) ")
+    assert "in RUS, not in UKR" in by_name["reason"]
+    assert "km from UA-14 (Donets'k), the unit the record names" in by_name["reason"]
+    neighbour = _reject(p, "neighbour")
+    assert neighbour["field"] == "latitude"
+    assert neighbour["received"] == "48.0159"
+    assert neighbour["reason"].startswith(
+        "point and place disagree: the point (48.0159, 37.8028) lies in UA-14 (Donets'k), "
+    )
+    assert "km from UA-63 (Kharkiv), the unit the record names" in neighbour["reason"]
 
 
 def test_a_point_just_across_a_border_is_not_called_swapped(tmp_path):
@@ -336,6 +346,11 @@ def test_a_point_just_across_a_border_is_not_called_swapped(tmp_path):
     ]
     p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
     assert list(p.records["record_id"]) == ["by-name"]
+    # Within POINT_TOLERANCE_KM of the unit named: kept, with the other unit and the distance.
+    kept = p.records.iloc[0]
+    assert kept["unit_code"] == "RU-ORE"
+    assert kept["point_name_other_unit"].startswith("KZ-")
+    assert 0 < kept["point_name_distance_km"] <= 5
     by_point = _reject(p, "by-point")
     assert by_point["field"] == "geometry"
     assert by_point["reason"].startswith("point outside the country: the geometry lies in KZ-")
