@@ -156,6 +156,7 @@ def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:
     out = records.reindex(columns=[c for c in RECORD_COLUMNS if c not in ("layer", "longitude",
                                                                       "latitude")])  # fmt: skip
     out.insert(0, "layer", layer_name)
+    out["point_name_distance_km"] = pd.to_numeric(out["point_name_distance_km"]).round(3)
     x = np.full(len(records), np.nan)
     y = np.full(len(records), np.nan)
     if "geometry" in records.columns and len(records):

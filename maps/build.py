@@ -41,7 +41,7 @@ from maps.index_page import index_page
 from maps.output import GENERATOR, OutputFolder
 from maps.png import PngExportError, PngOptions, export_pngs
 from maps.registry import NothingToDraw, draw
-from maps.safetext import csv_text, terminal_text, unique_slugs
+from maps.safetext import csv_bytes, csv_text, terminal_text, unique_slugs
 
 __all__ = [
     "DEFAULT_PROJECT",
@@ -76,6 +76,10 @@ class BuildResult:
     def write_csv(self, name: str, frame: pd.DataFrame) -> None:
         """Write a table as CSV, no cell a spreadsheet formula (:func:`maps.safetext.csv_text`)."""
         self.write(name, csv_text(frame))
+
+    def write_large_csv(self, name: str, frame: pd.DataFrame) -> None:
+        """Write a table of many rows as CSV by Arrow (:func:`maps.safetext.csv_bytes`)."""
+        self.files.append(self.folder.write_bytes(name, csv_bytes(frame)))
 
     def write_summary(self, stem: str, item: layers.summary.Summary) -> str:
         """Write a summary as CSV, Markdown and HTML; return the HTML for the index."""
@@ -185,7 +189,7 @@ def build(
         result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
         result.write_csv("rejects.csv", result.rejects)
         listings = [record_listing(name, p) for name, p in done.layers.items()]
-        result.write_csv(
+        result.write_large_csv(
             "records.csv",
             pd.concat(listings, ignore_index=True) if listings
             else pd.DataFrame(columns=RECORD_COLUMNS),

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMULA_PREFIXES",
     "RESERVED_STEMS",
+    "csv_bytes",
     "csv_cell",
     "csv_text",
     "markdown_text",
@@ -98,6 +99,50 @@ def csv_text(frame: pd.DataFrame) -> str:
     # (it quotes only the characters of its line terminator), then rows end in LF.
     safe.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().replace("\r\n", "\n")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    r"""Write a large table as UTF-8 CSV bytes, by Arrow, with every text cell neutralised.
+
+    The same cells as :func:`csv_text` (formula-like text gets a leading
+    ``'``, a CR-LF inside a cell becomes LF), written by Arrow's CSV writer:
+    every text cell quoted, numbers as Arrow writes them, empty for missing.
+    For tables of many rows (``records.csv``), where :func:`csv_text` is slow.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> csv_bytes(pd.DataFrame({"=x": ["=1+1", "a\r\nb", None], "n": [-1.5, 2.0, None]}))
+    b'"\'=x","n"\n"\'=1+1",-1.5\n"a\nb",2\n,\n'
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    number = "^" + _NUMBER.pattern + "$"
+    columns = {}
+    for position in range(frame.shape[1]):
+        values = frame.iloc[:, position]
+        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+            objects = values.to_numpy(dtype=object, na_value=None)
+            try:
+                text = pa.array(objects, type=pa.string(), from_pandas=True)
+            except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers among the text
+                text = pa.array([None if v is None else str(v) for v in objects], pa.string())
+            risky = pc.starts_with(text, FORMULA_PREFIXES[0])
+            for prefix in FORMULA_PREFIXES[1:]:
+                risky = pc.or_(risky, pc.starts_with(text, prefix))
+            risky = pc.and_not(risky, pc.match_substring_regex(text, number))
+            text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+            columns[position] = pc.replace_substring(text, "\r\n", "\n")
+        else:
+            columns[position] = pa.array(values.to_numpy(), from_pandas=True)
+    names = [str(csv_cell(str(c))) for c in frame.columns]
+    table = pa.table([columns[i] for i in range(frame.shape[1])], names=names)
+    sink = io.BytesIO()
+    pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))
+    return sink.getvalue()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#!~])")
