@@ -41,7 +41,7 @@ from maps.index_page import index_page
 from maps.output import GENERATOR, OutputFolder
 from maps.png import PngExportError, PngOptions, export_pngs
 from maps.registry import NothingToDraw, draw
-from maps.safetext import csv_bytes, csv_text, terminal_text, unique_slugs
+from maps.safetext import csv_text, terminal_text, unique_slugs, write_csv_file
 
 __all__ = [
     "DEFAULT_PROJECT",
@@ -78,8 +78,8 @@ class BuildResult:
         self.write(name, csv_text(frame))
 
     def write_large_csv(self, name: str, frame: pd.DataFrame) -> None:
-        """Write a table of many rows as CSV by Arrow (:func:`maps.safetext.csv_bytes`)."""
-        self.files.append(self.folder.write_bytes(name, csv_bytes(frame)))
+        """Write a table of many rows as CSV, streamed (:func:`maps.safetext.write_csv_file`)."""
+        self.files.append(self.folder.write_with(name, lambda path: write_csv_file(frame, path)))
 
     def write_summary(self, stem: str, item: layers.summary.Summary) -> str:
         """Write a summary as CSV, Markdown and HTML; return the HTML for the index."""

@@ -145,12 +145,12 @@ class OutputFolder:
             raise _describe(err, f"writing {name}") from None
         return self.target / name
 
-    def write_bytes(self, name: str, data: bytes) -> Path:
-        """Write one file's bytes as they are; return its final path in ``out``."""
+    def write_with(self, name: str, writer) -> Path:
+        """Write one file by calling ``writer(path)``; return its final path in ``out``."""
         path = self.path(name)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            writer(path)
         except OSError as err:
             self.abort()
             raise _describe(err, f"writing {name}") from None

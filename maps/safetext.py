@@ -35,6 +35,7 @@ __all__ = [
     "slug",
     "terminal_text",
     "unique_slugs",
+    "write_csv_file",
 ]
 
 #: First characters that make a spreadsheet read a cell as a formula.
@@ -102,12 +103,9 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    r"""Write a large table as UTF-8 CSV bytes, by Arrow, with every text cell neutralised.
+    r"""Write a table as UTF-8 CSV bytes, by Arrow, with every text cell neutralised.
 
-    The same cells as :func:`csv_text` (formula-like text gets a leading
-    ``'``, a CR-LF inside a cell becomes LF), written by Arrow's CSV writer:
-    every text cell quoted, numbers as Arrow writes them, empty for missing.
-    For tables of many rows (``records.csv``), where :func:`csv_text` is slow.
+    See :func:`write_csv_file`, which streams the same bytes to a file.
 
     Examples
     --------
@@ -115,34 +113,49 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     >>> csv_bytes(pd.DataFrame({"=x": ["=1+1", "a\r\nb", None], "n": [-1.5, 2.0, None]}))
     b'"\'=x","n"\n"\'=1+1",-1.5\n"a\nb",2\n,\n'
     """
+    sink = io.BytesIO()
+    write_csv_file(frame, sink)
+    return sink.getvalue()
+
+
+def write_csv_file(frame: pd.DataFrame, sink) -> None:
+    r"""Write a large table as UTF-8 CSV to a path or binary file, by Arrow, cells neutralised.
+
+    The same cells as :func:`csv_text` (formula-like text gets a leading
+    ``'``, a CR-LF inside a cell becomes LF), written by Arrow's CSV writer in
+    batches: every text cell quoted, numbers as Arrow writes them, empty for
+    missing. For tables of many rows (``records.csv``), where :func:`csv_text`
+    would hold the whole text in memory.
+    """
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     number = "^" + _NUMBER.pattern + "$"
-    columns = {}
+    columns = []
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
-        if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        if isinstance(values.dtype, pd.StringDtype):
+            text = pa.array(values, type=pa.string(), from_pandas=True)
+        elif values.dtype == object:
             objects = values.to_numpy(dtype=object, na_value=None)
             try:
                 text = pa.array(objects, type=pa.string(), from_pandas=True)
             except (pa.ArrowTypeError, pa.ArrowInvalid):  # numbers among the text
                 text = pa.array([None if v is None else str(v) for v in objects], pa.string())
-            risky = pc.starts_with(text, FORMULA_PREFIXES[0])
-            for prefix in FORMULA_PREFIXES[1:]:
-                risky = pc.or_(risky, pc.starts_with(text, prefix))
-            risky = pc.and_not(risky, pc.match_substring_regex(text, number))
-            text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
-            columns[position] = pc.replace_substring(text, "\r\n", "\n")
         else:
-            columns[position] = pa.array(values.to_numpy(), from_pandas=True)
+            columns.append(pa.array(values.to_numpy(), from_pandas=True))
+            continue
+        risky = pc.starts_with(text, FORMULA_PREFIXES[0])
+        for prefix in FORMULA_PREFIXES[1:]:
+            risky = pc.or_(risky, pc.starts_with(text, prefix))
+        risky = pc.and_not(risky, pc.match_substring_regex(text, number))
+        text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+        columns.append(pc.replace_substring(text, "\r\n", "\n"))
     names = [str(csv_cell(str(c))) for c in frame.columns]
-    table = pa.table([columns[i] for i in range(frame.shape[1])], names=names)
-    sink = io.BytesIO()
+    table = pa.table(columns, names=names)
     pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))
-    return sink.getvalue()
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>#!~])")
