@@ -150,9 +150,12 @@ def write_csv_file(frame: pd.DataFrame, sink) -> None:
         risky = pc.starts_with(text, FORMULA_PREFIXES[0])
         for prefix in FORMULA_PREFIXES[1:]:
             risky = pc.or_(risky, pc.starts_with(text, prefix))
-        risky = pc.and_not(risky, pc.match_substring_regex(text, number))
-        text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
-        columns.append(pc.replace_substring(text, "\r\n", "\n"))
+        if pc.any(risky).as_py():
+            risky = pc.and_not(risky, pc.match_substring_regex(text, number))
+            text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+        if pc.any(pc.match_substring(text, "\r\n")).as_py():
+            text = pc.replace_substring(text, "\r\n", "\n")
+        columns.append(text)
     names = [str(csv_cell(str(c))) for c in frame.columns]
     table = pa.table(columns, names=names)
     pacsv.write_csv(table, sink, pacsv.WriteOptions(quoting_style="needed"))
