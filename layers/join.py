@@ -484,7 +484,7 @@ def resolve_units(
     if check.any():
         codes = np.array([o.resolution.code if isinstance(o, _Found) else "" for o in by_key],
                          dtype=object)[number]  # fmt: skip
-        for level in np.unique(levels[check]).tolist():
+        for level in pd.unique(levels[check]).tolist():
             sel = np.flatnonzero(check & (levels == level))
             inside = resolver.bset(level).covers_each(codes[sel], geoms[sel])
             out.which[sel[inside]] = key_base + number[sel[inside]]
@@ -495,7 +495,7 @@ def resolve_units(
     located = np.full(n, _UNSEEN, dtype=object)
     lookup = (from_point & is_point) | (slow & is_point)
     has_place = np.array([bool(_text(rec.get("place"))) for rec in heads], dtype=bool)[number]
-    for level in np.unique(levels[lookup]).tolist():
+    for level in pd.unique(levels[lookup]).tolist():
         sel = np.flatnonzero(lookup & (levels == level))
         bset = resolver.bset(level)
         found = np.array(bset.units_at(geoms[sel]), dtype=object)

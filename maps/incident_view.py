@@ -150,7 +150,7 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
         for row in INCIDENT_POPUP
     ]
     fields = [
-        Field("Record", part["record_id"].to_numpy()),
+        Field("Record", part["record_id"].reset_index(drop=True)),
         *popup,
         Dates(
             "Date",

@@ -170,6 +170,9 @@ def _dictionary(values: Sequence[str | None], order: np.ndarray) -> tuple[np.nda
         distinct, inverse = np.unique(uniques.astype(str), return_inverse=True)
         if len(distinct) < len(uniques):  # the same text twice: one entry
             codes, uniques = inverse.astype(np.int64)[codes], distinct.astype(object)
+    elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        # Text kept as Arrow strings: taken and factorised without an object per record.
+        codes, uniques = pd.factorize(values.iloc[order].fillna(""))
     else:
         text = pd.Series(np.asarray(values, dtype=object)[order], dtype=object)
         codes, uniques = pd.factorize(text.fillna("").astype(str))
