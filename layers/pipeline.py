@@ -16,6 +16,7 @@ from importlib.resources import files
 import layers
 from layers import kinds
 from layers.limits import ReadLimits
+from layers.memory import release
 from layers.prepare import Prepared
 from layers.project import Project, load_project
 
@@ -98,6 +99,8 @@ def prepare_project(
             say(f"{shown}: {note}")
         say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
             f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
+        del layer
+        release()  # what reading and preparing freed, before the next layer or the maps
     return done
 
 
