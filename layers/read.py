@@ -176,9 +176,11 @@ def read(
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         # Still empty: decided when the place is resolved (a unit's name, or a
         # settlement's), see layers.join.locate.
+    notes = list(raw.notes)
     records, rejects = validate(
-        frame, sch, where, row_numbers=raw.row_numbers, extra=problems, checks=spec.row_checks
-    )
+        frame, sch, where, row_numbers=raw.row_numbers, extra=problems, checks=spec.row_checks,
+        notes=notes,
+    )  # fmt: skip
     if spec.area_values:
         records["area_km2"] = normalise_area(records)
     if (~shapely.is_missing(geoms)).any():
@@ -198,7 +200,7 @@ def read(
         mapping=mapped.how,
         unmapped=mapped.unmapped,
         raw=raw_rows,
-        notes=list(raw.notes),
+        notes=notes,
     )
 
 

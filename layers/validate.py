@@ -21,6 +21,7 @@ import pandas as pd
 from geo import groupings
 from geo.area import AREA_UNITS_KM2, to_km2
 from geo.errors import REJECT_COLUMNS, RecordError, reject
+from layers import dates
 from layers.columns import parse_column
 from layers.frames import first_positions, rows_of
 from layers.schema import Field, Schema
@@ -393,6 +394,38 @@ in a unit cannot be larger than the unit"
     return records[~over], rejects
 
 
+def _dates_as_iso(
+    frame: pd.DataFrame, sch: Schema, notes: list[str] | None
+) -> tuple[dict[str, pd.Series], dict[str, dict[int, tuple[str, str]]]]:
+    """Rewrite the date fields' cells written other ways as ISO (:func:`layers.dates.normalise`).
+
+    A ``date_start`` that is a year or a month, with ``date_end`` empty, gives
+    ``date_end`` the last day of that year or month. Returns the rewritten
+    columns and the refused cells by field; what was done goes to ``notes``.
+    """
+    told = notes if notes is not None else []
+    columns, refused = {}, {}
+    names = [f.name for f in sch.fields if f.type == "date"]
+    order = dates.slash_order(*(frame[name] for name in names))  # one order for the file
+    for name in names:
+        columns[name], refused[name], said = dates.normalise(frame[name], name, order)
+        told += said
+    if "date_start" in columns and "date_end" in columns:
+        start = frame["date_start"].fillna("").astype(str).str.strip()
+        partial = start.str.fullmatch(r"\d{4}(-\d{1,2})?").fillna(False).to_numpy(dtype=bool)
+        empty = columns["date_end"].fillna("").astype(str).eq("").to_numpy(dtype=bool)
+        fill = partial & empty
+        if fill.any():
+            ends, _refused, _said = dates.normalise(start[fill], "date_end")
+            columns["date_end"] = columns["date_end"].copy()
+            columns["date_end"].iloc[np.flatnonzero(fill)] = ends.to_numpy()
+            first = int(np.flatnonzero(fill)[0])
+            told.append(f"date_end: {int(fill.sum()):,} empty, given the last day of date_start's "
+                        f"year or month (e.g. {start.iloc[first]!r}: "
+                        f"{columns['date_end'].iloc[first]})")  # fmt: skip
+    return columns, refused
+
+
 def _taken(values, positions: np.ndarray):
     """Return the values at ``positions`` (a text Series stays a Series)."""
     if isinstance(values, pd.Series):
@@ -466,6 +499,7 @@ def validate(
     row_numbers: Sequence[int] | None = None,
     extra: dict[int, list[Problem]] | None = None,
     checks: Sequence[RowCheck] = COMMON_CHECKS,
+    notes: list[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split rows into typed records and rejects.
 
@@ -484,6 +518,8 @@ def validate(
     checks : sequence of callables
         Rules over several fields of a row (:data:`RowCheck`), run on rows
         whose every field is valid: the layer kind's (:mod:`layers.kinds`).
+    notes : list of str, optional
+        Told how dates not written as ISO were read (:mod:`layers.dates`).
 
     Returns
     -------
@@ -513,9 +549,17 @@ def validate(
         (pos, -1, *problem) for pos, problems in (extra or {}).items() for problem in problems
     ]
     parsed: dict[str, np.ndarray] = {}
+    columns, refused = _dates_as_iso(frame, sch, notes)
     for rank, f in enumerate(sch.fields):
         bound = MAX_COUNT if f.type == "integer" else None  # every integer field is a count
-        parsed[f.name], cell_problems = parse_column(frame[f.name], f, _check_value, bound=bound)
+        parsed[f.name], cell_problems = parse_column(
+            columns.get(f.name, frame[f.name]), f, _check_value, bound=bound
+        )
+        if f.name in columns:  # a date rewritten as ISO: report the cell as it was written
+            written = frame[f.name].fillna("").astype(str).str.strip()
+            why = refused.get(f.name, {})
+            cell_problems = [(pos, written.iloc[pos], *why.get(pos, (reason, fix)))
+                             for pos, _text, reason, fix in cell_problems]  # fmt: skip
         found += [
             (pos, rank, f.name, text, reason, fix) for pos, text, reason, fix in cell_problems
         ]

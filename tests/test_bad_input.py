@@ -196,7 +196,7 @@ def test_unparseable_date_and_duplicate_id(tmp_path):
             "record_id": "b",
             "value": "7",
             "value_unit": "km2",
-            "date_start": "31/01/2017",
+            "date_start": "31 Jan 2017",
         },
     ]
     p = _prepared(_csv(tmp_path / "contamination.csv", rows), "contamination")
@@ -207,7 +207,7 @@ def test_unparseable_date_and_duplicate_id(tmp_path):
     assert (date["field"], date["reason"], date["received"]) == (
         "date_start",
         "expected an ISO date YYYY-MM-DD",
-        "31/01/2017",
+        "31 Jan 2017",
     )
 
 
@@ -388,3 +388,45 @@ def test_a_point_outside_the_records_country_is_rejected(tmp_path):
         "not in UKR, the record's country"
     )
     assert reason["fix"] == "correct the coordinates, or the country"
+
+
+def test_dates_as_exports_write_them_are_read_and_said(tmp_path):
+    """ACLED's day-first dates with a time, UCDP's ISO with a time, years and months."""
+    base = {**CONTAMINATION, "value": "5", "value_unit": "km2"}
+    rows = [
+        {**base, "record_id": "acled", "date_start": "18/01/2018 00:00:00", "date_end": "05/02/2018"},
+        {**base, "record_id": "ucdp", "date_start": "2014-01-22 00:00:00.000"},
+        {**base, "record_id": "year", "date_start": "2018"},
+        {**base, "record_id": "month", "date_start": "2023-02", "date_end": ""},
+    ]  # fmt: skip
+    layer = layers.read(_csv(tmp_path / "c.csv", rows), "contamination")
+    assert layer.rejects.empty, layer.rejects[["record_id", "field", "reason"]]
+    got = {r["record_id"]: (str(r["date_start"]), str(r["date_end"]))
+           for r in layer.records.to_dict("records")}  # fmt: skip
+    assert got == {
+        "acled": ("2018-01-18", "2018-02-05"),
+        "ucdp": ("2014-01-22", "None"),
+        "year": ("2018-01-01", "2018-12-31"),
+        "month": ("2023-02-01", "2023-02-28"),
+    }
+    said = "\n".join(layer.notes)
+    assert "read day first (e.g. '18/01/2018 00:00:00' as 2018-01-18: 18 cannot be a month)" in said
+    assert "date_end: 2 empty, given the last day of date_start's year or month" in said
+
+
+def test_dates_whose_day_and_month_order_cannot_be_told_are_refused(tmp_path):
+    base = {**CONTAMINATION, "value": "5", "value_unit": "km2"}
+    rows = [{**base, "record_id": f"r{i}", "date_start": d}
+            for i, d in enumerate(["01/02/2018", "03/04/2018"])]  # fmt: skip
+    layer = layers.read(_csv(tmp_path / "c.csv", rows), "contamination")
+    assert layer.records.empty
+    bad = layer.rejects.iloc[0]
+    assert bad["received"] == "01/02/2018"
+    assert bad["reason"].startswith("the order of day and month cannot be told")
+    assert bad["fix"] == "write the dates as ISO YYYY-MM-DD (e.g. 2018-01-05)"
+    mixed = [{**base, "record_id": f"m{i}", "date_start": d}
+             for i, d in enumerate(["13/02/2018", "02/13/2018"])]  # fmt: skip
+    layer = layers.read(_csv(tmp_path / "m.csv", mixed), "contamination")
+    assert set(layer.rejects["reason"]) == {
+        "the column has dates with the day first and dates with the month first"
+    }
