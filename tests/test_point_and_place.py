@@ -143,3 +143,16 @@ def test_records_listing_covers_every_accepted_row_and_says_how(tmp_path, kyiv_s
     assert (oblast["longitude"], oblast["latitude"]) == (30.1, 50.9)
     named = _row(listing, "named")
     assert (named["unit_code"], named["unit_resolved_by"]) == ("UA63", "name")
+
+
+def test_a_point_needs_no_place_and_a_record_with_neither_is_refused(tmp_path):
+    rows = [
+        {**EVENT, "record_id": "point", "latitude": "49.99", "longitude": "36.23"},
+        {**EVENT, "record_id": "nothing"},
+    ]
+    p = _prepare(_csv(tmp_path / "e.csv", rows))
+    kept = _row(p.records, "point")
+    assert (kept["unit_code"], kept["unit_resolved_by"]) == ("UA-63", "location")
+    bad = _row(p.rejects, "nothing")
+    assert bad["field"] == "place"
+    assert bad["reason"] == "unknown unit: the record gives no unit code, place or geometry"
