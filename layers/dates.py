@@ -71,8 +71,9 @@ def slash_order(*columns: pd.Series) -> str:
     """
     first = second = found = False
     for column in columns:
-        texts = column.fillna("").astype(str).str.strip()
-        parts = texts.str.extract(f"^{_SLASHED}$")
+        texts = column.fillna("").astype(str)
+        texts = texts[texts.str.contains("/", regex=False) | texts.str.contains(".", regex=False)]
+        parts = texts.str.strip().str.extract(f"^{_SLASHED}$")
         given = parts[0].notna()
         if given.any():
             found = True
@@ -121,7 +122,13 @@ def normalise(
     >>> normalise(pd.Series(["01/02/2018", "03/04/2018"]), "date_start")[1][0][1]
     'write the dates as ISO YYYY-MM-DD (e.g. 2018-01-05)'
     """
-    texts = column.fillna("").astype(str).str.strip().reset_index(drop=True)
+    every = column.fillna("").astype(str).str.strip().reset_index(drop=True)
+    # Plain ISO days and empty cells, nearly all of most files, are left alone at once.
+    plain = every.eq("") | every.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)
+    where = np.flatnonzero(~plain.to_numpy(dtype=bool))
+    if not len(where):
+        return column, {}, []
+    texts = every.iloc[where].reset_index(drop=True)
     out = texts.astype(object).copy()
     refused: dict[int, tuple[str, str]] = {}
     notes: list[str] = []
@@ -166,7 +173,7 @@ def normalise(
         day_first = order == "dmy"
         if order not in ("dmy", "mdy"):  # neither (cannot tell) or both (mixed)
             why = MIXED if order == "mixed" else AMBIGUOUS
-            refused.update({int(i): why for i in rows})
+            refused.update({int(where[i]): why for i in rows})
             notes.append(f"{field}: {len(rows):,} date(s) written with slashes refused: {why[0]}")
         else:
             day, mon = (a, b) if day_first else (b, a)
@@ -183,4 +190,6 @@ def normalise(
             else:
                 example += ", as the file's other dates tell"
             notes.append(f"{field}: {len(rows):,} date(s) written {how} (e.g. {example})")
-    return pd.Series(out.to_numpy(), index=column.index, dtype=object), refused, notes
+    result = every.astype(object).to_numpy(copy=True)
+    result[where] = out.to_numpy()
+    return pd.Series(result, index=column.index, dtype=object), refused, notes

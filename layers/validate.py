@@ -555,7 +555,7 @@ def validate(
         parsed[f.name], cell_problems = parse_column(
             columns.get(f.name, frame[f.name]), f, _check_value, bound=bound
         )
-        if f.name in columns:  # a date rewritten as ISO: report the cell as it was written
+        if f.name in columns and cell_problems:  # a date rewritten: report it as written
             written = frame[f.name].fillna("").astype(str).str.strip()
             why = refused.get(f.name, {})
             cell_problems = [(pos, written.iloc[pos], *why.get(pos, (reason, fix)))
