@@ -279,19 +279,22 @@ def column_letter(number: int) -> str:
 def hashtag_row(cells: list[str]) -> dict[int, str] | None:
     """Read a row as an HXL hashtag row: column index -> normalised hashtag.
 
-    A row is a hashtag row when every non-empty cell is a hashtag and at least
-    half of the cells are tagged; otherwise (data, or a text header) the
-    result is None.
+    A row is a hashtag row when every non-empty cell is a hashtag, and at
+    least two cells are (or the only one of a row of one or two cells): HDX
+    files tag only the columns they describe (a UCDP GED file tags 16 of its
+    50). Otherwise (data, or a text header) the result is None.
 
     Examples
     --------
     >>> hashtag_row(["#adm1+name", "#Adm1 +Code", "", "#affected"])
     {0: '#adm1+name', 1: '#adm1+code', 3: '#affected'}
-    >>> hashtag_row(["#1", "Kyiv", "3"]) is None
-    True
+    >>> hashtag_row(["#date+start", "", "", "", "#geo+lat", "", "", ""])
+    {0: '#date+start', 4: '#geo+lat'}
+    >>> hashtag_row(["#1", "Kyiv", "3"]) is None, hashtag_row(["#todo", "", "", ""]) is None
+    (True, True)
     """
     filled = {i: c for i, c in enumerate(cells) if c.strip()}
-    if not filled or 2 * len(filled) < len(cells):
+    if not filled or (len(filled) < 2 and len(cells) > 2):
         return None
     if not all(is_hashtag(c) for c in filled.values()):
         return None

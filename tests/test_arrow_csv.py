@@ -125,3 +125,40 @@ def test_lines_split_as_stringio_does():
         pieces = ["a", ",", '"', "\n", "\r", "\r\n", " ", "\x00", "\u2028", "\x85"]
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 60)))
         assert list(_lines(text)) == list(io.StringIO(text, newline="")), repr(text)
+
+
+#: A UCDP GED export as HDX serves it: the codebook's columns, 16 tagged on line 2.
+UCDP_COLUMNS = [
+    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
+    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name",
+    "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b",
+    "number_of_sources", "source_article", "source_office", "source_date", "source_headline",
+    "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
+    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
+    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
+    "deaths_civilians", "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+]  # fmt: skip
+UCDP_TAGS = {
+    "id": "#event+id", "year": "#date+year", "conflict_name": "#event+name",
+    "side_a": "#org+side_a", "side_b": "#org+side_b", "where_description": "#loc+name",
+    "adm_1": "#adm1+name", "adm_2": "#adm2+name", "latitude": "#geo+lat",
+    "longitude": "#geo+lon", "country": "#country+name", "region": "#region+name",
+    "date_start": "#date+start", "date_end": "#date+end", "deaths_civilians": "#affected+killed",
+    "best": "#affected+killed+best",
+}  # fmt: skip
+
+
+def test_an_hdx_file_tagging_a_third_of_its_columns_is_read_as_hxl():
+    rows = [",".join(UCDP_COLUMNS), ",".join(UCDP_TAGS.get(c, "") for c in UCDP_COLUMNS)]
+    for i in range(2):
+        cell = {"id": f"24{i}", "adm_1": "Donetsk oblast", "country": "Ukraine",
+                "latitude": "48.0159", "longitude": "37.8028",
+                "date_start": "2014-07-22 00:00:00.000", "date_end": "2014-07-22 00:00:00.000",
+                "where_description": '"Donetsk city, Donetsk oblast"', "best": "3"}  # fmt: skip
+        rows.append(",".join(cell.get(c, "") for c in UCDP_COLUMNS))
+    text = "\n".join(rows) + "\n"
+    assert _agree(text)
+    count, frame, numbers, tags = arrow_csv.split(text, ",")
+    assert (count, numbers, len(frame.columns)) == (4, [3, 4], len(UCDP_COLUMNS))
+    assert len(tags) == 16 and tags["adm_1"] == "#adm1+name" and tags["latitude"] == "#geo+lat"
+    assert frame.loc[0, "where_description"] == "Donetsk city, Donetsk oblast"
