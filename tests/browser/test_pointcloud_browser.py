@@ -116,6 +116,10 @@ def test_clusters_zoom_in_when_clicked(canvas_map, open_map):
     assert clusters, "records that share a place form a cluster"
     zoom = mp.evaluate_map("return m.getZoom();")
     mp.page.mouse.click(clusters[0]["x"], clusters[0]["y"])
+    # The zoom starts when the page has handled the click: wait for it, then for it to end.
+    mp.page.wait_for_function(
+        f"() => window[document.querySelector('.folium-map').id].getZoom() > {zoom}"
+    )
     mp.idle()
     assert mp.evaluate_map("return m.getZoom();") > zoom
 
