@@ -112,6 +112,7 @@ class Mapped:
     frame: pd.DataFrame
     how: dict[str, str]
     unmapped: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 def _area_unit(key: str) -> str | None:
@@ -243,15 +244,25 @@ def map_columns(
     if value_column in units_from_names and "value_unit" not in chosen:
         out["value_unit"] = units_from_names[value_column]
         how["value_unit"] = f"from the column name {value_column!r}"
+    notes = []
     for target, constant in mapping.constants.items():
         _known_field(target, constant, wanted, sch, path, "a constant is given for")
         if target in out.columns:
-            out[target] = out[target].where(
-                out[target].astype(str).str.strip() != "", str(constant)
-            )
+            cells = out[target].fillna("").astype(str).str.strip()
+            given = cells.ne("")
+            other = given & cells.ne(str(constant))
+            if other.any():  # the constant does not replace what the file says: say so
+                shown = ", ".join(repr(v) for v in pd.unique(cells[other])[:3])
+                notes.append(
+                    f"{target}: the constant {constant!r} fills only the {int((~given).sum()):,} "
+                    f"empty cell(s) of column {chosen[target]!r}; {int(other.sum()):,} cell(s) "
+                    f"keep what the file says ({shown}); to use the constant for every row, "
+                    "rename or remove that column in the file"
+                )
+            out[target] = out[target].where(given, str(constant))
             how[target] += f", empty cells filled with {constant!r}"
         else:
             out[target] = str(constant)
             how[target] = f"constant {constant!r}"
     unmapped = [c for c in frame.columns if c not in chosen.values()]
-    return Mapped(frame=out, how=how, unmapped=unmapped)
+    return Mapped(frame=out, how=how, unmapped=unmapped, notes=notes)

@@ -430,3 +430,20 @@ def test_dates_whose_day_and_month_order_cannot_be_told_are_refused(tmp_path):
     assert set(layer.rejects["reason"]) == {
         "the column has dates with the day first and dates with the month first"
     }
+
+
+def test_a_constant_beside_a_column_that_has_values_is_said(tmp_path):
+    """ACLED writes country names; a project constant 'UKR' fills only empty cells, and says so."""
+    from layers.mapping import ColumnMapping
+
+    rows = [{**CONTAMINATION, "record_id": f"r{i}", "value": "5", "value_unit": "km2",
+             "country": c} for i, c in enumerate(["Ukraine", "", "UKR"])]  # fmt: skip
+    layer = layers.read(_csv(tmp_path / "c.csv", rows), "contamination",
+                        mapping=ColumnMapping(constants={"country": "UKR"}))  # fmt: skip
+    said = [n for n in layer.notes if n.startswith("country:")]
+    assert said == [
+        "country: the constant 'UKR' fills only the 1 empty cell(s) of column 'country'; 1 "
+        "cell(s) keep what the file says ('Ukraine'); to use the constant for every row, rename "
+        "or remove that column in the file"
+    ]
+    assert list(layer.rejects["record_id"].unique()) == ["r0"]
