@@ -18,6 +18,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from geo import groupings
@@ -360,6 +361,25 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     return Summary(title, table.reset_index(drop=True), notes)
 
 
+def _event_casualties(events: pd.DataFrame) -> tuple[int, int, int, int]:
+    """Sum the casualties, killed and injured of events; count those whose casualties are derived.
+
+    An event with no ``casualties`` but a ``killed`` or ``injured`` count
+    (ACLED's fatalities map to ``killed``) counts killed + injured.
+    """
+
+    def counts(name: str) -> pd.Series:
+        if name not in events.columns:
+            return pd.Series(np.nan, index=events.index)
+        return pd.to_numeric(events[name], errors="coerce")
+
+    casualties, killed, injured = counts("casualties"), counts("killed"), counts("injured")
+    derived = casualties.isna() & (killed.notna() | injured.notna())
+    total = casualties.where(~derived, killed.fillna(0) + injured.fillna(0)).fillna(0)
+    return (int(total.sum()), int(killed.fillna(0).sum()), int(injured.fillna(0).sum()),
+            int(derived.sum()))  # fmt: skip
+
+
 def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
     """Summarise incidents by unit: events, casualties in events, largest counts.
 
@@ -396,16 +416,21 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         inside["key"] = _member_of(inside, gid, on, notes)
         frame = inside
     rows = []
+    derived_total = 0
     for key, group in frame.groupby("key", sort=True):
         events = group[group["record_type"].eq("event")]
         aggregates = group[group["record_type"].eq("aggregate")]
+        casualties, killed, injured, derived = _event_casualties(events)
+        derived_total += derived
         row = {
             "unit": key,
             "name": unit_name(by, key) if by in UNIT_LEVELS else key,
             "events": len(events),
             "reported_use": int(events["event_type"].eq("reported_use").sum()),
             "casualty_events": int(events["event_type"].eq("casualty").sum()),
-            "casualties_in_events": int(events["casualties"].fillna(0).sum()),
+            "casualties_in_events": casualties,
+            "killed_in_events": killed,
+            "injured_in_events": injured,
             "aggregate_records": len(aggregates),
             "largest_casualty_count": None,
             "largest_count_period": "",
@@ -418,6 +443,11 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             row["largest_count_period"] = f"{period_label(top.to_dict())} ({top['record_id']})"
         rows.append(row)
     table = pd.DataFrame(rows)
+    if derived_total:
+        notes.append(
+            f"{derived_total:,} event(s) give killed or injured but no casualties: their "
+            "casualties_in_events are killed + injured (a source's fatalities are killed)."
+        )
     notes.append(
         "Aggregate counts cover overlapping periods and are not added; the largest is shown."
     )

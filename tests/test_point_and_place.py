@@ -156,3 +156,24 @@ def test_a_point_needs_no_place_and_a_record_with_neither_is_refused(tmp_path):
     bad = _row(p.rejects, "nothing")
     assert bad["field"] == "place"
     assert bad["reason"] == "unknown unit: the record gives no unit code, place or geometry"
+
+
+def test_event_summaries_count_killed_when_no_casualties_are_given(tmp_path):
+    from layers import summary
+
+    base = {k: v for k, v in EVENT.items() if k != "casualties"}
+    rows = [
+        {**base, "record_id": "acled1", "place": "Kharkiv", "killed": "2"},  # ACLED fatalities
+        {**base, "record_id": "acled2", "place": "Kharkiv", "killed": "0", "injured": "3"},
+        {**EVENT, "record_id": "counted", "place": "Kharkiv", "casualties": "4", "killed": "1"},
+    ]
+    p = _prepare(_csv(tmp_path / "e.csv", rows))
+    result = summary.incidents(p.records, "admin1")
+    row = result.table.set_index("unit").loc["UA-63"]
+    assert (row["casualties_in_events"], row["killed_in_events"], row["injured_in_events"]) == (
+        2 + 3 + 4,
+        3,
+        3,
+    )
+    assert any(n.startswith("2 event(s) give killed or injured but no casualties") for n in
+               result.notes)  # fmt: skip
