@@ -12,7 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["first_positions", "rows_of"]
+from geo.errors import REJECT_COLUMNS
+
+__all__ = ["first_positions", "geometries_of", "rejects_frame", "rows_of"]
 
 
 def rows_of(frame: pd.DataFrame) -> list[dict]:
@@ -48,3 +50,18 @@ def first_positions(codes: np.ndarray) -> np.ndarray:
     # With repeated indices the last assignment wins: walk backwards.
     firsts[codes[::-1]] = np.arange(len(codes) - 1, -1, -1, dtype=np.int64)
     return firsts
+
+
+def rejects_frame(rejects: list[dict]) -> pd.DataFrame:
+    """Return rejects as a table: the reject columns first, then the record's own."""
+    frame = pd.DataFrame(rejects)
+    if frame.empty:
+        return pd.DataFrame(columns=REJECT_COLUMNS)
+    return frame[[*REJECT_COLUMNS, *[c for c in frame.columns if c not in REJECT_COLUMNS]]]
+
+
+def geometries_of(records: pd.DataFrame) -> np.ndarray:
+    """Return the records' geometries as an object array (None where there is none)."""
+    if "geometry" not in records.columns:
+        return np.full(len(records), None, dtype=object)
+    return np.asarray(records["geometry"].to_numpy(), dtype=object)

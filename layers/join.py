@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -18,20 +17,25 @@ import shapely
 from geo import area, gazetteer, groupings, names
 from geo.boundary_sets import BoundarySet, embedded, for_level
 from geo.errors import (
-    REJECT_COLUMNS,
     GroupingError,
     MinemapError,
     PlaceNotFoundError,
     UnitNotFoundError,
     reject,
 )
-from layers.frames import first_positions, rows_of
+from layers.frames import first_positions, geometries_of, rejects_frame, rows_of
+from layers.points import (
+    SWAP_FIXES,
+    UNSEEN,
+    OutsideCountryError,
+    PointConflictError,
+    SwappedCoordinatesError,
+    check_point,
+    degrees,
+    swap_reason,
+)
 
-__all__ = ["grouping_composition", "locate", "measure", "resolve_units"]
-
-
-def _reject(path: str, rec: dict, field: str, reason: str, fix: str) -> dict:
-    return reject(path, rec.get("row"), field, rec.get(field), reason, fix, rec)
+__all__ = ["grouping_composition", "measure", "resolve_units"]
 
 
 def _text(value: object) -> str:
@@ -39,14 +43,6 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return str(value).strip()
-
-
-def _frame(rejects: list[dict]) -> pd.DataFrame:
-    """Rejects as a table: the reject columns first, then the record's own."""
-    frame = pd.DataFrame(rejects)
-    if frame.empty:
-        return pd.DataFrame(columns=REJECT_COLUMNS)
-    return frame[[*REJECT_COLUMNS, *[c for c in frame.columns if c not in REJECT_COLUMNS]]]
 
 
 def _period(rec: dict) -> tuple[dt.date | None, dt.date | None]:
@@ -71,137 +67,20 @@ def grouping_composition(rec: dict) -> groupings.Composition:
     return groupings.composition_for_period(rec["grouping"], start, end or start)
 
 
-class OutsideCountryError(UnitNotFoundError):
-    """A record's point lies in a unit of another country than the record's."""
-
-
-class SwappedCoordinatesError(OutsideCountryError):
-    """A record's point lies outside its country, but in it with latitude and longitude swapped."""
-
-
-class PointConflictError(UnitNotFoundError):
-    """A record's point lies farther than :data:`POINT_TOLERANCE_KM` from the unit it names.
-
-    ``unit`` is the unit the point lies in (None: in none).
-    """
-
-    def __init__(self, message: str, unit: str | None) -> None:
-        super().__init__(message)
-        self.unit = unit
-
-
-#: A point at most this far (km, along the ellipsoid) from the unit its record names counts
-#: as agreeing with it: the 1:10m boundaries are generalised by a few km, and sources round
-#: coordinates. The record keeps the named unit and the distance is listed.
-POINT_TOLERANCE_KM = 5.0
-
-
-#: How to put swapped coordinates right, by the field the point was read from.
-SWAP_FIXES = {
-    "latitude": "swap the latitude and longitude columns (or their mapping)",
-    "wkt": "write points as POINT (longitude latitude): well-known text gives the longitude first",
-    "geometry": "swap the x and y of the features (x is the longitude), or correct the file's CRS",
-}
-
-#: Distance in degrees within which a point outside its country is taken to be on its
-#: border, never swapped: 0.1°, about 11 km north-south, more than the 1:10m boundaries
-#: are generalised by.
-SWAP_MARGIN_DEG = 0.1
-
-
-#: Marks a point whose unit has not been looked up in bulk.
-_UNSEEN = object()
-
-
-def _degrees(value: float) -> str:
-    """Write a coordinate for a message, to 1e-6° (about 0.1 m)."""
-    return repr(round(value, 6))
-
-
-def _swap_reason(point, code: str | None, country: str, bset: BoundarySet) -> str | None:
-    """Say why a point outside its country looks swapped, or None when it does not.
-
-    ``code`` is the unit of ``bset`` the point lies in (None: in no unit). The
-    point with latitude and longitude swapped must lie in ``country`` (for the
-    embedded sets, in its admin-1 units, as countries are measured), and the
-    point as given must not lie within :data:`SWAP_MARGIN_DEG` of it.
-    """
-    if point.geom_type != "Point" or abs(point.x) > 90:
-        return None
-    units = bset.country_units()
-    inside = units.unit_at(shapely.Point(point.y, point.x))
-    if inside is None or units.unit_country(inside) not in (country, ""):
-        return None
-    near = units.frame.sindex.query(point, predicate="dwithin", distance=SWAP_MARGIN_DEG)
-    if any(units.unit_country(str(units.frame["code"].iloc[i])) in (country, "") for i in near):
-        return None
-    where = (bset.unit_country(code) or code) if code else "no unit"
-    lat, lon = _degrees(point.y), _degrees(point.x)
-    return (
-        f"latitude and longitude look swapped: ({lat}, {lon}) lies in {where}, outside "
-        f"{country}, while ({lon}, {lat}) lies in {country}"
-    )
-
-
-@dataclass(frozen=True)
-class _PointCheck:
-    """A point outside the unit its record names, but near it: the unit it is in, and how far."""
-
-    unit: str | None
-    distance_km: float
-
-
-def _check_point(point, code: str, country: str | None, bset: BoundarySet, located=_UNSEEN):
-    """Check a record's point against the unit its code or name gives.
-
-    Returns None when the point lies in the unit (or there is no point), and a
-    :class:`_PointCheck` when it lies outside but within
-    :data:`POINT_TOLERANCE_KM`. Raises :class:`SwappedCoordinatesError` for a
-    point outside the country that lies in it swapped,
-    :class:`OutsideCountryError` for a point in another country, and
-    :class:`PointConflictError` for a point farther from the unit (in another
-    unit, or in none: the sea). ``located`` is the unit of the point when
-    already looked up (``_UNSEEN``: not looked up).
-    """
-    if point is None or getattr(point, "geom_type", "") != "Point" or point.is_empty:
-        return None
-    if bset.covers(code, point):
-        return None
-    country = country or bset.unit_country(code) or None
-    where = bset.unit_at(point) if located is _UNSEEN else located
-    here = bset.unit_country(where) if where is not None else ""
-    if country and (where is None or (here and here != country)):
-        reason = _swap_reason(point, where, country, bset)
-        if reason is not None:
-            raise SwappedCoordinatesError(reason)
-    distance = bset.distance_km(code, point)
-    if distance <= POINT_TOLERANCE_KM:
-        return _PointCheck(where, distance)
-    named = f"{code} ({bset.unit_name(code)})"
-    at = f"({_degrees(point.y)}, {_degrees(point.x)})"
-    away = f"{distance:,.1f} km from {named}, the unit the record names"
-    if where is None:
-        raise PointConflictError(f"the point {at} lies in no unit of {bset.source}, {away}", None)
-    lies = f"the point {at} lies in {where} ({bset.unit_name(where)})"
-    if country and here and here != country:
-        raise OutsideCountryError(f"{lies}, in {here}, not in {country}; {away}")
-    raise PointConflictError(f"{lies}, {away}", where)
-
-
 def _unit_from_point(
-    rec: dict, geom, place: str, country: str | None, bset: BoundarySet, located=_UNSEEN
+    rec: dict, geom, place: str, country: str | None, bset: BoundarySet, located=UNSEEN
 ):
     """Find the unit of the record's geometry, or of the settlement it names (None if neither).
 
     ``located`` is the unit of the record's point when already looked up
-    (:meth:`BoundarySet.units_at`), else ``_UNSEEN``.
+    (:meth:`BoundarySet.units_at`), else ``UNSEEN``.
     """
     if geom is not None and not getattr(geom, "is_empty", True):
-        code = bset.unit_at(geom) if located is _UNSEEN else located
+        code = bset.unit_at(geom) if located is UNSEEN else located
         where = bset.unit_country(code) if code is not None else ""
         outside = code is None or bool(where and where != country)
         if country and outside:
-            swapped = _swap_reason(geom, code, country, bset)
+            swapped = swap_reason(geom, code, country, bset)
             if swapped is not None:
                 raise SwappedCoordinatesError(swapped)
         if code is None:
@@ -253,7 +132,7 @@ class _Refused:
     field: str
     reason: str
     fix: str
-    received: object = _UNSEEN
+    received: object = UNSEEN
 
 
 #: The columns that alone decide a record's unit when it has no geometry.
@@ -289,7 +168,7 @@ class _Resolver:
             raise found.with_traceback(None)
         return found
 
-    def record(self, rec: dict, located=_UNSEEN) -> _Found | _Refused:
+    def record(self, rec: dict, located=UNSEEN) -> _Found | _Refused:
         """Resolve one record, its geometry included: the reference every fast path agrees with.
 
         ``located`` is the unit of the record's point when already looked up.
@@ -331,7 +210,7 @@ class _Resolver:
             if found.method == "location":
                 return _Found(found, field)
             try:
-                near = _check_point(geom, found.code, country, bset, located)
+                near = check_point(geom, found.code, country, bset, located)
             except PointConflictError as err:
                 written = code or place
                 if err.unit is not None and names.answers_to(
@@ -346,7 +225,7 @@ class _Resolver:
         except PointConflictError as err:
             point_field = self.point_field
             geom = rec["geometry"]
-            received = _degrees(geom.y) if point_field == "latitude" else geom.wkt
+            received = degrees(geom.y) if point_field == "latitude" else geom.wkt
             fix = (
                 "check the coordinates and the place: if the point is right, give the unit it "
                 "lies in (or no place); if the place is right, correct the coordinates or leave "
@@ -356,7 +235,7 @@ class _Resolver:
         except SwappedCoordinatesError as err:
             point_field = self.point_field
             geom = rec["geometry"]
-            received = _degrees(geom.y) if point_field == "latitude" else geom.wkt
+            received = degrees(geom.y) if point_field == "latitude" else geom.wkt
             return _Refused(point_field, str(err), SWAP_FIXES[point_field], received)
         except OutsideCountryError as err:
             return _Refused("geometry", f"point outside the country: {err}",
@@ -405,13 +284,6 @@ def _key_groups(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return number, firsts
 
 
-def _geometries(records: pd.DataFrame) -> np.ndarray:
-    """Return the records' geometries as an object array (None where there is none)."""
-    if "geometry" not in records.columns:
-        return np.full(len(records), None, dtype=object)
-    return np.asarray(records["geometry"].to_numpy(), dtype=object)
-
-
 def resolve_units(
     records: pd.DataFrame,
     path: str,
@@ -455,7 +327,7 @@ def resolve_units(
     heads = rows_of(records.iloc[firsts].drop(columns="geometry", errors="ignore"))
     by_key = [resolver.by_name(rec) for rec in heads]
     key_base = out.add_all(by_key)  # by_key[g] is distinct[key_base + g]
-    geoms = _geometries(records)
+    geoms = geometries_of(records)
     has_geom = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     is_point = has_geom & (shapely.get_type_id(geoms) == 0)
     countries = np.array([_text(rec.get("country")) for rec in heads], dtype=object)[number]
@@ -492,7 +364,7 @@ def resolve_units(
     # Records whose point gives their unit (or settles that it does not).
     from_point = ~alone & ~keyed & ~refused
     slow |= from_point & ~is_point
-    located = np.full(n, _UNSEEN, dtype=object)
+    located = np.full(n, UNSEEN, dtype=object)
     lookup = (from_point & is_point) | (slow & is_point)
     has_place = np.array([bool(_text(rec.get("place"))) for rec in heads], dtype=bool)[number]
     for level in pd.unique(levels[lookup]).tolist():
@@ -574,7 +446,7 @@ def _assemble(
     rejects = []
     for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True):
         o = distinct[out.which[i]]
-        received = rec.get(o.field) if o.received is _UNSEEN else o.received
+        received = rec.get(o.field) if o.received is UNSEEN else o.received
         rejects.append(reject(path, rec.get("row"), o.field, received, o.reason, o.fix, rec))
     fuzzy = []
     is_fuzzy = np.array([isinstance(o, _Found) and o.resolution.method == "fuzzy"
@@ -588,7 +460,7 @@ def _assemble(
             "field": o.field, "written": f.matched, "code": f.code,
             "score": f.score, "candidates": f.candidates,
         })  # fmt: skip
-    return kept, _frame(rejects), fuzzy
+    return kept, rejects_frame(rejects), fuzzy
 
 
 def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -> pd.DataFrame:
@@ -642,143 +514,3 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
         )
         out["share_of_unit"] = out["area_km2"] / out["unit_area_km2"]
     return out
-
-
-def locate(
-    records: pd.DataFrame, path: str, *, boundary_set: BoundarySet | None = None
-) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Place incident records on the map, with the precision of each point.
-
-    ``locate_as`` says how: ``settlement`` looks up ``lookup_name`` (or the place)
-    in the gazetteer within the record's country and, for admin-1 records, its
-    unit; ``admin1``/``admin0`` take the unit's representative point; ``border``
-    the midpoint of the border with ``border_with``; empty: a settlement when
-    the place was resolved as one, else the unit's point; ``exact`` keeps the
-    record's own geometry (a polygon is placed at its representative point).
-    With a user ``boundary_set``, admin-1 units are that set's. A place that
-    cannot be found is a reject, never a point at (0, 0).
-
-    Each distinct place is located once; ``exact`` records keep their points
-    (polygons' representative points are found in one vectorised call).
-
-    Returns
-    -------
-    (geopandas.GeoDataFrame, pandas.DataFrame)
-        Located records with ``precision``, ``located_by`` and
-        ``located_unit``, and the rejects.
-    """
-    n = len(records)
-    # Each record's outcome is one of a few distinct ones: ``which`` indexes ``distinct``.
-    distinct: list = []
-    which = np.full(n, -1, dtype=np.int64)
-    points = np.full(n, None, dtype=object)
-    if not n:
-        return _located(records, which, distinct, points), _frame([])
-    how = _locate_how(records)
-    geoms = _geometries(records)
-    exact = how == "exact"
-    if exact.any():
-        sel = np.flatnonzero(exact)
-        given = geoms[sel]
-        usable = ~(shapely.is_missing(given) | shapely.is_empty(given))
-        as_point = np.where(shapely.get_type_id(given) == 0, given, None)
-        moved = usable & (as_point == None)  # noqa: E711 - polygons and lines
-        as_point[moved] = shapely.point_on_surface(given[moved])
-        codes = records["unit_code"].astype(object).to_numpy()[sel]
-        number, code_list = pd.factorize(pd.Series(codes, dtype=object), use_na_sentinel=False)
-        for code in code_list.tolist():
-            distinct.append(gazetteer.Location(None, "exact", "coordinates given", unit_code=code))
-        which[sel[usable]] = number[usable]
-        if not usable.all():
-            reason = "place not found: locate_as is 'exact' but the record has no geometry"
-            distinct.append(
-                ("locate_as", reason, "correct lookup_name, or locate the record by its region")
-            )
-            which[sel[~usable]] = len(distinct) - 1
-        points[sel[usable]] = as_point[usable]
-    rest = np.flatnonzero(~exact)
-    if len(rest):
-        columns = ["unit_level", "unit_code", "country", "lookup_name", "place", "border_with"]
-        keys = records.iloc[rest].reindex(columns=columns)
-        keys["how"] = how[rest]
-        number = keys.groupby([*columns, "how"], dropna=False, sort=False).ngroup().to_numpy()
-        firsts = first_positions(number)
-        found = [_locate_one(rec, rec["how"], boundary_set) for rec in rows_of(keys.iloc[firsts])]
-        which[rest] = len(distinct) + number
-        distinct += found
-        located = np.array([isinstance(o, gazetteer.Location) for o in found], dtype=bool)
-        at = np.array([o.point if isinstance(o, gazetteer.Location) else None for o in found],
-                      dtype=object)  # fmt: skip
-        points[rest[located[number]]] = at[number[located[number]]]
-    is_found = np.array([isinstance(o, gazetteer.Location) for o in distinct], dtype=bool)
-    refused = np.flatnonzero(~is_found[which])
-    rejects = [
-        _reject(path, rec, *distinct[which[i]])
-        for i, rec in zip(refused.tolist(), rows_of(records.iloc[refused]), strict=True)
-    ]
-    return _located(records, which, distinct, points), _frame(rejects)
-
-
-def _locate_how(records: pd.DataFrame) -> np.ndarray:
-    """How each record is located: its ``locate_as``, else by how its unit was found."""
-    n = len(records)
-    if "locate_as" in records.columns:
-        # Each distinct value stripped once; the records share its text.
-        codes, uniques = pd.factorize(records["locate_as"], use_na_sentinel=False)
-        stripped = np.array(["" if v is None or v != v else str(v).strip() for v in uniques],
-                            dtype=object)  # fmt: skip
-        given = stripped[codes] if len(uniques) else np.full(n, "", dtype=object)
-    else:
-        given = np.full(n, "", dtype=object)
-    settled = (
-        records["unit_resolved_by"].to_numpy(dtype=object) == "settlement location"
-        if "unit_resolved_by" in records.columns
-        else np.zeros(n, dtype=bool)
-    )
-    level = records["unit_level"].to_numpy(dtype=object)
-    default = np.where(settled, "settlement", np.where(level == "admin0", "admin0", "admin1"))
-    return np.where(given == "", default, given).astype(object)
-
-
-def _locate_one(rec: dict, how: str, boundary_set: BoundarySet | None):
-    """Locate one distinct place: a Location, or (field, reason, fix) when it cannot be found."""
-    try:
-        # The set that knows the record's unit: the user's, or the embedded one.
-        bset = for_level(rec["unit_level"], boundary_set)
-        if how == "settlement":
-            name = rec.get("lookup_name") or rec["place"]
-            return bset.locate_settlement(name, rec["country"], rec["unit_code"])
-        if how == "border":
-            return gazetteer.border_point(rec["country"], rec["border_with"])
-        if how == "admin1":
-            return bset.unit_location(rec["unit_code"])
-        return for_level("admin0").unit_location(rec["country"])
-    except (PlaceNotFoundError, UnitNotFoundError) as err:
-        field = "lookup_name" if how == "settlement" else "locate_as"
-        return (field, f"place not found: {err}",
-                "correct lookup_name, or locate the record by its region")  # fmt: skip
-    except MinemapError as err:
-        return ("locate_as", str(err), "correct the location fields")
-
-
-def _located(records: pd.DataFrame, which: np.ndarray, distinct: list, points) -> gpd.GeoDataFrame:
-    """Return the located records, with their points, precision, how found and unit.
-
-    ``which`` gives each record's outcome in ``distinct``; records whose
-    outcome is not a location are left out.
-    """
-    is_found = np.array([isinstance(o, gazetteer.Location) for o in distinct], dtype=bool)
-    ok = is_found[which] if len(distinct) else np.zeros(len(which), dtype=bool)
-    # All kept: the same columns, not copied (copy-on-write keeps the caller's intact).
-    rows = records if ok.all() else records.iloc[np.flatnonzero(ok)]
-    kept = pd.DataFrame(
-        {c: rows[c].reset_index(drop=True) for c in rows.columns if c != "geometry"}, copy=False
-    )
-    chosen = which[ok]
-    added = {}
-    for column, attribute in (("precision", "precision"), ("located_by", "matched"),
-                              ("located_unit", "unit_code")):  # fmt: skip
-        values = np.array([getattr(o, attribute, None) for o in distinct], dtype=object)
-        added[column] = pd.Series(values[chosen], dtype=object)
-    geometry = gpd.GeoSeries(points[ok], crs="EPSG:4326")
-    return gpd.GeoDataFrame(kept.assign(**added), geometry=geometry, copy=False)

@@ -19,6 +19,7 @@ from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases
 from layers import join, kinds
+from layers.locate import locate
 from layers.read import Layer
 from layers.validate import over_unit
 
@@ -113,7 +114,7 @@ def prepare(
         point_field=_point_field(layer),
     )
     if kinds.get(layer.kind).reach == "locate":
-        records, place_rejects = join.locate(records, layer.path, boundary_set=boundary_set)
+        records, place_rejects = locate(records, layer.path, boundary_set=boundary_set)
     else:
         records = join.measure(records, boundary_set=boundary_set)
         records, place_rejects = over_unit(records, layer.path)

@@ -175,7 +175,7 @@ def read(
         )
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         # Still empty: decided when the place is resolved (a unit's name, or a
-        # settlement's), see layers.join.locate.
+        # settlement's), see layers.locate.locate.
     notes = list(raw.notes) + mapped.notes
     records, rejects = validate(
         frame, sch, where, row_numbers=raw.row_numbers, extra=problems, checks=spec.row_checks,

@@ -18,7 +18,7 @@ import shapely
 
 import layers
 from geo.user_boundaries import load_boundaries
-from layers.join import POINT_TOLERANCE_KM
+from layers.points import POINT_TOLERANCE_KM
 
 EVENT = {
     "record_id": "e", "country": "UKR", "unit_level": "admin1", "record_type": "event",
