@@ -4,7 +4,7 @@ read -> validate (:mod:`layers.read`) -> resolve units (:func:`layers.join.resol
 -> measure (areas) or locate (incidents). Every row ends up in the prepared
 records or in the rejects; fuzzy name matches that were applied are listed.
 A contamination figure larger than its unit is rejected once measured
-(:func:`layers.validate.over_unit`).
+(:func:`layers.areas.over_unit`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases
 from layers import join, kinds
+from layers.areas import over_unit
 from layers.locate import locate
 from layers.read import Layer
-from layers.validate import over_unit
 
 __all__ = ["RECORD_COLUMNS", "Prepared", "prepare", "record_listing"]
 

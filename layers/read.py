@@ -21,11 +21,12 @@ import shapely
 from geo.area import area_km2
 from geo.errors import REJECT_COLUMNS
 from layers import kinds
+from layers.areas import normalise_area
 from layers.formats import read_table
 from layers.geometry import row_geometries
 from layers.kinds import LayerKind
 from layers.mapping import ColumnMapping, map_columns
-from layers.validate import normalise_area, validate
+from layers.validate import validate
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
 
