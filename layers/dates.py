@@ -54,6 +54,13 @@ def _iso(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
     )
 
 
+def _said(field: str, what: str, rows: np.ndarray, texts: pd.Series, out: pd.Series, which: str):
+    """Say how many cells of a kind were read as a day, with the first as an example."""
+    first = int(rows[0])
+    return (f"{field}: {len(rows):,} {what}(s) read as their {which} day (e.g. "
+            f"{texts.iloc[first]!r} as {out.iloc[first]})")  # fmt: skip
+
+
 def slash_order(*columns: pd.Series) -> str:
     """Decide the order of day and month of the dates written with slashes in ``columns``.
 
@@ -141,12 +148,12 @@ def normalise(
         notes.append(f"{field}: {int(timed.sum()):,} date(s) with a time of day: the day is kept "
                      f"(e.g. {first!r} as {out[timed].iloc[0]})")  # fmt: skip
 
+    which = "last" if end else "first"
     year = texts.str.fullmatch(_YEAR).fillna(False).astype(bool)
     if year.any():
         out[year] = texts[year] + ("-12-31" if end else "-01-01")
-        notes.append(f"{field}: {int(year.sum()):,} year(s) read as their "
-                     f"{'last' if end else 'first'} day (e.g. {texts[year].iloc[0]!r} as "
-                     f"{out[year].iloc[0]})")  # fmt: skip
+        rows = np.flatnonzero(year.to_numpy(dtype=bool))
+        notes.append(_said(field, "year", rows, texts, out, which))
 
     parts = texts.str.extract(f"^{_MONTH}$")
     month = parts[0].notna().to_numpy(dtype=bool)
@@ -159,9 +166,7 @@ def normalise(
             first = pd.to_datetime(_iso(y, m, pd.Series(1, index=y.index)), format="%Y-%m-%d")
             day = first.dt.days_in_month if end else pd.Series(1, index=y.index)
             out.iloc[rows] = _iso(y, m, day).to_numpy()
-            notes.append(f"{field}: {len(rows):,} month(s) read as their "
-                         f"{'last' if end else 'first'} day (e.g. {texts.iloc[rows[0]]!r} as "
-                         f"{out.iloc[rows[0]]})")  # fmt: skip
+            notes.append(_said(field, "month", rows, texts, out, which))
 
     parts = texts.str.extract(f"^{_SLASHED}$")
     slashed = parts[0].notna().to_numpy(dtype=bool)

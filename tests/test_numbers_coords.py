@@ -5,7 +5,6 @@ reject (file, row, field, received, reason, fix) and checks rows in = accepted +
 rejected.
 """
 
-import csv
 import json
 
 import pytest
@@ -20,6 +19,7 @@ from layers.validate import (
     MAX_TONNES,
     implausible,
 )
+from tests._paths import write_csv
 
 INCIDENT = {
     "record_id": "i1", "place": "Kharkiv", "country": "UKR", "unit_level": "admin1",
@@ -50,13 +50,7 @@ SWAPPED_REASON = (
 )
 
 
-def _csv(path, rows):
-    fields = list(dict.fromkeys(k for row in rows for k in row))
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+_csv = write_csv
 
 
 def _prepared(path, kind):

@@ -10,8 +10,6 @@ settles it and the record says "point overrode name".
 
 from __future__ import annotations
 
-import csv
-
 import geopandas as gpd
 import pytest
 import shapely
@@ -19,6 +17,7 @@ import shapely
 import layers
 from geo.user_boundaries import load_boundaries
 from layers.points import POINT_TOLERANCE_KM
+from tests._paths import write_csv
 
 EVENT = {
     "record_id": "e", "country": "UKR", "unit_level": "admin1", "record_type": "event",
@@ -26,13 +25,7 @@ EVENT = {
 }  # fmt: skip
 
 
-def _csv(path, rows):
-    fields = list(dict.fromkeys(k for row in rows for k in row))
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=fields, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+_csv = write_csv
 
 
 def _prepare(path, boundary_set=None):
