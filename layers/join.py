@@ -217,7 +217,7 @@ class _Resolver:
                     written, err.unit, country=country, boundaries=bset
                 ):  # "Kyiv" for the oblast where the city is a unit "Kyiv": the point settles it
                     resolution = names.Resolution(err.unit, level, "point overrode name", written)
-                    return _Found(resolution, field, found.code, bset.distance_km(found.code, geom))
+                    return _Found(resolution, field, found.code, err.distance_km)
                 raise
             if near is not None:
                 return _Found(found, field, near.unit, near.distance_km)

@@ -43,12 +43,13 @@ class SwappedCoordinatesError(OutsideCountryError):
 class PointConflictError(UnitNotFoundError):
     """A record's point lies farther than :data:`POINT_TOLERANCE_KM` from the unit it names.
 
-    ``unit`` is the unit the point lies in (None: in none).
+    ``unit`` is the unit the point lies in (None: in none); ``distance_km`` how
+    far the point is from the unit named.
     """
 
-    def __init__(self, message: str, unit: str | None) -> None:
+    def __init__(self, message: str, unit: str | None, distance_km: float) -> None:
         super().__init__(message)
-        self.unit = unit
+        self.unit, self.distance_km = unit, distance_km
 
 
 #: A point at most this far (km, along the ellipsoid) from the unit its record names counts
@@ -142,8 +143,10 @@ def check_point(point, code: str, country: str | None, bset: BoundarySet, locate
     at = f"({degrees(point.y)}, {degrees(point.x)})"
     away = f"{distance:,.1f} km from {named}, the unit the record names"
     if where is None:
-        raise PointConflictError(f"the point {at} lies in no unit of {bset.source}, {away}", None)
+        raise PointConflictError(
+            f"the point {at} lies in no unit of {bset.source}, {away}", None, distance
+        )
     lies = f"the point {at} lies in {where} ({bset.unit_name(where)})"
     if country and here and here != country:
         raise OutsideCountryError(f"{lies}, in {here}, not in {country}; {away}")
-    raise PointConflictError(f"{lies}, {away}", where)
+    raise PointConflictError(f"{lies}, {away}", where, distance)

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMULA_PREFIXES",
     "RESERVED_STEMS",
-    "csv_bytes",
     "csv_cell",
     "csv_text",
     "markdown_text",
@@ -102,22 +101,6 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buffer.getvalue().replace("\r\n", "\n")
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    r"""Write a table as UTF-8 CSV bytes, by Arrow, with every text cell neutralised.
-
-    See :func:`write_csv_file`, which streams the same bytes to a file.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> csv_bytes(pd.DataFrame({"=x": ["=1+1", "a\r\nb", None], "n": [-1.5, 2.0, None]}))
-    b'"\'=x","n"\n"\'=1+1",-1.5\n"a\nb",2\n,\n'
-    """
-    sink = io.BytesIO()
-    write_csv_file(frame, sink)
-    return sink.getvalue()
-
-
 def write_csv_file(frame: pd.DataFrame, sink) -> None:
     r"""Write a large table as UTF-8 CSV to a path or binary file, by Arrow, cells neutralised.
 
@@ -126,6 +109,14 @@ def write_csv_file(frame: pd.DataFrame, sink) -> None:
     batches: every text cell quoted, numbers as Arrow writes them, empty for
     missing. For tables of many rows (``records.csv``), where :func:`csv_text`
     would hold the whole text in memory.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> sink = io.BytesIO()
+    >>> write_csv_file(pd.DataFrame({"=x": ["=1+1", "a\r\nb", None], "n": [-1.5, 2.0, None]}), sink)
+    >>> sink.getvalue()
+    b'"\'=x","n"\n"\'=1+1",-1.5\n"a\nb",2\n,\n'
     """
     import pandas as pd
     import pyarrow as pa
