@@ -184,7 +184,16 @@ def normalise(
             day, mon = (a, b) if day_first else (b, a)
             years = parts[2][slashed]
             iso = _iso(years, pd.Series(mon, index=years.index), pd.Series(day, index=years.index))
-            out.iloc[rows] = iso.to_numpy()
+            real = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").notna().to_numpy()
+            for i, text in zip(rows[~real].tolist(), iso[~real].tolist(), strict=True):
+                refused[int(where[i])] = (
+                    f"no such day: read {'day' if day_first else 'month'} first (the order of this "
+                    f"file's dates), it is {text}",
+                    f"correct the day or the month of {field}",
+                )
+            out.iloc[rows[real]] = iso[real].to_numpy()
+            rows, a, b = rows[real], a[real], b[real]
+        if order in ("dmy", "mdy") and len(rows):
             how = "day/month/year, read day first" if day_first else (
                 "month/day/year, read month first")  # fmt: skip
             telling = np.flatnonzero((a if day_first else b) > 12)

@@ -447,3 +447,17 @@ def test_a_constant_beside_a_column_that_has_values_is_said(tmp_path):
         "or remove that column in the file"
     ]
     assert list(layer.rejects["record_id"].unique()) == ["r0"]
+
+
+def test_a_slashed_date_that_is_no_real_day_says_so(tmp_path):
+    base = {**CONTAMINATION, "value": "5", "value_unit": "km2"}
+    rows = [{**base, "record_id": "ok", "date_start": "18/01/2018"},
+            {**base, "record_id": "bad", "date_start": "31/02/2018"}]  # fmt: skip
+    layer = layers.read(_csv(tmp_path / "c.csv", rows), "contamination")
+    assert list(layer.records["record_id"]) == ["ok"]
+    bad = layer.rejects.iloc[0]
+    assert (bad["field"], bad["received"]) == ("date_start", "31/02/2018")
+    assert bad["reason"] == (
+        "no such day: read day first (the order of this file's dates), it is 2018-02-31"
+    )
+    assert not any("2018-02-31" in note for note in layer.notes)
