@@ -15,6 +15,11 @@ rewrites these forms of a column's cells to ISO, and says what it did:
   at most 12 cannot be told and its dates are rejected (write them as ISO), as
   are the dates of a column that has both orders.
 
+- a day with the month's English name (``05 March 2022``, ``5-Mar-2022``,
+  ``March 5, 2022``): no order to decide;
+- a ``date_format`` given by the project (``%d.%m.%y``): cells that fit it
+  are read by it first.
+
 Cells in no such form are left as they are, for the ISO parser to accept or
 reject with its own message. Nothing is guessed: a notes line says, for each
 field, how many cells were read which way, with an example.
@@ -31,6 +36,30 @@ _ISO_TIME = r"(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]
 _YEAR = r"(\d{4})"
 _MONTH = r"(\d{4})-(\d{1,2})"
 _SLASHED = r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# "05 March 2022", "5-Mar-2022" (ACLED's older exports), "March 5, 2022".
+_DAY_NAMED = r"(\d{1,2})[ -]([A-Za-z]{3,9})\.?[ -](\d{4})"
+_NAMED_DAY = r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})"
 
 #: Why a slashed date is refused, and the fix: (reason, fix).
 AMBIGUOUS = (
@@ -93,8 +122,23 @@ def slash_order(*columns: pd.Series) -> str:
     )
 
 
+def _named_months(texts: pd.Series) -> pd.Series:
+    """ISO days of the cells written with an English month name; NaN for the others."""
+    out = pd.Series(np.nan, index=texts.index, dtype=object)
+    for pattern, d, m, y in ((_DAY_NAMED, 0, 1, 2), (_NAMED_DAY, 1, 0, 2)):
+        parts = texts.str.extract(f"^{pattern}$")
+        if parts[0].isna().all():
+            continue
+        month = parts[m].str.casefold().map(_MONTHS)
+        given = parts[0].notna() & month.notna() & out.isna()
+        if given.any():
+            iso = _iso(parts[y][given], month[given].astype(int), parts[d][given].astype(int))
+            out[given] = iso.where(pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce").notna())
+    return out
+
+
 def normalise(
-    column: pd.Series, field: str, order: str | None = None
+    column: pd.Series, field: str, order: str | None = None, date_format: str | None = None
 ) -> tuple[pd.Series, dict[int, tuple[str, str]], list[str]]:
     """Rewrite a date column's cells in the forms above as ISO days.
 
@@ -107,6 +151,9 @@ def normalise(
     order : str, optional
         The order of dates with slashes (:func:`slash_order`), decided over
         every date column of the file; by default from this column alone.
+    date_format : str, optional
+        A :func:`time.strptime` format the project gives: cells that fit it
+        are read by it, before the forms above.
 
     Returns
     -------
@@ -140,6 +187,24 @@ def normalise(
     refused: dict[int, tuple[str, str]] = {}
     notes: list[str] = []
     end = field == "date_end"
+
+    if date_format:
+        read = pd.to_datetime(texts, format=date_format, errors="coerce")
+        fits = read.notna().to_numpy(dtype=bool)
+        if fits.any():
+            out[fits] = read[fits].dt.strftime("%Y-%m-%d")
+            k = int(np.flatnonzero(fits)[0])
+            notes.append(f"{field}: {int(fits.sum()):,} date(s) read with the date_format "
+                         f"{date_format!r} (e.g. {texts.iloc[k]!r} as {out.iloc[k]})")  # fmt: skip
+        texts = texts.where(~fits, "")  # read: no other form applies to them
+
+    named = _named_months(texts)
+    by_name = named.notna().to_numpy(dtype=bool)
+    if by_name.any():
+        out[by_name] = named[by_name]
+        k = int(np.flatnonzero(by_name)[0])
+        notes.append(f"{field}: {int(by_name.sum()):,} date(s) written with the month's name "
+                     f"(e.g. {texts.iloc[k]!r} as {out.iloc[k]})")  # fmt: skip
 
     timed = texts.str.fullmatch(_ISO_TIME).fillna(False).astype(bool)
     if timed.any():

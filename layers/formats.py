@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import json
 import os
 import re
 import warnings
@@ -55,7 +56,7 @@ __all__ = ["FORMATS", "FileReadError", "RawTable", "ReadLimits", "list_layers",
            "normalise_hxl_tag", "read_table"]  # fmt: skip
 
 #: Values of :attr:`RawTable.format`.
-FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml")
+FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml", "json")
 
 # Kinds of file as detected; "shapezip" and "kmz" are the zipped "shapefile" and "kml".
 _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "geojson",
@@ -63,10 +64,12 @@ _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".j
                ".kml": "kml", ".kmz": "kmz"}  # fmt: skip
 _DESCRIBE = {"csv": "delimited text (CSV)", "xlsx": "an Excel workbook", "geojson": "GeoJSON",
              "gpkg": "a GeoPackage (SQLite)", "shapefile": "a shapefile", "kml": "KML",
-             "shapezip": "a zip archive", "kmz": "KMZ (zipped KML)"}  # fmt: skip
+             "shapezip": "a zip archive", "kmz": "KMZ (zipped KML)",
+             "json": "JSON records (an API's response)"}  # fmt: skip
 _VECTOR = {"geojson", "gpkg", "shapefile", "shapezip", "kml", "kmz"}
 _ACCEPTED = (
-    "CSV (.csv, .tsv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), GeoPackage "
+    "CSV (.csv, .tsv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), JSON records "
+    '(.json: a list of objects, or an API response with them under "data"), GeoPackage '
     "(.gpkg), Shapefile (.shp, or a .zip holding one), KML (.kml, .kmz)"
 )
 _MAGIC = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
@@ -195,7 +198,7 @@ def _content_kind(file: str, path: Path, limits: ReadLimits) -> tuple[str | None
     if text.startswith("{") and '"type"' in text:
         return "geojson", "GeoJSON"
     if re.match(r"[{\[]\s*[\[{\"\]\d-]|{\s*}", text):  # not '[Region],[Area]', a CSV header
-        return None, "JSON that is not GeoJSON"
+        return "json", _DESCRIBE["json"]
     return ("csv", _DESCRIBE["csv"]) if utf16 or b"\x00" not in head else (None, "binary data")
 
 
@@ -213,10 +216,10 @@ def _kind(file: str, path: Path, limits: ReadLimits) -> str:
     kind, described = _content_kind(file, path, limits)
     ext = path.suffix.lower()
     named = _EXTENSIONS.get(ext)
-    if kind is not None and (named == kind or ext == ""):
+    if kind is not None and (named == kind or ext == "" or (kind, named) == ("json", "geojson")):
         return kind
     if kind is not None and named is not None:
-        right = next(e for e, k in _EXTENSIONS.items() if k == kind)
+        right = next((e for e, k in _EXTENSIONS.items() if k == kind), ".json")
         raise FileReadError(
             file,
             f"wrong file type: the name ends in {ext!r} ({_DESCRIBE[named]}) but the "
@@ -293,6 +296,74 @@ def _read_xlsx(file: str, path: Path, sheet: str | None, limits: ReadLimits) -> 
     return RawTable(
         file, f"{path.name}, sheet {name!r}", frame, numbers, None, None, hxl, None, "xlsx"
     )
+
+
+def _json_cell(value: object) -> str:
+    """Write a JSON value as the text of a cell: numbers as written, null as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _read_json(file: str, path: Path, limits: ReadLimits) -> RawTable:
+    """Read JSON records: a list of flat objects, or an API response holding one under "data".
+
+    The ACLED API answers ``{"status": 200, "success": true, "count": N, "data":
+    [...]}``; an answer that reports an error is refused with the API's own
+    message. Row numbers are the records' positions in the list, from 1. The
+    columns are the keys of the objects, in the order first seen.
+    """
+    with guard("the file cannot be read", "check that it can be read"):
+        data = path.read_bytes()
+    text, _used = decode_text(data, None)
+    del data
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise FileReadError(
+            file,
+            f"the JSON is not valid: {err.msg} at line {err.lineno}, column {err.colno}",
+            "download or export the file again",
+        ) from err
+    records = doc
+    if isinstance(doc, dict):
+        if doc.get("success") is False or "error" in doc:
+            said = json.dumps(doc.get("error") or doc.get("messages"), ensure_ascii=False)
+            raise FileReadError(
+                file,
+                f"the file is an API's error answer, not data: {said[:300]}",
+                "fix the request (key, e-mail, filters) and download again",
+            )
+        records = doc.get("data")
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise FileReadError(
+            file,
+            "JSON that is neither GeoJSON nor records: expected a list of objects, or an "
+            'object with a list of objects under "data" (as the ACLED API answers)',
+            "export the data as CSV or GeoJSON",
+        )
+    if not records:
+        raise FileReadError(file, "no data rows: the JSON holds no records",
+                            "widen the request's filters and download again")  # fmt: skip
+    too_many_rows(len(records), limits, "the file", exact=True)
+    names: dict[str, None] = {}
+    for record in records:
+        names.update(dict.fromkeys(record))
+    nested = sorted(k for k in names if any(isinstance(r.get(k), (dict, list)) for r in records))
+    frame = pd.DataFrame(
+        {k: pd.Series([_json_cell(r.get(k)) for r in records], dtype=str) for k in names},
+        columns=list(names),
+    )
+    notes = ()
+    if nested:
+        notes = (f"the JSON's field(s) {nested} hold objects or lists; they are kept as JSON "
+                 "text",)  # fmt: skip
+    numbers = list(range(1, len(records) + 1))
+    return RawTable(file, path.name, frame, numbers, None, None, {}, "utf-8", "json", notes)
 
 
 def _layer_names(file: str, path: Path, kind: str, limits: ReadLimits) -> list[str]:
@@ -473,6 +544,8 @@ def read_table(
             )
     if kind == "xlsx":
         return _read_xlsx(file, p, sheet, limits)
+    if kind == "json":
+        return _read_json(file, p, limits)
     if kind in _VECTOR:
         return _read_vector(file, p, kind, layer, encoding, crs, limits)
     with guard("the file cannot be read", "check that it can be read"):

@@ -208,7 +208,7 @@ COMMON_CHECKS: tuple[RowCheck, ...] = (level_grouping, period)
 
 
 def _dates_as_iso(
-    frame: pd.DataFrame, sch: Schema, notes: list[str] | None
+    frame: pd.DataFrame, sch: Schema, notes: list[str] | None, date_format: str | None = None
 ) -> tuple[dict[str, pd.Series], dict[str, dict[int, tuple[str, str]]]]:
     """Rewrite the date fields' cells written other ways as ISO (:func:`layers.dates.normalise`).
 
@@ -221,7 +221,7 @@ def _dates_as_iso(
     names = [f.name for f in sch.fields if f.type == "date"]
     order = dates.slash_order(*(frame[name] for name in names))  # one order for the file
     for name in names:
-        columns[name], refused[name], said = dates.normalise(frame[name], name, order)
+        columns[name], refused[name], said = dates.normalise(frame[name], name, order, date_format)
         told += said
     if "date_start" in columns and "date_end" in columns:
         start = frame["date_start"].fillna("").astype(str).str.strip()
@@ -313,6 +313,7 @@ def validate(
     extra: dict[int, list[Problem]] | None = None,
     checks: Sequence[RowCheck] = COMMON_CHECKS,
     notes: list[str] | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split rows into typed records and rejects.
 
@@ -333,6 +334,8 @@ def validate(
         whose every field is valid: the layer kind's (:mod:`layers.kinds`).
     notes : list of str, optional
         Told how dates not written as ISO were read (:mod:`layers.dates`).
+    date_format : str, optional
+        The project's format for dates not written as ISO (:func:`layers.dates.normalise`).
 
     Returns
     -------
@@ -362,7 +365,7 @@ def validate(
         (pos, -1, *problem) for pos, problems in (extra or {}).items() for problem in problems
     ]
     parsed: dict[str, np.ndarray] = {}
-    columns, refused = _dates_as_iso(frame, sch, notes)
+    columns, refused = _dates_as_iso(frame, sch, notes, date_format)
     for rank, f in enumerate(sch.fields):
         bound = MAX_COUNT if f.type == "integer" else None  # every integer field is a count
         parsed[f.name], cell_problems = parse_column(
