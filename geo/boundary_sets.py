@@ -198,6 +198,35 @@ class BoundarySet:
             best = min(best, area.geodesic_distance_km(x0, y0, x1, y1))
         return best
 
+    def nearest_unit(
+        self, point: BaseGeometry, *, country: str | None = None, within_km: float = math.inf
+    ) -> tuple[str, float] | None:
+        """Return the unit nearest a point outside every unit, and its distance in km.
+
+        Only units of ``country`` are considered when it is given, and only
+        those within ``within_km`` (geodesic); None when there is none.
+
+        Examples
+        --------
+        >>> code, km = embedded("admin1").nearest_unit(shapely.Point(30.9, 46.3), within_km=30)
+        >>> code, round(km)  # in the Black Sea off Odesa
+        ('UA-51', 15)
+        """
+        if point is None or point.is_empty:
+            return None
+        cos = max(math.cos(math.radians(min(abs(point.y), 89.0))), 0.05)
+        reach = 2.0 if math.isinf(within_km) else within_km / (110.0 * cos) + 0.05
+        candidates = self.frame.sindex.query(point, predicate="dwithin", distance=reach)
+        codes = self.frame["code"].to_numpy(dtype=object)
+        best = None
+        for code in sorted({str(codes[i]) for i in candidates}):
+            if country and self.unit_country(code) not in (country, ""):
+                continue
+            km = self.distance_km(code, point)
+            if km <= within_km and (best is None or km < best[1]):
+                best = (code, km)
+        return best
+
     def _prepared(self, code: str) -> list[BaseGeometry]:
         """Return the features of unit ``code``, prepared once for repeated tests."""
         key = ("prepared", code)

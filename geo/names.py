@@ -358,6 +358,35 @@ def answers_to(
     return code in found
 
 
+@cache
+def _covers_table() -> tuple[tuple[str, str, str], ...]:
+    with open(str(files("geo") / "data" / "name_covers.csv"), encoding="utf-8", newline="") as f:
+        return tuple((r["country"], r["name"], r["covers"]) for r in csv.DictReader(f))
+
+
+def covers(
+    name: str, code: str, *, country: str | None = None, boundaries: BoundarySet | None = None
+) -> bool:
+    """Say whether a region's name also covers unit ``code`` (``geo/data/name_covers.csv``).
+
+    "Crimea", the peninsula, takes in Sevastopol, a unit of its own: a record
+    written "Crimea" with its point in Sevastopol is Sevastopol's, settled by
+    its point (:mod:`layers.join`).
+
+    Examples
+    --------
+    >>> covers("Crimea", "UA-40", country="UKR"), covers("Crimea", "UA-63", country="UKR")
+    (True, False)
+    """
+    folded = str(name).strip().casefold()
+    return any(
+        folded == written.casefold()
+        and (not country or country == where)
+        and answers_to(covered, code, country=where, boundaries=boundaries)
+        for where, written, covered in _covers_table()
+    )
+
+
 def resolve(
     name: str,
     *,

@@ -30,6 +30,7 @@ from layers.points import (
     OutsideCountryError,
     PointConflictError,
     SwappedCoordinatesError,
+    at_sea,
     check_point,
     degrees,
     swap_reason,
@@ -84,7 +85,10 @@ def _unit_from_point(
             if swapped is not None:
                 raise SwappedCoordinatesError(swapped)
         if code is None:
-            return None
+            if geom.geom_type != "Point":
+                return None
+            code, km = at_sea(geom, country, bset)
+            return names.Resolution(code, bset.level, "point at sea", "(geometry)", score=km)
         if country and where and where != country:
             raise OutsideCountryError(
                 f"the geometry lies in {code} ({bset.unit_name(code)}), in {where}, not in "
@@ -104,6 +108,13 @@ def _unit_from_point(
         return None
     code = bset.settlement_unit(loc)
     return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
+
+
+def _answers(written: str, code: str, country: str | None, bset: BoundarySet) -> bool:
+    """Say whether a written name fits unit ``code`` too: its name, or a region covering it."""
+    return names.answers_to(written, code, country=country, boundaries=bset) or names.covers(
+        written, code, country=country, boundaries=bset
+    )
 
 
 @dataclass(frozen=True)
@@ -209,13 +220,15 @@ class _Resolver:
                 raise UnitNotFoundError("the record gives no unit code, place or geometry")
             if found.method == "location":
                 return _Found(found, field)
+            if found.method == "point at sea":  # the score is the distance to the unit given
+                return _Found(found, field, None, found.score)
             try:
                 near = check_point(geom, found.code, country, bset, located)
             except PointConflictError as err:
                 written = code or place
-                if err.unit is not None and names.answers_to(
-                    written, err.unit, country=country, boundaries=bset
-                ):  # "Kyiv" for the oblast where the city is a unit "Kyiv": the point settles it
+                if err.unit is not None and _answers(written, err.unit, country, bset):
+                    # "Kyiv" for the oblast where the city is a unit "Kyiv", "Crimea" for
+                    # Sevastopol: the point settles it
                     resolution = names.Resolution(err.unit, level, "point overrode name", written)
                     return _Found(resolution, field, found.code, err.distance_km)
                 raise
@@ -241,6 +254,13 @@ class _Resolver:
             return _Refused("geometry", f"point outside the country: {err}",
                             "correct the coordinates, or the country")  # fmt: skip
         except (UnitNotFoundError, GroupingError) as err:
+            geom = rec.get("geometry")
+            if not code and not place and geom is not None and level != "grouping":
+                point_field = self.point_field
+                received = (degrees(geom.y) if point_field == "latitude" and
+                            geom.geom_type == "Point" else geom.wkt)  # fmt: skip
+                fix = "check the coordinates; or name the unit in place (or unit_code)"
+                return _Refused(point_field, f"unknown unit: {err}", fix, received)
             field = "unit_code" if code or level == "grouping" else "place"
             fix = "correct the code or name, or add the name to an alias file"
             return _Refused(field, f"unknown unit: {err}", fix)

@@ -19,6 +19,7 @@ from geo.errors import UnitNotFoundError
 
 __all__ = [
     "POINT_TOLERANCE_KM",
+    "SEA_KM",
     "SWAP_FIXES",
     "SWAP_MARGIN_DEG",
     "UNSEEN",
@@ -26,6 +27,7 @@ __all__ = [
     "PointCheck",
     "PointConflictError",
     "SwappedCoordinatesError",
+    "at_sea",
     "check_point",
     "degrees",
     "swap_reason",
@@ -56,6 +58,13 @@ class PointConflictError(UnitNotFoundError):
 #: as agreeing with it: the 1:10m boundaries are generalised by a few km, and sources round
 #: coordinates. The record keeps the named unit and the distance is listed.
 POINT_TOLERANCE_KM = 5.0
+
+
+#: A point in no unit (at sea, or off the generalised coast) within this distance (km,
+#: geodesic) of a unit is given that unit: 12 nautical miles, the breadth of the territorial
+#: sea (UN Convention on the Law of the Sea, art. 3). Farther out it is rejected, naming the
+#: nearest unit and its distance.
+SEA_KM = 22.224
 
 
 #: How to put swapped coordinates right, by the field the point was read from.
@@ -113,13 +122,35 @@ class PointCheck:
     distance_km: float
 
 
+def at_sea(point, country: str | None, bset: BoundarySet) -> tuple[str, float]:
+    """Give a point in no unit the nearest unit of its country within :data:`SEA_KM`.
+
+    Returns the unit and the distance in km; raises :class:`UnitNotFoundError`
+    naming the nearest unit and its distance when it is farther.
+    """
+    found = bset.nearest_unit(point, country=country, within_km=SEA_KM)
+    if found is not None:
+        return found
+    at = f"({degrees(point.y)}, {degrees(point.x)})"
+    nearest = bset.nearest_unit(point, country=country)
+    far = (f"the nearest unit{' of ' + country if country else ''}, {nearest[0]} "
+           f"({bset.unit_name(nearest[0])}), is {nearest[1]:,.1f} km away" if nearest
+           else "no unit is within 200 km")  # fmt: skip
+    raise UnitNotFoundError(
+        f"the point {at} lies in no unit of {bset.source} (at sea, or outside the set): {far}, "
+        f"farther than the {SEA_KM} km (12 nautical miles) within which a point at sea is given "
+        "its nearest unit"
+    )
+
+
 def check_point(point, code: str, country: str | None, bset: BoundarySet, located=UNSEEN):
     """Check a record's point against the unit its code or name gives.
 
     Returns None when the point lies in the unit (or there is no point), and a
     :class:`PointCheck` when it lies outside but within
-    :data:`POINT_TOLERANCE_KM`. Raises :class:`SwappedCoordinatesError` for a
-    point outside the country that lies in it swapped,
+    :data:`POINT_TOLERANCE_KM` (or in no unit, at sea, within :data:`SEA_KM`).
+    Raises :class:`SwappedCoordinatesError` for a point outside the country
+    that lies in it swapped,
     :class:`OutsideCountryError` for a point in another country, and
     :class:`PointConflictError` for a point farther from the unit (in another
     unit, or in none: the sea). ``located`` is the unit of the point when
@@ -137,7 +168,7 @@ def check_point(point, code: str, country: str | None, bset: BoundarySet, locate
         if reason is not None:
             raise SwappedCoordinatesError(reason)
     distance = bset.distance_km(code, point)
-    if distance <= POINT_TOLERANCE_KM:
+    if distance <= POINT_TOLERANCE_KM or (where is None and distance <= SEA_KM):
         return PointCheck(where, distance)
     named = f"{code} ({bset.unit_name(code)})"
     at = f"({degrees(point.y)}, {degrees(point.x)})"
