@@ -18,7 +18,8 @@ from geo.errors import REJECT_COLUMNS, MinemapError
 from geo.names import Aliases
 from layers import kinds
 from layers.mapping import ColumnMapping
-from layers.prepare import prepare
+from layers.prepare import Prepared, counts_text, prepare
+from layers.presets import Rules
 from layers.read import read
 
 __all__ = ["CheckResult", "check_file", "guess_kind"]
@@ -39,10 +40,30 @@ class CheckResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
 
+    left_out: int = 0
+    duplicates: int = 0
+
     @property
     def rejected(self) -> int:
-        """Rows rejected (a row with several problems counts once)."""
-        return int(self.rejects["row"].nunique()) if len(self.rejects) else 0
+        """Rows rejected (a row with several problems counts once; rows of several files too)."""
+        if not len(self.rejects):
+            return 0
+        return int(self.rejects.groupby(["file", "row"], sort=False).ngroups)
+
+    @classmethod
+    def of(cls, path: str, prepared: Prepared) -> CheckResult:
+        """Return the result of a prepared layer."""
+        return cls(
+            path=path, kind=prepared.kind, rows_read=prepared.rows_read,
+            accepted=len(prepared.records), rejects=prepared.rejects, fuzzy=prepared.fuzzy,
+            mapping=prepared.mapping, unmapped=prepared.unmapped, notes=prepared.notes,
+            left_out=prepared.left_out, duplicates=prepared.duplicates,
+        )  # fmt: skip
+
+    def counts(self) -> str:
+        """Say how many rows were read, left out, accepted, rejected and merged as duplicates."""
+        return counts_text(self.rows_read, self.left_out, self.accepted, self.rejected,
+                           self.duplicates)  # fmt: skip
 
     def reasons(self) -> list[tuple[str, str, int]]:
         """(field, reason, rows) counts, most frequent first."""
@@ -75,25 +96,17 @@ def check_file(
     mapping: ColumnMapping | None = None,
     boundary_set: BoundarySet | None = None,
     aliases: Aliases | None = None,
+    rules: Rules | None = None,
     **read_options: object,
 ) -> CheckResult:
     """Read, validate and resolve a file as a build would; never raise for bad input.
 
     A file that cannot be read at all gives a result with ``error`` set.
-    Rows in = accepted + rejected, always.
+    Rows in = accepted + rejected (+ rows a project's ``where`` leaves out), always.
     """
-    result = CheckResult(path=str(path), kind=kind)
     try:
-        layer = read(path, kind, mapping=mapping, **read_options)
+        layer = read(path, kind, mapping=mapping, rules=rules, **read_options)
         prepared = prepare(layer, boundary_set=boundary_set, aliases=aliases)
     except MinemapError as err:
-        result.error = str(err)
-        return result
-    result.rows_read = prepared.rows_read
-    result.accepted = len(prepared.records)
-    result.rejects = prepared.rejects
-    result.fuzzy = prepared.fuzzy
-    result.mapping = layer.mapping
-    result.unmapped = layer.unmapped
-    result.notes = layer.notes
-    return result
+        return CheckResult(path=str(path), kind=kind, error=str(err))
+    return CheckResult.of(str(path), prepared)

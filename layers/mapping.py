@@ -5,7 +5,8 @@ Users' files name their columns as they please ("Oblast", "area_ha", "lat",
 that holds it, in this order: an explicit mapping (from a project file), the
 field's own name, an HXL hashtag, a known synonym. A column whose name carries
 an area unit (``area_ha``, ``area_sq_mi``) also sets ``value_unit``. Constants
-given for a whole file (``country = "UKR"``) fill fields the file lacks.
+given for a whole file (``country = "UKR"``) give the field for every row, over a
+column of the same name (a note says how many of its cells differed).
 Columns that map to no field are listed, never dropped silently.
 """
 
@@ -142,6 +143,7 @@ def map_columns(
     path: str,
     hxl_tags: Mapping[str, str] | None = None,
     mapping: ColumnMapping | None = None,
+    synonyms: bool = True,
 ) -> Mapped:
     """Rename a file's columns to the schema's fields.
 
@@ -157,6 +159,10 @@ def map_columns(
         Column -> normalised HXL hashtag, for HXL-tagged files.
     mapping : ColumnMapping, optional
         Explicit mapping and constants (from a project file).
+    synonyms : bool
+        Find fields by common column names (:data:`SYNONYMS`); off when a
+        source preset says which column is which (ACLED's ``year`` is no
+        ``as_of``).
 
     Raises
     ------
@@ -220,7 +226,7 @@ def map_columns(
 
     # Tiers: a column named like the field wins over a hashtag, which wins
     # over a synonym; two columns of the same tier for one field are an error.
-    for tier in (same_name, by_tag, by_synonym):
+    for tier in (same_name, by_tag, by_synonym) if synonyms else (same_name, by_tag):
         found: dict[str, str] = {}
         for column in frame.columns:
             if column in chosen.values():
@@ -247,22 +253,26 @@ def map_columns(
     notes = []
     for target, constant in mapping.constants.items():
         _known_field(target, constant, wanted, sch, path, "a constant is given for")
+        if target in mapping.fields:
+            raise RecordError(
+                path, None, target, [mapping.fields[target], constant],
+                f"both a column ({mapping.fields[target]!r}) and a constant ({constant!r}) are "
+                f"given for {target!r}",
+                "keep one of them in the project file",
+            )  # fmt: skip
         if target in out.columns:
             cells = out[target].fillna("").astype(str).str.strip()
-            given = cells.ne("")
-            other = given & cells.ne(str(constant))
-            if other.any():  # the constant does not replace what the file says: say so
+            other = cells.ne("") & cells.ne(str(constant))
+            if other.any():  # the constant replaces what the file says: say so
                 shown = ", ".join(repr(v) for v in pd.unique(cells[other])[:3])
                 notes.append(
-                    f"{target}: the constant {constant!r} fills only the {int((~given).sum()):,} "
-                    f"empty cell(s) of column {chosen[target]!r}; {int(other.sum()):,} cell(s) "
-                    f"keep what the file says ({shown}); to use the constant for every row, "
-                    "rename or remove that column in the file"
+                    f"{target}: the constant {constant!r} is used for every row, over column "
+                    f"{chosen[target]!r}, whose {int(other.sum()):,} cell(s) said otherwise "
+                    f"({shown}); to keep the file's values, remove the constant"
                 )
-            out[target] = out[target].where(given, str(constant))
-            how[target] += f", empty cells filled with {constant!r}"
+            how[target] = f"constant {constant!r} (over column {chosen[target]!r})"
         else:
-            out[target] = str(constant)
             how[target] = f"constant {constant!r}"
+        out[target] = str(constant)
     unmapped = [c for c in frame.columns if c not in chosen.values()]
     return Mapped(frame=out, how=how, unmapped=unmapped, notes=notes)

@@ -18,9 +18,10 @@ from layers import kinds
 from layers.limits import ReadLimits
 from layers.memory import release
 from layers.prepare import Prepared
-from layers.project import Project, load_project
+from layers.project import LayerSpec, Project, load_project
 
-__all__ = ["DEFAULT_PROJECT", "PreparedProject", "load_default", "prepare_project", "summaries"]
+__all__ = ["DEFAULT_PROJECT", "PreparedProject", "load_default", "prepare_layer", "prepare_project",
+           "summaries"]  # fmt: skip
 
 #: The embedded default data as a project file.
 DEFAULT_PROJECT = files("layers") / "data" / "default.toml"
@@ -37,24 +38,28 @@ class PreparedProject:
     notes: list[str] = field(default_factory=list)
 
 
+def shown_path(path, project_path) -> str:
+    """Name a layer's file as published outputs do: relative to the project file."""
+    try:
+        return str(path.relative_to(project_path.resolve().parent))
+    except ValueError:
+        return path.name
+
+
 def _as_the_project_names_it(prepared: Prepared, path, project_path) -> Prepared:
     """Name the layer's file in its rejects as the project does, relative to the project file.
 
     The file is read by its full path; outputs that may be published (rejects,
     fuzzy matches) name it relative to the project, never by the local folders.
     """
-    full = str(path)
-    try:
-        shown = str(path.relative_to(project_path.resolve().parent))
-    except ValueError:
-        shown = path.name
+    full, shown = str(path), shown_path(path, project_path)
     if prepared.rejects.empty and not prepared.fuzzy:
-        return prepared
+        return dataclasses.replace(prepared, path=shown)
     rejects = prepared.rejects.assign(
         file=prepared.rejects["file"].astype(str).str.replace(full, shown, regex=False)
     )
     fuzzy = [{**m, "file": str(m["file"]).replace(full, shown)} for m in prepared.fuzzy]
-    return dataclasses.replace(prepared, rejects=rejects, fuzzy=fuzzy)
+    return dataclasses.replace(prepared, path=shown, rejects=rejects, fuzzy=fuzzy)
 
 
 def prepare_project(
@@ -86,22 +91,47 @@ def prepare_project(
         if only is not None and spec.name not in only:
             continue
         shown = spec.name
-        say(f"reading {spec.path.name} as {spec.kind} layer {shown!r}")
-        options = {**spec.read_options, **({"limits": limits} if limits else {})}
-        layer = layers.read(spec.path, spec.kind, mapping=spec.mapping, **options)
-        bset = done.boundary_sets.get(spec.boundaries)
-        p = _as_the_project_names_it(
-            layers.prepare(layer, boundary_set=bset, aliases=aliases), spec.path, project.path
-        )
+        p = prepare_layer(
+            spec, project.path, done.boundary_sets.get(spec.boundaries), aliases, limits=limits,
+            say=say,
+        )  # fmt: skip
         done.layers[spec.name] = p
-        done.notes += [f"Layer {spec.name!r}: {note}" for note in layer.notes]
-        for note in layer.notes:
+        done.notes += [f"Layer {spec.name!r}: {note}" for note in p.notes]
+        for note in p.notes:
             say(f"{shown}: {note}")
-        say(f"{shown}: {p.rows_read} rows read, {len(p.records)} accepted, "
-            f"{p.rejects['row'].nunique()} rejected")  # fmt: skip
-        del layer
+        say(f"{shown}: {p.counts()}")
         release()  # what reading and preparing freed, before the next layer or the maps
     return done
+
+
+def prepare_layer(
+    spec: LayerSpec,
+    project_path,
+    boundary_set=None,
+    aliases=None,
+    *,
+    limits: ReadLimits | None = None,
+    say: Callable[[str], None] = lambda _msg: None,
+) -> Prepared:
+    """Read and prepare a project layer: each of its files, merged when several.
+
+    Rejects name each file relative to the project file; several files are
+    merged in the order given (:func:`layers.merge.merge`, with the layer's
+    ``dedupe_on``).
+    """
+    from layers.merge import merge
+
+    options = {**spec.read_options, **({"limits": limits} if limits else {})}
+    parts = []
+    for path in spec.files:
+        say(f"reading {path.name} as {spec.kind} layer {spec.name!r}")
+        layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules, **options)
+        prepared = layers.prepare(layer, boundary_set=boundary_set, aliases=aliases)
+        parts.append(_as_the_project_names_it(prepared, path, project_path))
+        del layer
+    if len(parts) == 1 and not spec.dedupe_on:
+        return parts[0]
+    return merge(parts, dedupe_on=spec.dedupe_on)
 
 
 def load_default() -> dict[str, Prepared]:

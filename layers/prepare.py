@@ -21,6 +21,7 @@ from geo.names import Aliases
 from layers import join, kinds
 from layers.areas import over_unit
 from layers.locate import locate
+from layers.presets import PRECISION_AS, Preset
 from layers.read import Layer
 
 __all__ = ["RECORD_COLUMNS", "Prepared", "prepare", "record_listing"]
@@ -47,6 +48,18 @@ class Prepared:
         their score and the candidates: to be confirmed in an alias file.
     boundary_set : BoundarySet or None
         The user boundary set the units were resolved to (None: embedded).
+    notes : list of str
+        What reading chose and did (:attr:`layers.read.Layer.notes`).
+    left_out : int
+        Rows the project's ``where`` filter left out (not in ``rows_read``).
+    duplicates : int
+        Records of several files left out as repeating an earlier one
+        (``dedupe_on``): ``rows_read`` is accepted + rejected + duplicates.
+    preset : layers.presets.Preset or None
+        The source preset the file was read with.
+    mapping, unmapped
+        How each field's column was found, and the columns not used
+        (:class:`layers.read.Layer`).
     """
 
     kind: str
@@ -56,6 +69,39 @@ class Prepared:
     rows_read: int
     fuzzy: list[dict] = field(default_factory=list)
     boundary_set: BoundarySet | None = None
+    notes: list[str] = field(default_factory=list)
+    left_out: int = 0
+    duplicates: int = 0
+    preset: Preset | None = None
+    mapping: dict[str, str] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        """Rows rejected: a row with several problems counts once (rows of several files too)."""
+        if self.rejects.empty:
+            return 0
+        return int(self.rejects.groupby(["file", "row"], sort=False).ngroups)
+
+    def counts(self) -> str:
+        """Say how many rows were read, left out, accepted, rejected and merged as duplicates."""
+        return counts_text(self.rows_read, self.left_out, len(self.records), self.rejected,
+                           self.duplicates)  # fmt: skip
+
+
+def counts_text(read: int, left_out: int, accepted: int, rejected: int, duplicates: int) -> str:
+    """Say the counts of a layer's rows in one line.
+
+    Examples
+    --------
+    >>> counts_text(10, 0, 7, 3, 0)
+    '10 rows read, 7 accepted, 3 rejected'
+    >>> counts_text(8, 2, 5, 1, 2)
+    '10 rows read, 2 left out by the where filter, 5 accepted, 1 rejected, 2 duplicates left out'
+    """
+    left = f", {left_out} left out by the where filter" if left_out else ""
+    dup = f", {duplicates} duplicates left out" if duplicates else ""
+    return f"{read + left_out} rows read{left}, {accepted} accepted, {rejected} rejected{dup}"
 
 
 def _with_original_rows(rejects: pd.DataFrame, raw: pd.DataFrame | None) -> pd.DataFrame:
@@ -82,6 +128,21 @@ def _point_field(layer: Layer) -> str:
     if "latitude" in layer.mapping or "longitude" in layer.mapping:
         return "latitude"
     return "wkt" if "wkt" in layer.mapping else "geometry"
+
+
+def _as_the_source_places(records: pd.DataFrame) -> pd.DataFrame:
+    """Draw a point as precisely as its source placed it (a preset's ``precision_as``).
+
+    ACLED codes an event of a whole region at the provincial capital
+    (``geo_precision`` 3): the point is kept, and drawn as a region's.
+    """
+    if PRECISION_AS not in records.columns or records.empty:
+        return records
+    level = records[PRECISION_AS].fillna("").astype(str).to_numpy(dtype=object)
+    given = (records["located_by"].to_numpy(dtype=object) == "coordinates given") & (level != "")
+    if given.any():
+        records["precision"] = np.where(given, level, records["precision"].to_numpy(dtype=object))
+    return records
 
 
 def prepare(
@@ -115,6 +176,7 @@ def prepare(
     )
     if kinds.get(layer.kind).reach == "locate":
         records, place_rejects = locate(records, layer.path, boundary_set=boundary_set)
+        records = _as_the_source_places(records)
     else:
         records = join.measure(records, boundary_set=boundary_set)
         records, place_rejects = over_unit(records, layer.path)
@@ -123,14 +185,18 @@ def prepare(
     ]
     rejects = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=REJECT_COLUMNS)
     rejects = _with_original_rows(rejects, layer.raw)
-    return Prepared(layer.kind, layer.path, records, rejects, layer.rows_read, fuzzy, boundary_set)
+    return Prepared(
+        layer.kind, layer.path, records, rejects, layer.rows_read, fuzzy, boundary_set,
+        notes=list(layer.notes), left_out=layer.left_out, preset=layer.preset,
+        mapping=layer.mapping, unmapped=list(layer.unmapped),
+    )  # fmt: skip
 
 
 #: Columns of ``records.csv``: every accepted record, its unit and how it was found.
 RECORD_COLUMNS = [
     "layer", "row", "record_id", "place", "country", "unit_level", "unit_code",
     "unit_resolved_by", "point_name_other_unit", "point_name_distance_km", "precision",
-    "located_by", "located_unit", "longitude", "latitude",
+    "source_precision", "located_by", "located_unit", "longitude", "latitude",
 ]  # fmt: skip
 
 
@@ -143,6 +209,9 @@ def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:
     ``point overrode name``); where the record's point and name disagreed,
     ``point_name_other_unit`` is the unit not taken and
     ``point_name_distance_km`` the distance from the point to the named unit.
+    ``precision`` is how precisely the record is drawn (``exact``,
+    ``settlement``, ``admin1``...), ``source_precision`` the source's own code
+    for it in words (a preset's, e.g. ACLED's ``geo_precision``).
     ``longitude`` and ``latitude`` are the point the record is drawn at, when
     it is located by one.
 

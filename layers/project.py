@@ -30,7 +30,6 @@ from __future__ import annotations
 import codecs
 import datetime
 import math
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +38,7 @@ import pyproj
 from layers import kinds
 from layers.limits import ReadLimits, limits_from
 from layers.mapping import GEOMETRY_FIELDS, ColumnMapping
+from layers.presets import BUILTIN, Preset, Rules, load_preset
 from layers.schema import schema
 from layers.toml_checks import (
     CONTROL,
@@ -52,11 +52,6 @@ from layers.toml_checks import (
     parse,
     text_problem,
 )
-
-if sys.version_info >= (3, 11):
-    pass
-else:  # pragma: no cover - Python 3.10
-    pass
 
 __all__ = ["DEFAULT_SUMMARY_LEVELS", "MAX_PROJECT_BYTES", "MAX_TEXT_LENGTH", "BoundarySpec",
            "GroupingSpec", "LayerSpec", "MapSpec", "Project", "ProjectError", "load_project",
@@ -89,7 +84,13 @@ class BoundarySpec:
 
 @dataclass(frozen=True)
 class LayerSpec:
-    """A layer file named in a project, with how to read and resolve it."""
+    """A layer file (or files) named in a project, with how to read and resolve it.
+
+    ``path`` is the first file, ``paths`` all of them when several are named;
+    ``rules`` the source preset, row filters, value maps and date format
+    (:class:`layers.presets.Rules`); ``dedupe_on`` the fields on which records
+    of several files are the same (:func:`layers.merge.merge`).
+    """
 
     name: str
     kind: str
@@ -102,6 +103,14 @@ class LayerSpec:
     delimiter: str | None = None
     crs: str | None = None
     limits: ReadLimits | None = None
+    paths: tuple[Path, ...] = ()
+    rules: Rules = field(default_factory=Rules)
+    dedupe_on: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file of the layer: ``path``, or each of a list of them."""
+        return self.paths or (self.path,)
 
     @property
     def read_options(self) -> dict[str, object]:
@@ -160,6 +169,7 @@ class Project:
     groupings: tuple[GroupingSpec, ...] = ()
     summary_levels: tuple[str, ...] = DEFAULT_SUMMARY_LEVELS
     sources: Path | None = None
+    presets: tuple[Preset, ...] = ()
 
     def layer(self, name: str) -> LayerSpec:
         """Return the layer called ``name``."""
@@ -170,9 +180,10 @@ class Project:
 
 
 _TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "groupings",
-             "summaries", "sources"}  # fmt: skip
+             "summaries", "sources", "presets"}  # fmt: skip
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
-               "encoding", "delimiter", "crs"}  # fmt: skip
+               "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
+               "dedupe_on"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country"}
 
 
@@ -239,6 +250,10 @@ def _mapping(check: Checker, key: str, table: dict, kind: str) -> ColumnMapping:
                            f"use one of {sorted(known)}")  # fmt: skip
             value = _constant(check, where, value) if part == "constants" else value
             found[part][name] = check.string(where, value, fix)
+    for name in sorted(set(found["columns"]) & set(found["constants"])):
+        check.fail(key_name(f"{key}.constants", name),
+                   f"{name!r} has both a column ({found['columns'][name]!r}) and a constant",
+                   "keep one of them")  # fmt: skip
     return ColumnMapping(fields=found["columns"], constants=found["constants"])
 
 
@@ -262,6 +277,84 @@ def _read_options(check: Checker, key: str, table: dict) -> dict[str, str | None
     return found
 
 
+def _presets(check: Checker, data: dict) -> tuple[Preset, ...]:
+    """Read the project's own source presets (``presets = ["my_source.toml"]``)."""
+    fix = 'write presets = ["my_source.toml"], a list of preset files'
+    items = data.get("presets", [])
+    if not isinstance(items, list):
+        check.fail("presets", f"expected an array of paths, {got(items)}", fix)
+    found = tuple(load_preset(check.path(f"presets[{i}]", p)) for i, p in enumerate(items))
+    names = [p.name for p in found]
+    for i, name in enumerate(names):
+        if name in BUILTIN or name in names[:i]:
+            check.fail(f"presets[{i}]", f"a preset is already called {name!r}",
+                       "give the preset its own name = \"...\"")  # fmt: skip
+    return found
+
+
+def _paths(check: Checker, key: str, value: object) -> tuple[Path, ...]:
+    """Return a layer's file, or its files: ``path = "a.csv"`` or ``path = ["a.csv", "b.csv"]``."""
+    if isinstance(value, list):
+        if not value:
+            check.fail(f"{key}.path", "the list of files is empty", 'write path = ["a.csv"]')
+        paths = tuple(check.path(f"{key}.path[{i}]", p) for i, p in enumerate(value))
+        if len(set(paths)) < len(paths):
+            check.fail(f"{key}.path", "a file is named twice", "name each file once")
+        return paths
+    return (check.path(f"{key}.path", value),)
+
+
+def _rules(check: Checker, key: str, table: dict, kind: str, own: tuple[Preset, ...]) -> Rules:
+    """Read a layer's source preset, row filters, value maps and date format."""
+    fmt = table.get("format")
+    if fmt is not None:
+        fmt = check.string(f"{key}.format", fmt, 'write format = "acled"')
+        names = [*(p.name for p in own), *BUILTIN, "none"]
+        if fmt.lower().endswith(".toml"):
+            fmt = check.path(f"{key}.format", fmt)
+            load_preset(fmt)  # checked now, with its own file named
+        elif fmt not in names:
+            check.fail(f"{key}.format", f"no preset called {fmt!r}",
+                       f"use one of {names}, or a preset file (.toml)")  # fmt: skip
+    fix = 'write where = { sub_event_type = "Remote explosive/landmine/IED" }'
+    where = {}
+    for column, wanted in check.table(f"{key}.where", table.get("where", {}), None, fix).items():
+        wanted = [wanted] if isinstance(wanted, str) else wanted
+        if not isinstance(wanted, list) or not wanted:
+            check.fail(key_name(f"{key}.where", column),
+                       f"expected a value or a list of values, {got(wanted)}", fix)  # fmt: skip
+        where[column] = tuple(check.string(key_name(f"{key}.where", column), v, fix)
+                              for v in wanted)  # fmt: skip
+    known = set(schema(kind).names)
+    fix = 'write values = { event_type = { "Remote explosive/landmine/IED" = "casualty" } }'
+    values = {}
+    for target, table_ in check.table(f"{key}.values", table.get("values", {}), None, fix).items():
+        where_ = key_name(f"{key}.values", target)
+        if target not in known:
+            check.fail(where_, f"{target!r} is not a field of the {kind} layer",
+                       f"use one of {sorted(known)}")  # fmt: skip
+        values[target] = {str(k): check.string(key_name(where_, k), v, fix)
+                          for k, v in check.table(where_, table_, None, fix).items()}  # fmt: skip
+    date_format = check.option(table, key, "date_format")
+    if date_format is not None and "%" not in date_format:
+        check.fail(f"{key}.date_format", f"{date_format!r} is not a date format",
+                   'write it with % codes, e.g. date_format = "%d.%m.%Y"')  # fmt: skip
+    return Rules(format=fmt, where=where, values=values, date_format=date_format, presets=own)
+
+
+def _dedupe_on(check: Checker, key: str, table: dict, kind: str) -> tuple[str, ...]:
+    fix = 'write dedupe_on = ["record_id"], fields of the layer'
+    items = table.get("dedupe_on", [])
+    if not isinstance(items, list):
+        check.fail(f"{key}.dedupe_on", f"expected an array of fields, {got(items)}", fix)
+    known = set(schema(kind).names)
+    for i, item in enumerate(items):
+        if not isinstance(item, str) or item not in known:
+            check.fail(f"{key}.dedupe_on[{i}]", f"{item!r} is not a field of the {kind} layer",
+                       f"use some of {sorted(known)}")  # fmt: skip
+    return tuple(items)
+
+
 def _limits(check: Checker, data: dict) -> ReadLimits | None:
     """Return the project's ``[limits]`` on reading each layer file (see :class:`ReadLimits`)."""
     if "limits" not in data:
@@ -274,7 +367,9 @@ def _limits(check: Checker, data: dict) -> ReadLimits | None:
         check.fail("limits", str(err), "write positive numbers, e.g. max_rows = 10_000_000")
 
 
-def _layers(check: Checker, data: dict, bounds: dict) -> list[LayerSpec]:
+def _layers(
+    check: Checker, data: dict, bounds: dict, own: tuple[Preset, ...] = ()
+) -> list[LayerSpec]:
     fix = "write each layer as a [[layers]] table with name, kind and path"
     limits = _limits(check, data)
     specs: list[LayerSpec] = []
@@ -295,10 +390,13 @@ def _layers(check: Checker, data: dict, bounds: dict) -> list[LayerSpec]:
             what = f"no boundaries called {where!r}" if isinstance(where, str) else ""
             check.fail(f"{key}.boundaries", what or f"expected a boundary set, {got(where)}",
                        f"use 'admin1', 'admin0' or one of {sorted(bounds)}")  # fmt: skip
+        paths = _paths(check, key, table.get("path"))
         specs.append(LayerSpec(
-            name=name, kind=kind, path=check.path(f"{key}.path", table.get("path")),
+            name=name, kind=kind, path=paths[0], paths=paths if len(paths) > 1 else (),
             mapping=_mapping(check, key, table, kind), boundaries=where,
             **_read_options(check, key, table), limits=limits,
+            rules=_rules(check, key, table, kind, own),
+            dedupe_on=_dedupe_on(check, key, table, kind),
         ))  # fmt: skip
     return specs
 
@@ -391,7 +489,8 @@ def load_project(path: str | Path) -> Project:
     title = check.title("title", data.get("title", path.stem))
     bounds = _boundaries(check, data)
     alias_files = _aliases(check, data)
-    specs = _layers(check, data, bounds)
+    own_presets = _presets(check, data)
+    specs = _layers(check, data, bounds, own_presets)
     names = [s.name for s in specs]
     maps = _maps(check, data, names)
     if not specs:
@@ -401,4 +500,5 @@ def load_project(path: str | Path) -> Project:
     sources = check.path("sources", data["sources"]) if "sources" in data else None
     return Project(path=path, title=title, boundaries=bounds, alias_files=alias_files,
                    layers=tuple(specs), maps=tuple(maps), groupings=own,
-                   summary_levels=_summary_levels(check, data, own), sources=sources)  # fmt: skip
+                   summary_levels=_summary_levels(check, data, own), sources=sources,
+                   presets=own_presets)  # fmt: skip

@@ -20,12 +20,14 @@ import shapely
 
 from geo.area import area_km2
 from geo.errors import REJECT_COLUMNS
-from layers import kinds
+from layers import kinds, presets
 from layers.areas import normalise_area
+from layers.countries import codes_for_names
 from layers.formats import read_table
 from layers.geometry import row_geometries
 from layers.kinds import LayerKind
 from layers.mapping import ColumnMapping, map_columns
+from layers.presets import Preset, Rules
 from layers.validate import validate
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
@@ -58,7 +60,12 @@ class Layer:
         so every reject can carry its original row.
     notes : list of str
         What the file's reader said that a user should know (e.g. GDAL's
-        warnings about geometries it could not read).
+        warnings about geometries it could not read), and what minemap chose
+        (a preset, how dates or names were read).
+    left_out : int
+        Rows the project's ``where`` filter left out (not in ``rows_read``).
+    preset : layers.presets.Preset or None
+        The source preset the file was read with.
     """
 
     kind: str
@@ -70,6 +77,8 @@ class Layer:
     unmapped: list[str] = field(default_factory=list)
     raw: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    left_out: int = 0
+    preset: Preset | None = None
 
 
 def _fill_defaults(
@@ -115,6 +124,7 @@ def read(
     kind: str,
     *,
     mapping: ColumnMapping | None = None,
+    rules: Rules | None = None,
     **options: object,
 ) -> Layer:
     """Read and validate a layer file of any supported format.
@@ -128,6 +138,9 @@ def read(
         Layer kind, one of :func:`layers.kinds.names`.
     mapping : ColumnMapping, optional
         Explicit column mapping and constants (see :mod:`layers.mapping`).
+    rules : layers.presets.Rules, optional
+        The source preset (``format``, else recognised from the columns), row
+        filters, value maps and date format (see :mod:`layers.presets`).
     **options
         How to read the file, passed to :func:`layers.formats.read_table`:
         ``layer``, ``sheet``, ``encoding``, ``delimiter``, ``crs`` and
@@ -153,13 +166,46 @@ def read(
     """
     spec = kinds.get(kind)
     sch = spec.schema
+    rules = rules or Rules()
     raw = read_table(path, **options)
     # Rejects and messages name the file as the user gave it (with its layer or sheet).
     name = Path(str(path)).name
     where = str(path) + (raw.source[len(name) :] if raw.source.startswith(name) else "")
-    mapped = map_columns(raw.frame, sch, path=where, hxl_tags=raw.hxl_tags, mapping=mapping)
-    frame = _fill_defaults(mapped.frame, spec, where, raw.row_numbers)
-    file_geometry = list(raw.geometry) if raw.geometry is not None else None
+    notes = list(raw.notes)
+    tags = raw.hxl_tags
+    preset, said = presets.choose(rules, list(raw.frame.columns), tags, kind, where)
+    notes += [said] if said else []
+    source, numbers, kept, said = presets.apply_where(
+        raw.frame, raw.row_numbers, rules, tags, where
+    )
+    notes += said
+    mapping, fallback = presets.mapping_for(
+        preset, mapping or ColumnMapping(), list(source.columns), tags, notes
+    )
+    mapped = map_columns(
+        source, sch, path=where, hxl_tags=tags, mapping=mapping, synonyms=preset is None
+    )
+    for target, column in fallback.items():
+        if target not in mapped.frame.columns:
+            mapped.frame[target] = source[column]
+            mapped.how[target] = f"preset {preset.name!r}: column {column!r}"
+    notes += mapped.notes
+    if preset is not None:
+        presets.compose(mapped.frame, source, preset, mapping, tags, notes)
+    maps = {f: dict(m) for f, m in (preset.values if preset else {}).items()}
+    whose = {f: f"the preset {preset.name!r}" for f in maps}
+    for target, table in rules.values.items():
+        whose[target] = "the project" if target not in maps else whose[target] + " and the project"
+        maps.setdefault(target, {}).update(table)
+    presets.map_values(mapped.frame, maps, whose, notes)
+    if "country" in mapped.frame.columns:
+        mapped.frame["country"] = codes_for_names(mapped.frame["country"], notes)
+    if preset is not None:
+        presets.country_level(mapped.frame, source, preset, tags, notes)
+    frame = _fill_defaults(mapped.frame, spec, where, numbers)
+    file_geometry = None
+    if raw.geometry is not None:
+        file_geometry = list(raw.geometry if kept is None else raw.geometry.iloc[kept])
     geoms, problems = row_geometries(frame, file_geometry)
     if spec.measure_polygons:
         _measure_polygons(frame, geoms)
@@ -177,31 +223,34 @@ def read(
         frame.loc[empty & ~has_point & lookup, "locate_as"] = "settlement"
         # Still empty: decided when the place is resolved (a unit's name, or a
         # settlement's), see layers.locate.locate.
-    notes = list(raw.notes) + mapped.notes
     records, rejects = validate(
-        frame, sch, where, row_numbers=raw.row_numbers, extra=problems, checks=spec.row_checks,
-        notes=notes,
+        frame, sch, where, row_numbers=numbers, extra=problems, checks=spec.row_checks,
+        notes=notes, date_format=rules.date_format,
     )  # fmt: skip
+    positions = records["position"].to_numpy(dtype=np.int64)
+    for column, values in presets.carried(source, preset, tags).items():
+        records[column] = values.to_numpy()[positions]
     if spec.area_values:
         records["area_km2"] = normalise_area(records)
     if (~shapely.is_missing(geoms)).any():
-        positions = records["position"].to_numpy(dtype=np.int64)
         records = gpd.GeoDataFrame(
             records, geometry=gpd.GeoSeries(geoms[positions], crs="EPSG:4326"), crs="EPSG:4326"
         )
     records = records.drop(columns="position")
-    raw_rows = raw.frame.copy()
-    raw_rows.insert(0, "row", raw.row_numbers)
+    raw_rows = source.copy()
+    raw_rows.insert(0, "row", numbers)
     return Layer(
         kind=kind,
         path=where,
         records=records,
         rejects=rejects,
-        rows_read=len(raw.frame),
+        rows_read=len(source),
         mapping=mapped.how,
         unmapped=mapped.unmapped,
         raw=raw_rows,
         notes=notes,
+        left_out=len(raw.frame) - len(source),
+        preset=preset,
     )
 
 

@@ -284,8 +284,7 @@ def _report(path: str, kind: str, result) -> int:
     if result.error:
         _say(f"{path}: could not be read: {result.error}")
         return 2
-    _say(f"{path} ({kind}): {result.rows_read} rows read, {result.accepted} accepted, "
-         f"{result.rejected} rejected")  # fmt: skip
+    _say(f"{path} ({kind}): {result.counts()}")
     for field, reason, n in result.reasons():
         _say(f"  {n:>5} x {field}: {reason}")
     for match in result.fuzzy:
@@ -305,13 +304,14 @@ def _check(args: argparse.Namespace) -> int:
     from geo.names import load_alias_files
     from geo.user_boundaries import load_boundaries
     from layers import kinds
-    from layers.check import check_file, guess_kind
+    from layers.check import CheckResult, check_file, guess_kind
     from layers.mapping import ColumnMapping
+    from layers.pipeline import prepare_layer, shown_path
     from layers.project import load_project
     from maps.output import write_whole
     from maps.safetext import csv_text
 
-    jobs = []  # (path, kind, mapping, boundary set, read options)
+    jobs = []  # (path, kind, mapping or project layer, read options or project file, boundaries)
     limits = _limits(args.limit)
     alias_files = list(args.aliases)
     sets = {}
@@ -323,15 +323,8 @@ def _check(args: argparse.Namespace) -> int:
             for line in report.lines():
                 _progress(f"boundaries {name}: {line}")
         for spec in project.layers:
-            jobs.append(
-                (
-                    str(spec.path),
-                    spec.kind,
-                    spec.mapping,
-                    sets.get(spec.boundaries),
-                    {**spec.read_options, **({"limits": limits} if limits else {})},
-                )
-            )
+            shown = " + ".join(shown_path(p, project.path) for p in spec.files)
+            jobs.append((shown, spec.kind, spec, project.path, sets.get(spec.boundaries)))
     user_set = None
     if args.boundaries:
         user_set, report = load_boundaries(args.boundaries)
@@ -359,16 +352,23 @@ def _check(args: argparse.Namespace) -> int:
             continue
         options = {"layer": args.layer, "sheet": args.sheet, "encoding": args.encoding,
                    "delimiter": args.delimiter, "crs": args.crs, "limits": limits}  # fmt: skip
-        jobs.append((path, kind, ColumnMapping(constants=constants), user_set, options))
+        jobs.append((path, kind, ColumnMapping(constants=constants), options, user_set))
     if not jobs and status == 0:
         print("nothing to check: give files, or --project. See 'minemap check --help'.")
         return 2
     aliases = load_alias_files(alias_files)
     parts = []
-    for path, kind, mapping, bset, options in jobs:
-        result = check_file(
-            path, kind, mapping=mapping, boundary_set=bset, aliases=aliases, **options
-        )
+    for path, kind, how, options, bset in jobs:
+        if isinstance(how, ColumnMapping):
+            result = check_file(
+                path, kind, mapping=how, boundary_set=bset, aliases=aliases, **options
+            )
+        else:  # a project's layer: its files, rules and merge, as a build reads them
+            try:
+                prepared = prepare_layer(how, options, bset, aliases, limits=limits)
+                result = CheckResult.of(path, prepared)
+            except MinemapError as err:
+                result = CheckResult(path=path, kind=kind, error=str(err))
         status = max(status, _report(path, kind, result))
         if result.rejected:
             parts.append(result.rejects)

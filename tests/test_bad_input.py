@@ -196,7 +196,7 @@ def test_unparseable_date_and_duplicate_id(tmp_path):
             "record_id": "b",
             "value": "7",
             "value_unit": "km2",
-            "date_start": "31 Jan 2017",
+            "date_start": "the 31st of Jan 2017",
         },
     ]
     p = _prepared(_csv(tmp_path / "contamination.csv", rows), "contamination")
@@ -207,7 +207,7 @@ def test_unparseable_date_and_duplicate_id(tmp_path):
     assert (date["field"], date["reason"], date["received"]) == (
         "date_start",
         "expected an ISO date YYYY-MM-DD",
-        "31 Jan 2017",
+        "the 31st of Jan 2017",
     )
 
 
@@ -432,21 +432,24 @@ def test_dates_whose_day_and_month_order_cannot_be_told_are_refused(tmp_path):
     }
 
 
-def test_a_constant_beside_a_column_that_has_values_is_said(tmp_path):
-    """ACLED writes country names; a project constant 'UKR' fills only empty cells, and says so."""
+def test_a_constant_beside_a_column_that_has_values_wins_and_is_said(tmp_path):
+    """A project constant 'UKR' is used for every row, over a country column: and says so."""
     from layers.mapping import ColumnMapping
 
     rows = [{**CONTAMINATION, "record_id": f"r{i}", "value": "5", "value_unit": "km2",
-             "country": c} for i, c in enumerate(["Ukraine", "", "UKR"])]  # fmt: skip
+             "country": c} for i, c in enumerate(["Russia", "", "UKR"])]  # fmt: skip
     layer = layers.read(_csv(tmp_path / "c.csv", rows), "contamination",
                         mapping=ColumnMapping(constants={"country": "UKR"}))  # fmt: skip
     said = [n for n in layer.notes if n.startswith("country:")]
     assert said == [
-        "country: the constant 'UKR' fills only the 1 empty cell(s) of column 'country'; 1 "
-        "cell(s) keep what the file says ('Ukraine'); to use the constant for every row, rename "
-        "or remove that column in the file"
+        "country: the constant 'UKR' is used for every row, over column 'country', whose 1 "
+        "cell(s) said otherwise ('Russia'); to keep the file's values, remove the constant"
     ]
-    assert list(layer.rejects["record_id"].unique()) == ["r0"]
+    assert layer.rejects.empty and set(layer.records["country"]) == {"UKR"}
+    with pytest.raises(RecordError, match="both a column"):
+        layers.read(_csv(tmp_path / "c.csv", rows), "contamination",
+                    mapping=ColumnMapping(fields={"country": "country"},
+                                          constants={"country": "UKR"}))  # fmt: skip
 
 
 def test_a_slashed_date_that_is_no_real_day_says_so(tmp_path):
