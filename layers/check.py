@@ -42,6 +42,7 @@ class CheckResult:
 
     left_out: int = 0
     duplicates: int = 0
+    disagreements: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -58,6 +59,7 @@ class CheckResult:
             accepted=len(prepared.records), rejects=prepared.rejects, fuzzy=prepared.fuzzy,
             mapping=prepared.mapping, unmapped=prepared.unmapped, notes=prepared.notes,
             left_out=prepared.left_out, duplicates=prepared.duplicates,
+            disagreements=disagreements(prepared.records),
         )  # fmt: skip
 
     def counts(self) -> str:
@@ -74,6 +76,37 @@ class CheckResult:
             for f, r in zip(self.rejects["field"], self.rejects["reason"], strict=True)
         )
         return [(f, r, n) for (f, r), n in counts.most_common()]
+
+
+def disagreements(records: pd.DataFrame) -> list[tuple[str, int]]:
+    """Count the accepted records whose point and place disagreed, by the rule that settled it.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unit_resolved_by": ["name", "point overrode name", "name"],
+    ...                       "point_name_distance_km": [None, 12.5, 0.4]})
+    >>> for what, n in disagreements(frame):
+    ...     print(n, what)
+    1 the point overrode the name (the name fits the point's unit too)
+    1 the point lies outside the named unit, within 5.0 km: the name kept
+    """
+    from layers.points import POINT_TOLERANCE_KM, SEA_KM
+
+    if records.empty or "unit_resolved_by" not in records.columns:
+        return []
+    how = records["unit_resolved_by"].astype(object)
+    away = (pd.to_numeric(records["point_name_distance_km"]).fillna(0).gt(0)
+            if "point_name_distance_km" in records
+            else pd.Series(False, index=records.index))  # fmt: skip
+    rules = [
+        ("the point overrode the name (the name fits the point's unit too)",
+         how.eq("point overrode name")),
+        (f"the point lies outside the named unit, within {POINT_TOLERANCE_KM} km: the name kept",
+         away & ~how.isin(["point overrode name", "point at sea"])),
+        (f"the point lies at sea, within {SEA_KM} km (12 nautical miles) of the unit given",
+         how.eq("point at sea")),
+    ]  # fmt: skip
+    return [(what, int(mask.sum())) for what, mask in rules if mask.any()]
 
 
 def guess_kind(path: str | Path) -> str | None:

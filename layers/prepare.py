@@ -194,7 +194,7 @@ def prepare(
 
 #: Columns of ``records.csv``: every accepted record, its unit and how it was found.
 RECORD_COLUMNS = [
-    "layer", "row", "record_id", "place", "country", "unit_level", "unit_code",
+    "layer", "file", "row", "record_id", "place", "country", "unit_level", "unit_code",
     "unit_resolved_by", "point_name_other_unit", "point_name_distance_km", "precision",
     "source_precision", "located_by", "located_unit", "longitude", "latitude",
 ]  # fmt: skip
@@ -203,12 +203,15 @@ RECORD_COLUMNS = [
 def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:
     """List a layer's accepted records: unit, how found, where drawn (:data:`RECORD_COLUMNS`).
 
+    ``file`` is the file the record was read from (a layer may have several);
     ``unit_resolved_by`` is the stage that found the unit (``code``, ``name``,
     ``normalised name``, ``transliteration``, ``alias``, ``fuzzy``,
-    ``location`` for a point, ``settlement location``, ``grouping member``, or
+    ``location`` for a point, ``point at sea`` for a point within 12 nautical
+    miles of the unit, ``settlement location``, ``grouping member``, or
     ``point overrode name``); where the record's point and name disagreed,
     ``point_name_other_unit`` is the unit not taken and
-    ``point_name_distance_km`` the distance from the point to the named unit.
+    ``point_name_distance_km`` the distance from the point to the named unit (for
+    a point at sea, to the unit it was given).
     ``precision`` is how precisely the record is drawn (``exact``,
     ``settlement``, ``admin1``...), ``source_precision`` the source's own code
     for it in words (a preset's, e.g. ACLED's ``geo_precision``).
@@ -223,9 +226,10 @@ def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:
     (True, True)
     """
     records = prepared.records
-    out = records.reindex(columns=[c for c in RECORD_COLUMNS if c not in ("layer", "longitude",
-                                                                      "latitude")])  # fmt: skip
+    own = [c for c in RECORD_COLUMNS if c not in ("layer", "file", "longitude", "latitude")]
+    out = records.reindex(columns=own)
     out.insert(0, "layer", layer_name)
+    out.insert(1, "file", records["file"].astype(str) if "file" in records else prepared.path)
     out["point_name_distance_km"] = pd.to_numeric(out["point_name_distance_km"]).round(3)
     x = np.full(len(records), np.nan)
     y = np.full(len(records), np.nan)

@@ -438,7 +438,7 @@ def precision_columns(raw: pd.DataFrame, preset: Preset, hxl_tags: Mapping[str, 
         return None
     codes = raw[column].fillna("").astype(str).str.strip()
     words = codes.map(lambda c: spec.labels.get(c, f"{spec.column} {c}" if c else ""))
-    return words.astype(object), codes.map(lambda c: spec.levels.get(c, "")).astype(object)
+    return words.astype("category"), codes.map(lambda c: spec.levels.get(c, "")).astype(object)
 
 
 def country_level(
@@ -486,5 +486,6 @@ def carried(raw: pd.DataFrame, preset: Preset | None, hxl_tags: Mapping[str, str
     for name in preset.popup:
         column = find_column(name, list(raw.columns), hxl_tags)
         if column is not None:
-            out[f"original.{column}"] = raw[column].fillna("").astype(str)
+            # Few distinct values in many rows (event types, outlets): kept as categories.
+            out[f"original.{column}"] = raw[column].fillna("").astype(str).astype("category")
     return out

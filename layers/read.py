@@ -229,7 +229,7 @@ def read(
     )  # fmt: skip
     positions = records["position"].to_numpy(dtype=np.int64)
     for column, values in presets.carried(source, preset, tags).items():
-        records[column] = values.to_numpy()[positions]
+        records[column] = values.array.take(positions)
     if spec.area_values:
         records["area_km2"] = normalise_area(records)
     if (~shapely.is_missing(geoms)).any():

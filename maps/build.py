@@ -169,8 +169,12 @@ def build(
             title = map_spec.title or kind.map_title or map_spec.layer
             say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
             try:
+                credits = tuple(c for c in (
+                    p.preset.credit if p.preset else "",
+                    f"Boundaries: {p.boundary_set.source}" if p.boundary_set else "",
+                ) if c)  # fmt: skip
                 fmap = draw(kind.view, p.records, title=title, boundary_set=p.boundary_set,
-                            tiles=tiles)  # fmt: skip
+                            tiles=tiles, credits=credits)  # fmt: skip
             except NothingToDraw as why:
                 notes.append(f"Map of layer {map_spec.layer!r} not drawn: {why}.")
                 say(terminal_text(notes[-1]))

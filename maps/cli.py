@@ -287,6 +287,8 @@ def _report(path: str, kind: str, result) -> int:
     _say(f"{path} ({kind}): {result.counts()}")
     for field, reason, n in result.reasons():
         _say(f"  {n:>5} x {field}: {reason}")
+    for what, n in result.disagreements:
+        _say(f"  {n:>5} x point and place disagreed: {what} (a build lists each in records.csv)")
     for match in result.fuzzy:
         _say(f"  fuzzy match applied, row {match['row']}: {match['written']!r} -> {match['code']} "
              f"(score {match['score']:.0f}); confirm it in an alias file")  # fmt: skip

@@ -93,8 +93,32 @@ INCIDENT_POPUP = (
 )
 
 
-def _incident_popup(rec: dict) -> str:
-    return detail_table(popup_rows(INCIDENT_POPUP, rec), title=f"Record {rec['record_id']}")
+def popup_for(columns) -> tuple[PopupRow, ...]:
+    """Return the popup rows of incident records with these columns.
+
+    A source preset's records also show how precisely the source placed each
+    one, in the source's words, and the source's own columns it names
+    (``original.sub_event_type``...), labelled as the source names them.
+
+    Examples
+    --------
+    >>> [r.label for r in popup_for(["original.sub_event_type"])][-1]
+    'sub_event_type (as the source writes it)'
+    """
+    extra = []
+    if "source_precision" in columns:
+        extra.append(PopupRow("Source's precision", ("source_precision",),
+                              lambda r: r.get("source_precision")))  # fmt: skip
+    for column in columns:
+        if str(column).startswith("original."):
+            name = str(column)[len("original.") :]
+            extra.append(PopupRow(f"{name} (as the source writes it)", (column,),
+                                  lambda r, c=column: r.get(c)))  # fmt: skip
+    return (*INCIDENT_POPUP, *extra)
+
+
+def _incident_popup(rec: dict, rows: tuple[PopupRow, ...] = INCIDENT_POPUP) -> str:
+    return detail_table(popup_rows(rows, rec), title=f"Record {rec['record_id']}")
 
 
 def _dated(rec: dict) -> bool:
@@ -147,7 +171,7 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
             row.label,
             _per_unique(part, list(row.columns), lambda r, row=row: _text(row.text(r)), codes),
         )
-        for row in INCIDENT_POPUP
+        for row in popup_for(part.columns)
     ]
     fields = [
         Field("Record", part["record_id"].reset_index(drop=True)),
@@ -183,6 +207,7 @@ def incidents_map(
     *,
     tiles: str | None = None,
     title: str = "Incidents and reported use of mines and cluster munitions",
+    credits: tuple[str, ...] = (),
 ) -> folium.Map:
     """Incidents, casualty counts and reported use locations, with their precision.
 
@@ -191,7 +216,8 @@ def incidents_map(
     border or country). Aggregate casualty counts are a separate layer. A layer
     of more than :data:`MARKER_LIMIT` records is drawn on a canvas instead
     (:mod:`maps.pointcloud`): hexagons of counts at low zoom, then clusters and
-    records, with a year filter and a heat layer option.
+    records, with a year filter and a heat layer option. ``credits`` name the
+    data's sources on the map (a source preset's, a user boundary set's).
     """
     frame = located.copy(deep=False)  # columns added below; the caller's frame is kept
     big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
@@ -205,7 +231,8 @@ def incidents_map(
         f" <i>({escape(PRECISION[r['precision']])})</i>"
         for r in small_recs
     ]
-    frame.loc[small.index, "popup_html"] = [_incident_popup(r) for r in small_recs]
+    rows = popup_for(frame.columns)
+    frame.loc[small.index, "popup_html"] = [_incident_popup(r, rows) for r in small_recs]
     frame["colour"] = frame["event_type"].map(_EVENT_COLOURS)
     bounds = display_bounds(frame)
     pad = 2.0
@@ -217,7 +244,7 @@ def incidents_map(
         if not big
         else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "
         "zoom in for clusters and single records.",
-        credits=[GEONAMES_ATTRIBUTION],
+        credits=[*credits, GEONAMES_ATTRIBUTION],
         tiles=tiles,
     )
     add_background(fmap, bounds)

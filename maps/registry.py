@@ -45,8 +45,12 @@ def draw(
     title: str,
     boundary_set: BoundarySet | None = None,
     tiles: str | None = None,
+    credits: tuple[str, ...] = (),
 ) -> folium.Map:
     """Draw ``records`` with the view called ``name``.
+
+    ``credits`` name the data's sources on the map (a source preset's credit,
+    a user boundary set's), for the views that draw records of such sources.
 
     Raises
     ------
@@ -57,7 +61,10 @@ def draw(
         raise NothingToDraw(f"no map view called {name!r} (views: {', '.join(_VIEWS)})")
     if records.empty:
         raise NothingToDraw("no record was accepted")
-    return _VIEWS[name](records, title=title, boundary_set=boundary_set, tiles=tiles)
+    view = _VIEWS[name]
+    if credits and name in _CREDITED:
+        return view(records, title=title, boundary_set=boundary_set, tiles=tiles, credits=credits)
+    return view(records, title=title, boundary_set=boundary_set, tiles=tiles)
 
 
 def _contamination(records, *, title, boundary_set, tiles):
@@ -68,8 +75,12 @@ def _clearance(records, *, title, boundary_set, tiles):
     return views.clearance_map(records, tiles=tiles, title=title)
 
 
-def _incidents(records, *, title, boundary_set, tiles):
-    return incidents_map(records, tiles=tiles, title=title)
+def _incidents(records, *, title, boundary_set, tiles, credits=()):
+    return incidents_map(records, tiles=tiles, title=title, credits=credits)
+
+
+#: Views that take ``credits``.
+_CREDITED = {"incidents"}
 
 
 def _stockpiles(records, *, title, boundary_set, tiles):

@@ -299,3 +299,47 @@ path = "{path.name}"
     p = done.layers["events"]
     assert p.preset.name == "acled-mines"  # the project's own preset is tried first
     assert set(p.records["hazard_type"]) == {"mines"}
+
+
+def test_a_build_lists_every_accepted_record_and_credits_the_source(tmp_path):
+    from maps.build import build_project
+
+    path = es.write_acled_export(tmp_path)
+    (tmp_path / "project.toml").write_text(
+        f'title = "ACLED events"\n[[layers]]\nname = "events"\nkind = "incidents"\n'
+        f'path = "{path.name}"\n',
+        encoding="utf-8",
+    )
+    build_project(tmp_path / "project.toml", tmp_path / "out")
+    listing = pd.read_csv(tmp_path / "out" / "records.csv", dtype=str)
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str)
+    ids = [r["event_id_cnty"] for r in es.acled_rows()]
+    # Rows in = accepted + rejected, and records.csv covers every accepted row.
+    assert sorted(listing["record_id"]) == sorted(set(ids) - set(ACLED_REJECTED))
+    assert sorted(rejects["record_id"].unique()) == sorted(ACLED_REJECTED)
+    assert set(listing["file"]) == {path.name}
+    row = listing.set_index("record_id").loc["UKR43231"]
+    assert (row["unit_code"], row["unit_resolved_by"], row["point_name_other_unit"]) == (
+        "UA-40", "point overrode name", "UA-43")  # fmt: skip
+    assert row["source_precision"].startswith("ACLED geo_precision")
+    page = (tmp_path / "out" / "events.html").read_text(encoding="utf-8")
+    assert "ACLED, Armed Conflict Location &amp; Event Data (acleddata.com)" in page
+    assert "sub_event_type (as the source writes it)" in page
+    assert "Remote explosive/landmine/IED" in page
+
+
+def test_check_prints_point_and_place_disagreements_by_rule(tmp_path, capsys):
+    from maps.cli import main
+
+    path = es.write_acled_export(tmp_path)
+    status = main(["check", "--kind", "incidents", "--rejects", str(tmp_path / "r.csv"),
+                   str(path)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert status == 1  # rows were rejected
+    assert "26 rows read, 20 accepted, 6 rejected" in out
+    assert ("1 x point and place disagreed: the point overrode the name (the name fits the "
+            "point's unit too)") in out  # fmt: skip
+    assert (
+        "x point and place disagreed: the point lies outside the named unit, within 5.0 km" in out
+    )
+    assert "note: recognised as ACLED export" in out
