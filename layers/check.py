@@ -102,9 +102,12 @@ def disagreements(records: pd.DataFrame) -> list[tuple[str, int]]:
         ("the point overrode the name (the name fits the point's unit too)",
          how.eq("point overrode name")),
         (f"the point lies outside the named unit, within {POINT_TOLERANCE_KM} km: the name kept",
-         away & ~how.isin(["point overrode name", "point at sea"])),
+         away & ~how.isin(["point overrode name", "point at sea"])
+         & ~how.str.endswith("(flagged)")),
         (f"the point lies at sea, within {SEA_KM} km (12 nautical miles) of the unit given",
          how.eq("point at sea")),
+        ("the point lies far from the named unit: flagged, the name kept (point_place = flag)",
+         how.str.endswith("(flagged)")),
     ]  # fmt: skip
     return [(what, int(mask.sum())) for what, mask in rules if mask.any()]
 

@@ -156,9 +156,17 @@ _GROUPING_ONLY = ("grouping", "date_start", "date_end")
 class _Resolver:
     """Resolve records to units, each distinct name once (see :func:`resolve_units`)."""
 
-    def __init__(self, boundary_set, aliases, point_field) -> None:
+    def __init__(self, boundary_set, aliases, point_field, point_place: str = "reject") -> None:
         self.boundary_set, self.aliases, self.point_field = boundary_set, aliases, point_field
+        self.flag = point_place == "flag"
         self.known: dict[tuple, names.Resolution | MinemapError] = {}
+
+    @staticmethod
+    def flagged(found: names.Resolution, field: str, err) -> _Found:
+        """Keep the named unit of a record whose point lies elsewhere: flagged, not rejected."""
+        how = f"{found.method}; point elsewhere (flagged)"
+        resolution = names.Resolution(found.code, found.level, how, found.matched)
+        return _Found(resolution, field, err.unit, err.distance_km)
 
     def bset(self, level: str) -> BoundarySet:
         boundary_set = self.boundary_set
@@ -231,6 +239,14 @@ class _Resolver:
                     # Sevastopol: the point settles it
                     resolution = names.Resolution(err.unit, level, "point overrode name", written)
                     return _Found(resolution, field, found.code, err.distance_km)
+                if self.flag:
+                    return self.flagged(found, field, err)
+                raise
+            except SwappedCoordinatesError:
+                raise
+            except OutsideCountryError as err:
+                if self.flag:
+                    return self.flagged(found, field, err)
                 raise
             if near is not None:
                 return _Found(found, field, near.unit, near.distance_km)
@@ -311,6 +327,7 @@ def resolve_units(
     boundary_set: BoundarySet | None = None,
     aliases: names.Aliases | None = None,
     point_field: str = "geometry",
+    point_place: str = "reject",
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
     """Resolve every record to a unit; reject those that name none.
 
@@ -323,6 +340,9 @@ def resolve_units(
     when it gives the unit; a point outside the record's country that lies in
     it with latitude and longitude swapped is rejected on ``point_field``
     (``latitude``, ``wkt`` or ``geometry``: where the point was read from).
+    A point far from the unit its record names, in another unit or country, is
+    rejected; with ``point_place = "flag"`` the record keeps the named unit and
+    says ``...; point elsewhere (flagged)``, with the point's unit and distance.
 
     The work is done by column: each distinct (level, code, place, country,
     grouping, dates, locate_as, lookup_name) is resolved once, the points of
@@ -338,7 +358,7 @@ def resolve_units(
         how), rejects, and the fuzzy matches that were applied, for reporting.
     """
     n = len(records)
-    resolver = _Resolver(boundary_set, aliases, point_field)
+    resolver = _Resolver(boundary_set, aliases, point_field, point_place)
     # Each record's outcome is one of ``distinct``: ``which`` holds its index there.
     out = _Outcomes(n)
     if not n:

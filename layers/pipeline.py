@@ -126,7 +126,9 @@ def prepare_layer(
     for path in spec.files:
         say(f"reading {path.name} as {spec.kind} layer {spec.name!r}")
         layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules, **options)
-        prepared = layers.prepare(layer, boundary_set=boundary_set, aliases=aliases)
+        prepared = layers.prepare(
+            layer, boundary_set=boundary_set, aliases=aliases, point_place=spec.point_place
+        )
         parts.append(_as_the_project_names_it(prepared, path, project_path))
         del layer
     if len(parts) == 1 and not spec.dedupe_on:

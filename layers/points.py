@@ -179,5 +179,7 @@ def check_point(point, code: str, country: str | None, bset: BoundarySet, locate
         )
     lies = f"the point {at} lies in {where} ({bset.unit_name(where)})"
     if country and here and here != country:
-        raise OutsideCountryError(f"{lies}, in {here}, not in {country}; {away}")
+        err = OutsideCountryError(f"{lies}, in {here}, not in {country}; {away}")
+        err.unit, err.distance_km = where, distance  # for a project that flags, not rejects
+        raise err
     raise PointConflictError(f"{lies}, {away}", where, distance)

@@ -146,7 +146,11 @@ def _as_the_source_places(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare(
-    layer: Layer, *, boundary_set: BoundarySet | None = None, aliases: Aliases | None = None
+    layer: Layer,
+    *,
+    boundary_set: BoundarySet | None = None,
+    aliases: Aliases | None = None,
+    point_place: str = "reject",
 ) -> Prepared:
     """Resolve units, then measure (areas) or locate (incidents) a layer's records.
 
@@ -159,6 +163,9 @@ def prepare(
         Natural Earth units).
     aliases : geo.names.Aliases, optional
         User aliases confirming names (see :func:`geo.names.load_aliases`).
+    point_place : {"reject", "flag"}
+        A record whose point lies far from the unit it names: rejected, or
+        kept under the named unit and listed (:func:`layers.join.resolve_units`).
 
     Examples
     --------
@@ -173,6 +180,7 @@ def prepare(
         boundary_set=boundary_set,
         aliases=aliases,
         point_field=_point_field(layer),
+        point_place=point_place,
     )
     if kinds.get(layer.kind).reach == "locate":
         records, place_rejects = locate(records, layer.path, boundary_set=boundary_set)

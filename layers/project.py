@@ -89,7 +89,9 @@ class LayerSpec:
     ``path`` is the first file, ``paths`` all of them when several are named;
     ``rules`` the source preset, row filters, value maps and date format
     (:class:`layers.presets.Rules`); ``dedupe_on`` the fields on which records
-    of several files are the same (:func:`layers.merge.merge`).
+    of several files are the same (:func:`layers.merge.merge`); ``point_place``
+    what becomes of a record whose point lies far from the unit it names
+    (``reject``, or ``flag``: kept, listed).
     """
 
     name: str
@@ -106,6 +108,7 @@ class LayerSpec:
     paths: tuple[Path, ...] = ()
     rules: Rules = field(default_factory=Rules)
     dedupe_on: tuple[str, ...] = ()
+    point_place: str = "reject"
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -157,7 +160,9 @@ class Project:
     aliases) its layers are summarised by, each layer by those its kind offers;
     ``sources`` a CSV listing the documents the figures come from (columns
     ``source_file``, ``title``, ``publisher``, ``published``), shown on the
-    index page.
+    index page; ``title_given`` whether the file names its ``title`` (a map
+    without its own title is then titled "<project title>: <map title>");
+    ``presets`` its own source presets.
     """
 
     path: Path
@@ -170,6 +175,7 @@ class Project:
     summary_levels: tuple[str, ...] = DEFAULT_SUMMARY_LEVELS
     sources: Path | None = None
     presets: tuple[Preset, ...] = ()
+    title_given: bool = False
 
     def layer(self, name: str) -> LayerSpec:
         """Return the layer called ``name``."""
@@ -183,7 +189,7 @@ _TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "grou
              "summaries", "sources", "presets"}  # fmt: skip
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
-               "dedupe_on"}  # fmt: skip
+               "dedupe_on", "point_place"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country"}
 
 
@@ -355,6 +361,15 @@ def _dedupe_on(check: Checker, key: str, table: dict, kind: str) -> tuple[str, .
     return tuple(items)
 
 
+def _point_place(check: Checker, key: str, table: dict) -> str:
+    """Read what becomes of a record whose point lies far from the unit it names."""
+    value = table.get("point_place", "reject")
+    if value not in ("reject", "flag"):
+        check.fail(f"{key}.point_place", f"expected \"reject\" or \"flag\", {got(value)}",
+                   'write point_place = "flag" to keep such records, listed')  # fmt: skip
+    return value
+
+
 def _limits(check: Checker, data: dict) -> ReadLimits | None:
     """Return the project's ``[limits]`` on reading each layer file (see :class:`ReadLimits`)."""
     if "limits" not in data:
@@ -397,6 +412,7 @@ def _layers(
             **_read_options(check, key, table), limits=limits,
             rules=_rules(check, key, table, kind, own),
             dedupe_on=_dedupe_on(check, key, table, kind),
+            point_place=_point_place(check, key, table),
         ))  # fmt: skip
     return specs
 
@@ -501,4 +517,4 @@ def load_project(path: str | Path) -> Project:
     return Project(path=path, title=title, boundaries=bounds, alias_files=alias_files,
                    layers=tuple(specs), maps=tuple(maps), groupings=own,
                    summary_levels=_summary_levels(check, data, own), sources=sources,
-                   presets=own_presets)  # fmt: skip
+                   presets=own_presets, title_given="title" in data)  # fmt: skip

@@ -23,6 +23,7 @@ import pandas as pd
 
 from geo import groupings
 from geo.boundaries import unit_name
+from geo.boundary_sets import embedded
 from layers.frames import rows_of
 from layers.periods import period_label
 
@@ -380,8 +381,46 @@ def _event_casualties(events: pd.DataFrame) -> tuple[int, int, int, int]:
             int(derived.sum()))  # fmt: skip
 
 
+def _units_without_records(by: str, seen: set, located: pd.DataFrame, notes: list[str]) -> list:
+    """Rows of 0 for the units with no incident: those of the records' countries, or grouping.
+
+    By admin1, the embedded units of every country the records are in; units
+    of a user boundary set are not listed (the set is not known here), and a
+    note says so. By a grouping, each of its members.
+    """
+    if by == "admin0" or located.empty:
+        return []
+    if by == "admin1":
+        units = embedded("admin1")
+        known = set(units.codes)
+        if not seen <= known:
+            notes.append("Units with no incident are not listed: the records' units are not the "
+                         "embedded admin-1 units.")  # fmt: skip
+            return []
+        countries = set(located["country"].dropna().astype(str))
+        codes = sorted(c for c in known - seen if units.unit_country(c) in countries)
+        what = f"admin-1 units of {', '.join(sorted(countries))}"
+    else:
+        try:
+            comp = groupings.composition(_grouping(by), _latest_date(located))
+        except groupings.GroupingError:
+            return []
+        codes = sorted(set(comp.members) - seen)
+        what = f"members of {by} (on {comp.date})"
+    if codes:
+        notes.append(f"{len(codes)} {what} with no incident are listed with 0.")
+    zero = {"events": 0, "reported_use": 0, "casualty_events": 0, "casualties_in_events": 0,
+            "killed_in_events": 0, "injured_in_events": 0, "aggregate_records": 0,
+            "largest_casualty_count": None, "largest_count_period": "", "records": ""}  # fmt: skip
+    return [{"unit": c, "name": unit_name(by, c) if by in UNIT_LEVELS else c, **zero}
+            for c in codes]  # fmt: skip
+
+
 def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
     """Summarise incidents by unit: events, casualties in events, largest counts.
+
+    Every unit of the records' countries (by admin1) or of the grouping is a
+    row: those with no incident have 0 (:func:`_units_without_records`).
 
     Aggregate counts of one unit cover overlapping periods ("by end 2013", "by
     end 2016"), so they are never added: the table shows the largest with its
@@ -442,6 +481,8 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             row["largest_casualty_count"] = int(top["casualties"])
             row["largest_count_period"] = f"{period_label(top.to_dict())} ({top['record_id']})"
         rows.append(row)
+    rows += _units_without_records(by, {r["unit"] for r in rows}, located, notes)
+    rows.sort(key=lambda r: str(r["unit"]))
     table = pd.DataFrame(rows)
     if derived_total:
         notes.append(

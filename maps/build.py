@@ -167,6 +167,8 @@ def build(
             layer_spec, p = spec.layer(map_spec.layer), done.layers[map_spec.layer]
             kind, stem = kinds.get(layer_spec.kind), stems[map_spec.layer]
             title = map_spec.title or kind.map_title or map_spec.layer
+            if not map_spec.title and spec.title_given:  # the project's title, then the map's
+                title = f"{spec.title}: {title}"
             say(f"drawing {stem}.html ({time.perf_counter() - start:.1f} s)")
             try:
                 credits = tuple(c for c in (

@@ -11,8 +11,10 @@ import numpy as np
 import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
+from geo.boundary_sets import BoundarySet, embedded
 from layers.frames import first_positions, rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
+from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
 from maps.markers import ClusteredMarkers
 from maps.pointcloud import (
@@ -202,12 +204,62 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
     )
 
 
+#: Fill of a unit with no event in the events-per-unit layer.
+NO_EVENT = "#f4f4f4"
+
+
+def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None):
+    """Build the layer of events per admin-1 unit, its legend entries and note (or None).
+
+    Every unit of the events' countries is drawn, those without an event in a
+    pale grey; events are counted by the unit each record was given.
+    """
+    events = frame[frame["record_type"].eq("event") & frame["unit_level"].eq("admin1")]
+    if events.empty:
+        return None
+    bset = boundary_set if boundary_set is not None and boundary_set.level == "admin1" else None
+    bset = bset or embedded("admin1")
+    counts = events.groupby("unit_code", sort=True).size()
+    killed = pd.to_numeric(events.get("killed"), errors="coerce").groupby(events["unit_code"]).sum()
+    countries = set(events["country"].astype(str))
+    units = bset.frame
+    keep = units["code"].isin(set(counts.index)) | units["country"].isin(countries)
+    units = units.loc[keep, ["code", "name", "geometry"]].reset_index(drop=True)
+    n = counts.reindex(units["code"]).fillna(0).astype(int).to_numpy()
+    dead = killed.reindex(units["code"]).fillna(0).astype(int).to_numpy()
+    has = n > 0
+    colours = np.full(len(units), NO_EVENT, dtype=object)
+    picked, legend = classify(n[has], palette="Blues", unit=" event(s)")
+    colours[has] = picked
+    units["tooltip_html"] = [
+        f"<b>{escape(name)}</b>: {fmt_number(k)} event(s)"
+        for name, k in zip(units["name"], n, strict=True)
+    ]
+    units["popup_html"] = [
+        detail_table([("Unit", code), ("Events", fmt_number(k)),
+                      ("Killed in events", fmt_number(d))], title=str(name))
+        for code, name, k, d in zip(units["code"], units["name"], n, dead, strict=True)
+    ]  # fmt: skip
+    layer = polygon_layer(
+        gpd.GeoDataFrame(units, geometry="geometry", crs="EPSG:4326"),
+        name="Events per admin-1 unit",
+        css_class="mm-per-unit",
+        fill=list(colours),
+        outline=Outline(line="#8c8c8c", weight=0.6, fill_opacity=0.6),
+        simplify=Simplify(tolerance=0.01),
+    )
+    note = (f"Shaded units: events per admin-1 unit of {bset.source}, by the unit each record "
+            "was given; pale grey: none.")  # fmt: skip
+    return layer, [*legend, (NO_EVENT, "no event")], note
+
+
 def incidents_map(
     located: gpd.GeoDataFrame,
     *,
     tiles: str | None = None,
     title: str = "Incidents and reported use of mines and cluster munitions",
     credits: tuple[str, ...] = (),
+    boundary_set: BoundarySet | None = None,
 ) -> folium.Map:
     """Incidents, casualty counts and reported use locations, with their precision.
 
@@ -217,7 +269,9 @@ def incidents_map(
     of more than :data:`MARKER_LIMIT` records is drawn on a canvas instead
     (:mod:`maps.pointcloud`): hexagons of counts at low zoom, then clusters and
     records, with a year filter and a heat layer option. ``credits`` name the
-    data's sources on the map (a source preset's, a user boundary set's).
+    data's sources on the map (a source preset's, a user boundary set's). Below
+    the points, a layer shades each admin-1 unit by its events (of
+    ``boundary_set`` when it is an admin-1 set, else the embedded units).
     """
     frame = located.copy(deep=False)  # columns added below; the caller's frame is kept
     big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
@@ -249,6 +303,9 @@ def incidents_map(
     )
     add_background(fmap, bounds)
     notes = []
+    per_unit = _events_per_unit(frame, boundary_set)
+    if per_unit is not None:
+        per_unit[0].add_to(fmap)
     filtered: list[PointCloud | ClusteredMarkers] = []
     for record_type, name, clustered in (
         ("event", "Events and reported use", "Events and reported use (clustered)"),
@@ -312,6 +369,9 @@ def incidents_map(
             (HEX_COLOURS[0], "hexagon: fewest records in view"),
             (HEX_COLOURS[-1], "hexagon: most"),
         ]
+    if per_unit is not None:
+        entries += per_unit[1]
+        notes.append(per_unit[2])
     Legend("Incidents", entries, notes).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -76,7 +76,9 @@ def _clearance(records, *, title, boundary_set, tiles):
 
 
 def _incidents(records, *, title, boundary_set, tiles, credits=()):
-    return incidents_map(records, tiles=tiles, title=title, credits=credits)
+    return incidents_map(
+        records, tiles=tiles, title=title, credits=credits, boundary_set=boundary_set
+    )
 
 
 #: Views that take ``credits``.

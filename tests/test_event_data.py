@@ -343,3 +343,40 @@ def test_check_prints_point_and_place_disagreements_by_rule(tmp_path, capsys):
         "x point and place disagreed: the point lies outside the named unit, within 5.0 km" in out
     )
     assert "note: recognised as ACLED export" in out
+
+
+def test_a_project_may_flag_rather_than_reject_points_far_from_their_unit(tmp_path):
+    path = es.write_acled_export(tmp_path)
+    done = _project(tmp_path, f"""
+[[layers]]
+name = "events"
+kind = "incidents"
+path = "{path.name}"
+point_place = "flag"
+""")  # fmt: skip
+    p = done.layers["events"]
+    by_id = p.records.set_index("record_id")
+    # The point 37 km inside Donetsk oblast, and the one across the border: kept, listed.
+    slip = by_id.loc["UKR50288"]
+    assert (slip["unit_code"], slip["point_name_other_unit"]) == ("UA-63", "UA-14")
+    assert slip["unit_resolved_by"] == "name; point elsewhere (flagged)"
+    assert round(slip["point_name_distance_km"], 1) == 37.2
+    across = by_id.loc["UKR47720"]
+    assert (across["unit_code"], across["point_name_other_unit"]) == ("UA-63", "RU-BEL")
+    assert set(_rejected(p)) == set(ACLED_REJECTED) - {"UKR50288", "UKR47720"}
+    from layers.check import disagreements
+
+    assert ("the point lies far from the named unit: flagged, the name kept (point_place = flag)",
+            2) in disagreements(p.records)  # fmt: skip
+
+
+def test_incident_summaries_list_units_without_events_as_zero(tmp_path):
+    from layers import kinds
+
+    p = _prepare(es.write_acled_export(tmp_path))
+    table = kinds.get("incidents").summarise(p.records, "admin1").table.set_index("unit")
+    ukraine = [c for c in embedded("admin1").codes if embedded("admin1").unit_country(c) == "UKR"]
+    assert sorted(table.index) == sorted(ukraine)
+    assert table.loc["UA-14", "events"] == 2 and table.loc["UA-07", "events"] == 0
+    assert table["events"].sum() == len(p.records)
+    assert table["killed_in_events"].sum() == p.records["killed"].sum()
