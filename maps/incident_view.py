@@ -15,7 +15,7 @@ from geo.boundary_sets import BoundarySet, embedded
 from layers.frames import first_positions, rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
-from maps.labels import HAZARDS, PRECISION, label, period_label, year_label
+from maps.labels import HAZARDS, label, located_text, period_label, year_label
 from maps.markers import ClusteredMarkers
 from maps.pointcloud import (
     HEX_COLOURS,
@@ -89,7 +89,7 @@ INCIDENT_POPUP = (
         PopupRow(title, (key, "value_qualifier"), partial(_count_text, key=key))
         for key, title in _COUNTS.items()
     ],
-    PopupRow("Located as", ("precision",), lambda r: PRECISION.get(r["precision"], r["precision"])),
+    PopupRow("Located as", ("precision", "located_by", "source_precision"), located_text),
     PopupRow("Located by", ("located_by",), lambda r: r.get("located_by")),
     *SOURCE_ROWS,
 )
@@ -282,7 +282,7 @@ def incidents_map(
     frame.loc[small.index, "tooltip_html"] = [
         f"<b>{escape(r['place'])}</b>: {escape(label(r['event_type']))}"
         f"{escape(' – ' + period_label(r)) if period_label(r) else ''}"
-        f" <i>({escape(PRECISION[r['precision']])})</i>"
+        f" <i>({escape(located_text(r))})</i>"
         for r in small_recs
     ]
     rows = popup_for(frame.columns)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from layers.periods import period_label, year_label
 from maps.safehtml import fmt_number
 
-__all__ = ["HAZARDS", "PRECISION", "figure_text", "label", "period_label", "year_label"]
+__all__ = ["HAZARDS", "PRECISION", "SOURCE_PLACED", "figure_text", "label", "located_text",
+           "period_label", "year_label"]  # fmt: skip
 
 #: IMAS hazard terms for the ``hazard_type`` codes.
 HAZARDS = {
@@ -27,6 +28,37 @@ PRECISION = {
     "border": "border (midpoint of the shared border)",
     "admin0": "country (representative point)",
 }
+
+#: How precisely a source placed coordinates it gives (a preset's precision levels).
+SOURCE_PLACED = {
+    "exact": "the source's coordinates, of the place named",
+    "settlement": "the source's coordinates, near the place named",
+    "admin1": "the source's coordinates, standing for a region",
+    "admin0": "the source's coordinates, standing for the country",
+}
+
+
+def located_text(rec: dict) -> str:
+    """Say how a record is placed: by minemap (a settlement, a region's point) or by its source.
+
+    A record read with a source preset that gives its own precision
+    (``source_precision``) and its coordinates is placed by its source.
+
+    Examples
+    --------
+    >>> located_text({"precision": "settlement", "located_by": "Kharkiv"})
+    'settlement (GeoNames point)'
+    >>> located_text({"precision": "admin1", "located_by": "coordinates given",
+    ...               "source_precision": "ACLED geo_precision 3: a larger region"})
+    "the source's coordinates, standing for a region"
+    """
+    level = rec.get("precision")
+    words = rec.get("source_precision")
+    by_source = rec.get("located_by") == "coordinates given" and isinstance(words, str) and words
+    if by_source and level in SOURCE_PLACED:
+        return SOURCE_PLACED[level]
+    return PRECISION.get(level, level)
+
 
 _UNITS = {
     "km2": "km²",

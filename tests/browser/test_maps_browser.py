@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from geo.boundary_sets import embedded
 from layers import summary
 from maps.labels import year_label
 from tests.defaults import MAPS, SUMMARIES, default_summaries
@@ -91,6 +92,8 @@ def _contamination(records) -> Expected:
 
 def _incidents(records) -> Expected:
     layers = [BACKGROUND]
+    if (records["record_type"].eq("event") & records["unit_level"].eq("admin1")).any():
+        layers.append("Events per admin-1 unit")
     for record_type, name in (
         ("event", "Events and reported use (clustered)"),
         ("aggregate", "Casualty and attack counts (aggregates, clustered)"),
@@ -329,18 +332,37 @@ def test_incident_markers_account_for_every_record(open_stem, prepared):
     records = prepared["incidents"].records
     mp = open_stem("incidents")
     clustered = sum(n for n, _x, _y in mp.page.evaluate(_CLUSTERS_JS))
-    single = mp.page.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
-    assert clustered + single == len(records)
+    # Marker paths; the shaded units below them are paths too (class mm-per-unit).
+    single = mp.page.locator(".leaflet-overlay-pane path.leaflet-interactive:not(.mm-per-unit)")
+    assert clustered + single.count() == len(records)
 
 
 def test_incident_markers_carry_layer_class(open_stem):
     # Unclustered markers are drawn as paths with their layer's class (mm-event or
     # mm-aggregate), like the polygons of the other maps.
     mp = open_stem("incidents")
-    single = mp.page.locator(".leaflet-overlay-pane path.leaflet-interactive")
+    single = mp.page.locator(".leaflet-overlay-pane path.leaflet-interactive:not(.mm-per-unit)")
     assert single.count() > 0
     classes = single.evaluate_all("els => els.map(e => e.getAttribute('class'))")
     assert all(re.search(r"\bmm-(event|aggregate)\b", c) for c in classes), classes
+
+
+def test_incident_units_are_shaded_by_their_events(open_stem, prepared):
+    records = prepared["incidents"].records
+    events = records[records["record_type"].eq("event") & records["unit_level"].eq("admin1")]
+    mp = open_stem("incidents")
+    units = mp.page.locator(".leaflet-overlay-pane path.mm-per-unit")
+    countries = set(events["country"])
+    assert units.count() > events["unit_code"].nunique()  # units without events are drawn too
+    code = events["unit_code"].value_counts().index[0]
+    n = int((events["unit_code"] == code).sum())
+    # One path per unit of the events' countries, in the boundary table's order.
+    frame = embedded("admin1").frame
+    drawn = frame.loc[frame["country"].isin(countries) | frame["code"].isin(set(events["unit_code"])),
+                      "code"].tolist()  # fmt: skip
+    assert units.count() == len(drawn)
+    tip = mp.hover(units.nth(drawn.index(code)))
+    expect(tip).to_contain_text(f"{embedded('admin1').unit_name(code)}: {n} event(s)")
 
 
 @pytest.mark.parametrize("which", ["largest", "smallest"])
