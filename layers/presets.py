@@ -16,7 +16,10 @@ UCDP GED, HDX files with HXL hashtags); a project may add its own with
 - ``precision``: the column giving how precisely the source placed each event,
   with the map precision and the source's own words for each code;
 - ``popup``: the source's columns shown in each record's popup;
-- ``credit``: the source as the map credits it.
+- ``credit``: the source as the map credits it;
+- ``synonyms``: whether fields are still found by common column names
+  (``lat``, ``Oblast``) besides the preset's own columns; off by default, as
+  a source's columns are known (ACLED's ``year`` is no ``as_of``).
 
 :func:`choose` picks the preset of a file (the project's ``format``, or the
 first whose columns the file has); :class:`Applied` (from :func:`apply`)
@@ -54,7 +57,7 @@ LEVELS = ("exact", "settlement", "admin1", "admin0")
 #: map precision it stands for.
 SOURCE_PRECISION, PRECISION_AS = "source_precision", "precision_as"
 
-_KEYS = {"name", "title", "kind", "credit", "recognise", "recognise_hashtags", "popup",
+_KEYS = {"name", "title", "kind", "credit", "recognise", "recognise_hashtags", "synonyms", "popup",
          "columns", "fallback_columns", "constants", "values", "compose", "precision"}  # fmt: skip
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -86,6 +89,7 @@ class Preset:
     compose: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     precision: Precision | None = None
     popup: tuple[str, ...] = ()
+    synonyms: bool = False
 
     def recognises(self, columns: Sequence[str], hxl_tags: Mapping[str, str]) -> bool:
         """Say whether a file with these columns (and hashtags) is this source's."""
@@ -192,16 +196,17 @@ def load_preset(path: str | Path) -> Preset:
         return tuple(check.string(f"{key}[{i}]", c, "write a column name") for i, c in
                      enumerate(items))  # fmt: skip
 
-    hashtags = data.get("recognise_hashtags", False)
-    if not isinstance(hashtags, bool):
-        check.fail("recognise_hashtags", f"expected true or false, {got(hashtags)}",
-                   "write recognise_hashtags = true")  # fmt: skip
+    hashtags, synonyms = data.get("recognise_hashtags", False), data.get("synonyms", False)
+    for key, value in (("recognise_hashtags", hashtags), ("synonyms", synonyms)):
+        if not isinstance(value, bool):
+            check.fail(key, f"expected true or false, {got(value)}", f"write {key} = true")
     return Preset(
         name=name, title=check.title("title", data.get("title", name)) or name, kind=kind,
         path=path, credit=check.title("credit", data.get("credit", "")) or "",
         recognise=names("recognise"), recognise_hashtags=hashtags, columns=parts["columns"],
         fallback_columns=parts["fallback_columns"], constants=parts["constants"],
         values=values, compose=compose, precision=precision, popup=names("popup"),
+        synonyms=synonyms,
     )  # fmt: skip
 
 

@@ -183,7 +183,12 @@ def read(
         preset, mapping or ColumnMapping(), list(source.columns), tags, notes
     )
     mapped = map_columns(
-        source, sch, path=where, hxl_tags=tags, mapping=mapping, synonyms=preset is None
+        source,
+        sch,
+        path=where,
+        hxl_tags=tags,
+        mapping=mapping,
+        synonyms=preset is None or preset.synonyms,
     )
     for target, column in fallback.items():
         if target not in mapped.frame.columns:

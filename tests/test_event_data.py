@@ -380,3 +380,24 @@ def test_incident_summaries_list_units_without_events_as_zero(tmp_path):
     assert table.loc["UA-14", "events"] == 2 and table.loc["UA-07", "events"] == 0
     assert table["events"].sum() == len(p.records)
     assert table["killed_in_events"].sum() == p.records["killed"].sum()
+
+
+def test_an_hdx_file_with_hashtags_reads_by_the_hxl_preset(tmp_path):
+    from layers.mapping import ColumnMapping
+
+    path = tmp_path / "hdx_incidents.csv"
+    path.write_text(
+        "Incident,Country,Oblast,Date,Deaths,lat,lon\n"
+        "#event+code,#country+name,#adm1+name,#date+occurred,#affected+dead,,\n"
+        "HDX-1,Ukraine,Kharkivska,2023-05-02,2,49.99,36.23\n"
+        "HDX-2,Ukraine,Donetska,2023-05-03,0,48.0,37.8\n",
+        encoding="utf-8",
+    )
+    constants = {"event_type": "casualty", "hazard_type": "unknown", "source": "HDX extract"}
+    p = _prepare(path, mapping=ColumnMapping(constants=constants))
+    assert p.preset.name == "hxl"
+    assert p.rejects.empty, p.rejects.to_dict("records")
+    by_id = p.records.set_index("record_id")
+    assert by_id.loc["HDX-1", ["country", "unit_code", "killed"]].tolist() == ["UKR", "UA-63", 2]
+    assert by_id.loc["HDX-2", "unit_code"] == "UA-14"
+    assert p.mapping["latitude"] == "column 'lat'"  # untagged columns still found by name
