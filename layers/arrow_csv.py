@@ -20,6 +20,7 @@ when the text:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 
@@ -33,11 +34,19 @@ from layers.hxl import hashtag_row
 
 __all__ = ["split"]
 
-#: Characters Python's str.strip() removes but Arrow's trim keeps.
-_WHITESPACE_APART = re.compile("[\x00\x1c-\x1f]")
+#: Characters Python's str.strip() removes but Arrow's trim keeps (and NUL).
+_WHITESPACE_APART = "\x00\x1c\x1d\x1e\x1f"
 
 
-def _grammar(delimiter: str) -> re.Pattern:
+def _apart(text: str | bytes) -> bool:
+    """Say whether the text holds one of :data:`_WHITESPACE_APART` (a fast scan per character)."""
+    if isinstance(text, bytes):
+        return any(ch.encode() in text for ch in _WHITESPACE_APART)
+    return any(ch in text for ch in _WHITESPACE_APART)
+
+
+@functools.lru_cache(maxsize=8)
+def _grammar(delimiter: str, as_bytes: bool = False) -> re.Pattern:
     """Text that Python's csv reader (strict) and Arrow's split alike, as one regular expression.
 
     A field is quoted (anything inside, quotes doubled) or holds no quote at
@@ -47,7 +56,9 @@ def _grammar(delimiter: str) -> re.Pattern:
     d = re.escape(delimiter)
     field = f'(?:"(?:[^"]|"")*+"|[^"{d}\\r\\n]*+)'
     record = f"{field}(?:{d}{field})*+"
-    return re.compile(f"{record}(?:(?:\\r\\n|\\n|\\r){record})*+(?:\\r\\n|\\n|\\r)?")
+    pattern = f"{record}(?:(?:\\r\\n|\\n|\\r){record})*+(?:\\r\\n|\\n|\\r)?"
+    # On UTF-8 bytes alike, for an ASCII delimiter: no byte of a multi-byte character is ASCII.
+    return re.compile(pattern.encode("ascii") if as_bytes else pattern)
 
 
 def _parse(text: str, delimiter: str, utf8: bytes | None = None) -> pa.Table | None:
@@ -91,14 +102,15 @@ def _parse(text: str, delimiter: str, utf8: bytes | None = None) -> pa.Table | N
 
 
 def split(
-    text: str, delimiter: str, max_rows: int | None = None, *, utf8: bytes | None = None
+    text: str | None, delimiter: str, max_rows: int | None = None, *, utf8: bytes | None = None
 ) -> tuple[int, pd.DataFrame, list[int], dict[str, str]] | None:
     r"""Split CSV text as ``split_header(csv_rows(text, delimiter, max_rows))`` does, or None.
 
     Returns (rows read, counting blank ones and the header, as ``csv_rows``
     counts them), the frame, the data rows' numbers and the HXL tags.
     ``utf8``, when given, is ``text`` encoded as UTF-8 (the file's own bytes),
-    saving a copy.
+    saving a copy; with ``text`` None, the bytes alone are read (the caller
+    need not hold the decoded text meanwhile; an ASCII delimiter only).
 
     Examples
     --------
@@ -110,7 +122,13 @@ def split(
     """
     if len(delimiter) != 1 or delimiter in '"\r\n':
         return None
-    if _WHITESPACE_APART.search(text) or not _grammar(delimiter).fullmatch(text):
+    if text is None:  # the UTF-8 bytes alone: the text need not be held as well
+        if utf8 is None or not delimiter.isascii():
+            return None
+        checked: str | bytes = utf8
+    else:
+        checked = text
+    if _apart(checked) or not _grammar(delimiter, text is None).fullmatch(checked):
         return None
     table = _parse(text, delimiter, utf8)
     if table is None:

@@ -551,13 +551,18 @@ def read_table(
     with guard("the file cannot be read", "check that it can be read"):
         data = p.read_bytes()
     text, used = decode_text(data, encoding)
-    utf8 = data if used == "utf-8" else None  # the text's UTF-8 bytes as read: no copy
+    # The text's UTF-8 bytes as read (no copy), when they are exactly the text.
+    utf8 = data if used == "utf-8" and not data.startswith(codecs.BOM_UTF8) else None
     del data
     if delimiter is not None and len(delimiter) != 1:
         csv_rows(text, delimiter)  # refuses it, saying why
     delimiter = delimiter or sniff_delimiter(text)
+    if utf8 is not None and delimiter.isascii():
+        text = None  # Arrow reads the bytes: the decoded text is not held meanwhile
     # Columns by Arrow when it reads the text as Python's csv module would; else row by row.
     fast = arrow_csv.split(text, delimiter, limits.max_rows + 2, utf8=utf8)
+    if fast is None and text is None:
+        text = utf8.decode("utf-8")
     if fast is not None:
         count, frame, numbers, hxl = fast
         too_many_rows(count - 1, limits, "the file", exact=False)

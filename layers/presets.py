@@ -441,9 +441,14 @@ def precision_columns(raw: pd.DataFrame, preset: Preset, hxl_tags: Mapping[str, 
     column = find_column(spec.column, list(raw.columns), hxl_tags) if spec else None
     if column is None:
         return None
-    codes = raw[column].fillna("").astype(str).str.strip()
-    words = codes.map(lambda c: spec.labels.get(c, f"{spec.column} {c}" if c else ""))
-    return words.astype("category"), codes.map(lambda c: spec.levels.get(c, "")).astype(object)
+    # Each distinct code looked up once.
+    number, codes = pd.factorize(raw[column].fillna("").astype(str).str.strip())
+    codes = [str(c) for c in codes]
+    words = np.array([spec.labels.get(c, f"{spec.column} {c}" if c else "") for c in codes] or
+                     [""], dtype=object)  # fmt: skip
+    levels = np.array([spec.levels.get(c, "") for c in codes] or [""], dtype=object)
+    return (pd.Series(words[number], index=raw.index, dtype="category"),
+            pd.Series(levels[number], index=raw.index, dtype=object))  # fmt: skip
 
 
 def country_level(

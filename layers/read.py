@@ -242,7 +242,7 @@ def read(
             records, geometry=gpd.GeoSeries(geoms[positions], crs="EPSG:4326"), crs="EPSG:4326"
         )
     records = records.drop(columns="position")
-    raw_rows = source.copy()
+    raw_rows = source.copy(deep=False)  # the same columns (copy-on-write), and the row numbers
     raw_rows.insert(0, "row", numbers)
     return Layer(
         kind=kind,

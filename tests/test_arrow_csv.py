@@ -34,6 +34,13 @@ def _slow(text: str, delimiter: str, max_rows: int | None):
 def _agree(text: str, delimiter: str = ",", max_rows: int | None = None) -> bool:
     """Assert the two paths agree; return whether the Arrow path took the text."""
     fast = arrow_csv.split(text, delimiter, max_rows)
+    if len(delimiter) == 1 and delimiter.isascii() and text.isascii() is not None:
+        # The UTF-8 bytes alone are read alike (files decoded as UTF-8 are read so).
+        from_bytes = arrow_csv.split(None, delimiter, max_rows, utf8=text.encode("utf-8"))
+        assert (from_bytes is None) == (fast is None), text
+        if fast is not None:
+            assert from_bytes[0] == fast[0] and from_bytes[2:] == fast[2:], text
+            pd.testing.assert_frame_equal(from_bytes[1], fast[1])
     if fast is None:
         return False
     slow = _slow(text, delimiter, max_rows)
