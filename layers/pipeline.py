@@ -149,10 +149,22 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
     """
     out = {}
     for spec in done.project.layers:
-        records = done.layers[spec.name].records
+        prepared = done.layers[spec.name]
+        records = prepared.records
         kind = kinds.get(spec.kind)
         if records.empty:
             continue
+        said = _as_the_source_counts(prepared.preset)
         for by in kind.summary_by(done.project.summary_levels):
-            out[(spec.name, by)] = kind.summarise(records, by)
+            out[(spec.name, by)] = item = kind.summarise(records, by)
+            item.notes += said
     return out
+
+
+def _as_the_source_counts(preset) -> list[str]:
+    """Say which of a source's columns a summary's counts are (ACLED's fatalities are killed)."""
+    if preset is None:
+        return []
+    fields = [f for f in ("killed", "injured", "casualties") if f in preset.columns]
+    counts = [f"{f} = {preset.title}'s {preset.columns[f]!r}" for f in fields]
+    return [f"Counts as the source calls them: {'; '.join(counts)}."] if counts else []

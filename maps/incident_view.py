@@ -208,11 +208,13 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
 NO_EVENT = "#f4f4f4"
 
 
-def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None):
+def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, show: bool):
     """Build the layer of events per admin-1 unit, its legend entries and note (or None).
 
     Every unit of the events' countries is drawn, those without an event in a
-    pale grey; events are counted by the unit each record was given.
+    pale grey; events are counted by the unit each record was given. ``show``:
+    drawn when the map opens (else ticked in the layer control): a canvas of
+    many points is hovered and clicked without the units in the way.
     """
     events = frame[frame["record_type"].eq("event") & frame["unit_level"].eq("admin1")]
     if events.empty:
@@ -247,9 +249,12 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None):
         fill=list(colours),
         outline=Outline(line="#8c8c8c", weight=0.6, fill_opacity=0.6),
         simplify=Simplify(tolerance=0.01),
+        show=show,
     )
-    note = (f"Shaded units: events per admin-1 unit of {bset.source}, by the unit each record "
-            "was given; pale grey: none.")  # fmt: skip
+    note = (
+        f"Shaded units: events per admin-1 unit of {bset.source}, by the unit each record "
+        "was given; pale grey: none."
+    )
     return layer, [*legend, (NO_EVENT, "no event")], note
 
 
@@ -303,7 +308,7 @@ def incidents_map(
     )
     add_background(fmap, bounds)
     notes = []
-    per_unit = _events_per_unit(frame, boundary_set)
+    per_unit = _events_per_unit(frame, boundary_set, show=not big)
     if per_unit is not None:
         per_unit[0].add_to(fmap)
     filtered: list[PointCloud | ClusteredMarkers] = []
@@ -369,7 +374,7 @@ def incidents_map(
             (HEX_COLOURS[0], "hexagon: fewest records in view"),
             (HEX_COLOURS[-1], "hexagon: most"),
         ]
-    if per_unit is not None:
+    if per_unit is not None and not big:  # a hidden layer's key would only crowd the legend
         entries += per_unit[1]
         notes.append(per_unit[2])
     Legend("Incidents", entries, notes).add_to(fmap)

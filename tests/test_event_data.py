@@ -401,3 +401,15 @@ def test_an_hdx_file_with_hashtags_reads_by_the_hxl_preset(tmp_path):
     assert by_id.loc["HDX-1", ["country", "unit_code", "killed"]].tolist() == ["UKR", "UA-63", 2]
     assert by_id.loc["HDX-2", "unit_code"] == "UA-14"
     assert p.mapping["latitude"] == "column 'lat'"  # untagged columns still found by name
+
+
+def test_summaries_say_which_source_column_the_counts_are(tmp_path):
+    from layers.pipeline import summaries
+
+    path = es.write_acled_export(tmp_path)
+    done = _project(tmp_path, f'[[layers]]\nname = "e"\nkind = "incidents"\npath = "{path.name}"\n')
+    item = summaries(done)[("e", "admin1")]
+    assert (
+        "Counts as the source calls them: killed = ACLED export or API download's "
+        "'fatalities'." in item.notes
+    )
