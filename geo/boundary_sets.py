@@ -358,10 +358,16 @@ def _embedded_name_errors() -> dict[str, set[str]]:
 def for_level(level: str, boundary_set: BoundarySet | None = None) -> BoundarySet:
     """Return the set that answers for units of ``level``: ``boundary_set`` if of that level.
 
-    Otherwise the embedded set of the level (``admin0`` or ``admin1``).
+    Otherwise the embedded set of the level (``admin0`` or ``admin1``); for
+    another level there is none, and :class:`UnitNotFoundError` says so.
     """
     if boundary_set is not None and boundary_set.level == level:
         return boundary_set
+    if level not in ("admin0", "admin1"):
+        raise UnitNotFoundError(
+            f"no {level} boundaries: the embedded ones are admin0 and admin1. Fix: name a "
+            f"boundary set of {level} units for the layer"
+        )
     return embedded(level)
 
 

@@ -19,6 +19,7 @@ import functools
 import math
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from geo import boundaries
 from geo.area import area_km2
 from geo.boundary_sets import BoundarySet
 from geo.errors import MinemapError
+from geo.mojibake import looks_mojibake
 
 __all__ = ["GAP_TOLERANCE_KM2", "OVERLAP_TOLERANCE_KM2", "BoundaryFileError", "Finding",
            "ValidationReport", "detect_schema", "load_boundaries", "validate"]  # fmt: skip
@@ -206,7 +208,58 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("string").fillna("").str.strip().astype(object)
 
 
-def _read(path: Path, layer: str | None, notes: list[str]) -> tuple[gpd.GeoDataFrame, str]:
+def _has_cpg(path: Path) -> bool | None:
+    """Say whether a shapefile (or a zip of one) has a .cpg file; None for other formats."""
+    suffix = path.suffix.lower()
+    if suffix == ".shp":
+        return any(
+            p.suffix.lower() == ".cpg" and p.stem == path.stem for p in path.parent.iterdir()
+        )
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n.lower() for n in archive.namelist()]
+        return any(n.endswith(".cpg") for n in names) if any(n.endswith(".shp") for n in names) \
+            else None  # fmt: skip
+    return None
+
+
+def _read_text(path: Path, layer: str, encoding: str | None, notes: list[str]) -> gpd.GeoDataFrame:
+    """Read a layer, in the encoding given, else GDAL's; a .dbf of UTF-8 without .cpg is told.
+
+    A shapefile without a .cpg is read by GDAL as ISO-8859-1. When its text then
+    reads as UTF-8 bytes shown in that code page (mojibake, :mod:`geo.mojibake`)
+    and no text is left unexplained, it is read again as UTF-8. The report says
+    which encoding was used and why.
+    """
+    if encoding is not None:
+        notes.append(f"text read as {encoding}, as given (encoding=)")
+        return gpd.read_file(path, layer=layer, engine="pyogrio", encoding=encoding)
+    frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    cpg = _has_cpg(path)
+    if cpg is None:
+        return frame
+    used = pyogrio.read_info(path, layer=layer).get("encoding") or "unknown"
+    if cpg:
+        notes.append(f"text read as {used}, as the shapefile's .cpg file says")
+        return frame
+    texts = [v for c in frame.columns if c != frame.geometry.name
+             and pd.api.types.is_string_dtype(frame[c]) for v in frame[c]]  # fmt: skip
+    foreign, repairable, example = looks_mojibake(texts)
+    if foreign and repairable == foreign:
+        notes.append(
+            f"text read as UTF-8: the shapefile has no .cpg file, and its {foreign} non-ASCII "
+            f"text(s) read as {used} (GDAL's default) were UTF-8 bytes (e.g. {example})"
+        )
+        return gpd.read_file(path, layer=layer, engine="pyogrio", encoding="UTF-8")
+    why = (f"; {repairable} of its {foreign} non-ASCII texts would read as UTF-8, not all: "
+           "pass encoding= if names look wrong" if repairable else "")  # fmt: skip
+    notes.append(f"text read as {used}: the shapefile has no .cpg file{why}")
+    return frame
+
+
+def _read(
+    path: Path, layer: str | None, notes: list[str], encoding: str | None = None
+) -> tuple[gpd.GeoDataFrame, str]:
     """Read the layer of units (the only polygon layer when none is named), in EPSG:4326."""
     if not path.exists():
         raise BoundaryFileError(f"no boundary file at {str(path)!r}. Fix: check the path.")
@@ -219,7 +272,7 @@ def _read(path: Path, layer: str | None, notes: list[str]) -> tuple[gpd.GeoDataF
             "Fix: pass the layer of the units as layer=."
         )
     layer = layer or (polygonal[0] if len(polygonal) == 1 else next(iter(layers)))
-    frame = gpd.read_file(path, layer=layer, engine="pyogrio")
+    frame = _read_text(path, layer, encoding, notes)
     if (table := not isinstance(frame, gpd.GeoDataFrame)) or frame.empty:  # a CSV is a table
         what = "geometry: it is a table, not boundaries" if table else "features"
         fix = f"export the boundary polygons to {_VECTOR}" if table else "check it"
@@ -309,7 +362,8 @@ def _file_errors(load):
 @_file_errors
 def load_boundaries(path, *, level=None, code_field: str | None = None, name_fields=None,
                     country: str | None = None, layer: str | None = None,
-                    name: str | None = None) -> tuple[BoundarySet, ValidationReport]:  # fmt: skip
+                    name: str | None = None, encoding: str | None = None,
+                    inherit: bool = True) -> tuple[BoundarySet, ValidationReport]:  # fmt: skip
     """Read a boundary file as a boundary set, validated.
 
     Parameters
@@ -326,6 +380,13 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
         Layer to read; needed when the file has several layers of polygons.
     name : str, optional
         Name of the set; default the file name without extensions.
+    encoding : str, optional
+        Encoding of the file's text (a shapefile's .dbf); by default its .cpg
+        file's, else UTF-8 when GDAL's ISO-8859-1 reading shows UTF-8 bytes.
+    inherit : bool
+        Let admin-1 units that are units of the embedded set (by overlap) also
+        answer to its names and codes (:func:`_inherit`); False: the file's
+        own names and codes only.
 
     Returns
     -------
@@ -350,7 +411,7 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
     (12, 'GE-', True, 'admin1')
     """
     path, notes = Path(path), []
-    frame, layer = _read(path, layer, notes)
+    frame, layer = _read(path, layer, notes, encoding)
     columns = [c for c in frame.columns if c != frame.geometry.name]
     schema = detect_schema(columns, level=None if level is None else int(_level_name(level)[5:]))
     if code_field is None and schema["code_field"] is None:
@@ -394,13 +455,81 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
     if schema["schema"] == "HDX COD-AB" and dated:
         source += f", valid on {str(frame[dated[0]].iloc[0])[:10]}"
     code_fields = [code_col, *schema["code_fields"]]
+    level_name = _level_name(level if level is not None else schema["level"] or levels[0])
+    if schema["code_fallback"] and code_field is None:
+        empty = int((_text(frame[f"{schema['code_field']}"]) == "").sum()) if (
+            schema["code_field"] in frame.columns) else 0  # fmt: skip
+        if empty:
+            report.notes.append(
+                f"{empty} unit(s) have no {schema['code_field']}: their "
+                f"{schema['code_fallback']} is their code (an id, not an ISO code)"
+            )
+    frame = frame.set_geometry(geometry)
+    inherited = ([], [])
+    if inherit and level_name == "admin1":
+        inherited = _inherit(frame, level_name, report)
     return BoundarySet(
         name=name or re.sub(r"(\.(zip|shp|gpkg|geojson|json|kml))+$", "", path.name, flags=re.I),
-        level=_level_name(level if level is not None else schema["level"] or levels[0]),
-        frame=frame.set_geometry(geometry), source=source + f" (code {code_col})",
-        code_fields=tuple(dict.fromkeys(["code", *(clash.get(c, c) for c in code_fields)])),
-        name_fields=tuple(dict.fromkeys(["name", *(clash.get(c, c) for c in names)])),
+        level=level_name,
+        frame=frame, source=source + f" (code {code_col})",
+        code_fields=tuple(dict.fromkeys(["code", *(clash.get(c, c) for c in code_fields),
+                                         *inherited[0]])),
+        name_fields=tuple(dict.fromkeys(["name", *(clash.get(c, c) for c in names),
+                                         *inherited[1]])),
     ), report  # fmt: skip
+
+
+#: Share of its area a user unit and an embedded unit must each have in common to be the same
+#: unit, when names and codes are carried over (:func:`_inherit`).
+INHERIT_SHARE = 0.5
+
+
+def _inherit(frame: gpd.GeoDataFrame, level: str, report) -> tuple[list[str], list[str]]:
+    """Carry the embedded units' names and codes over to the user units that are the same units.
+
+    A user unit and an embedded Natural Earth unit are the same unit when each
+    has at least :data:`INHERIT_SHARE` of its area in common with the other. The
+    user unit then also answers to the embedded unit's codes (ISO 3166-2, HASC,
+    and any crosswalk codes) and names in every language: columns
+    ``inherited_<field>`` are added to ``frame``. Returns the code and name
+    columns added; the report says how many units inherited.
+    """
+    from geo.boundary_sets import embedded
+
+    ne = embedded(level)
+    countries = set(frame["country"]) - {""}
+    pool = ne.frame if not countries else ne.frame[ne.frame["country"].isin(countries)]
+    if pool.empty:
+        return [], []
+    mine = shapely.make_valid(np.asarray(frame.geometry.values))
+    theirs = np.asarray(pool.geometry.values)
+    a, b = shapely.STRtree(theirs).query(mine, predicate="intersects")
+    shared = shapely.area(shapely.intersection(mine[a], theirs[b]))
+    share_mine = shared / np.maximum(shapely.area(mine[a]), 1e-12)
+    share_theirs = shared / np.maximum(shapely.area(theirs[b]), 1e-12)
+    same = (share_mine >= INHERIT_SHARE) & (share_theirs >= INHERIT_SHARE)
+    match = np.full(len(frame), -1, dtype=np.int64)
+    match[a[same]] = b[same]
+    found = match >= 0
+    if not found.any():
+        report.notes.append(f"no unit is one of the {ne.source} units (by overlap): names and "
+                            "codes are this set's own only")  # fmt: skip
+        return [], []
+    rows = pool.iloc[match[found]]
+    codes = [c for c in ne.code_fields if c in pool.columns]
+    names = [c for c in ne.name_fields if c in pool.columns]
+    for column in (*codes, *names):
+        values = np.full(len(frame), "", dtype=object)
+        values[found] = rows[column].fillna("").astype(str).to_numpy()
+        frame[f"inherited_{column}"] = values
+    rest = int((~found).sum())
+    report.notes.append(
+        f"{int(found.sum())} of {len(frame)} units are units of {ne.source} (each has at least "
+        f"{INHERIT_SHARE:.0%} of its area in common with the other): they also answer to its "
+        "names and codes (ISO 3166-2, HASC and any crosswalk code)"
+        + (f"; {rest} are not: their own names and codes only" if rest else "")
+    )
+    return [f"inherited_{c}" for c in codes], [f"inherited_{c}" for c in names]
 
 
 def _polygonal(geom) -> Polygon | MultiPolygon:

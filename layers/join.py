@@ -15,7 +15,7 @@ import pandas as pd
 import shapely
 
 from geo import area, gazetteer, groupings, names
-from geo.boundary_sets import BoundarySet, embedded, for_level
+from geo.boundary_sets import BoundarySet, for_level
 from geo.errors import (
     GroupingError,
     MinemapError,
@@ -110,6 +110,10 @@ def _unit_from_point(
     return names.Resolution(code, bset.level, "settlement location", settlement) if code else None
 
 
+class _OtherLevel(UnitNotFoundError):
+    """A record's level is not that of the layer's user boundary set."""
+
+
 def _answers(written: str, code: str, country: str | None, bset: BoundarySet) -> bool:
     """Say whether a written name fits unit ``code`` too: its name, or a region covering it."""
     return names.answers_to(written, code, country=country, boundaries=bset) or names.covers(
@@ -169,8 +173,23 @@ class _Resolver:
         return _Found(resolution, field, err.unit, err.distance_km)
 
     def bset(self, level: str) -> BoundarySet:
+        """Return the set a record of ``level`` resolves on: the layer's, never another silently.
+
+        A layer with a user boundary set resolves its records of that set's level
+        on it, and country records (admin0) on the embedded countries; a record of
+        another level is refused, naming both levels.
+        """
         boundary_set = self.boundary_set
-        return boundary_set if (boundary_set and boundary_set.level == level) else embedded(level)
+        if boundary_set is not None and boundary_set.level == level:
+            return boundary_set
+        if boundary_set is not None and level != "admin0":
+            raise _OtherLevel(
+                f"the record's unit_level is {level}, but the layer's boundaries "
+                f"{boundary_set.name!r} are {boundary_set.level} units; it is not resolved on "
+                f"other boundaries. Fix: write unit_level {boundary_set.level} (or leave it "
+                "empty), or give the boundary set's level in the project (level = ...)"
+            )
+        return for_level(level)
 
     def name(self, text: str, country: str | None, level: str, bset: BoundarySet):
         """Resolve a name once per distinct (name, country, level, set); the same answer after."""
@@ -269,6 +288,9 @@ class _Resolver:
         except OutsideCountryError as err:
             return _Refused("geometry", f"point outside the country: {err}",
                             "correct the coordinates, or the country")  # fmt: skip
+        except _OtherLevel as err:
+            return _Refused("unit_level", str(err).split(". Fix: ")[0],
+                            str(err).split(". Fix: ")[1])  # fmt: skip
         except (UnitNotFoundError, GroupingError) as err:
             geom = rec.get("geometry")
             if not code and not place and geom is not None and level != "grouping":
@@ -291,7 +313,10 @@ class _Resolver:
         place = _text(rec.get("place"))
         if level == "grouping":
             return self.record({**rec, "geometry": None})
-        bset = self.bset(level)
+        try:
+            bset = self.bset(level)
+        except UnitNotFoundError:  # a level the layer's boundaries do not have: refused
+            return self.record({**rec, "geometry": None})
         country = _text(rec.get("country")) or None
         try:
             if code:

@@ -125,7 +125,9 @@ def prepare_layer(
     parts = []
     for path in spec.files:
         say(f"reading {path.name} as {spec.kind} layer {spec.name!r}")
-        layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules, **options)
+        level = boundary_set.level if boundary_set is not None else "admin1"
+        layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules,
+                            default_level=level, **options)  # fmt: skip
         prepared = layers.prepare(
             layer, boundary_set=boundary_set, aliases=aliases, point_place=spec.point_place
         )

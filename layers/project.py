@@ -71,6 +71,8 @@ class BoundarySpec:
     code_field: str | None = None
     name_fields: tuple[str, ...] | None = None
     country: str | None = None
+    encoding: str | None = None
+    inherit_names: bool = True
 
     def load(self):
         """Load and validate the boundary file: ``(BoundarySet, ValidationReport)``."""
@@ -78,7 +80,8 @@ class BoundarySpec:
 
         return load_boundaries(
             self.path, level=self.level, code_field=self.code_field, name_fields=self.name_fields,
-            country=self.country, layer=self.layer, name=self.name,
+            country=self.country, layer=self.layer, name=self.name, encoding=self.encoding,
+            inherit=self.inherit_names,
         )  # fmt: skip
 
 
@@ -190,7 +193,28 @@ _TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "grou
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
                "dedupe_on", "point_place"}  # fmt: skip
-_BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country"}
+_BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country", "encoding",
+                  "inherit_names"}  # fmt: skip
+
+
+def _flag(check: Checker, key: str, table: dict, name: str, default: bool) -> bool:
+    """Read a true/false option."""
+    value = table.get(name, default)
+    if not isinstance(value, bool):
+        check.fail(f"{key}.{name}", f"expected true or false, {got(value)}",
+                   f"write {name} = {str(default).lower()}")  # fmt: skip
+    return value
+
+
+def _encoding(check: Checker, key: str, table: dict) -> str | None:
+    """Read an encoding option, checked against Python's codecs."""
+    text = check.option(table, key, "encoding")
+    if text is not None:
+        try:
+            codecs.lookup(text)
+        except LookupError:
+            check.fail(f"{key}.encoding", f"unknown encoding {text!r}", 'use "utf-8" or "cp1251"')
+    return text
 
 
 def _boundaries(check: Checker, data: dict) -> dict[str, BoundarySpec]:
@@ -218,6 +242,8 @@ def _boundaries(check: Checker, data: dict) -> dict[str, BoundarySpec]:
             level=level, layer=check.option(table, key, "layer"), name_fields=names,
             code_field=check.option(table, key, "code_field"),
             country=check.option(table, key, "country"),
+            encoding=_encoding(check, key, table),
+            inherit_names=_flag(check, key, table, "inherit_names", True),
         )  # fmt: skip
     return found
 
@@ -266,11 +292,7 @@ def _mapping(check: Checker, key: str, table: dict, kind: str) -> ColumnMapping:
 def _read_options(check: Checker, key: str, table: dict) -> dict[str, str | None]:
     options = ("layer", "sheet", "encoding", "delimiter", "crs")
     found = {option: check.option(table, key, option) for option in options}
-    if (text := found["encoding"]) is not None:
-        try:
-            codecs.lookup(text)
-        except LookupError:
-            check.fail(f"{key}.encoding", f"unknown encoding {text!r}", 'use "utf-8" or "cp1251"')
+    found["encoding"] = _encoding(check, key, table)
     text = found["delimiter"]
     if text is not None and (len(text) != 1 or text in '"\r\n' or CONTROL.match(text.strip())):
         check.fail(f"{key}.delimiter", f"expected one character, not a quote or line break, "

@@ -82,7 +82,7 @@ class Layer:
 
 
 def _fill_defaults(
-    frame: pd.DataFrame, kind: LayerKind, path: str, numbers: list[int]
+    frame: pd.DataFrame, kind: LayerKind, path: str, numbers: list[int], level: str = "admin1"
 ) -> pd.DataFrame:
     out = frame.copy()
 
@@ -96,7 +96,7 @@ def _fill_defaults(
         out["record_id"] = [f"{stem}-row-{n}" for n in numbers]
     if "source_file" not in out.columns or blank("source_file").all():
         out["source_file"] = Path(path.split(",")[0]).name
-    out.loc[blank("unit_level"), "unit_level"] = "admin1"
+    out.loc[blank("unit_level"), "unit_level"] = level
     if "unit_code" in out.columns:
         # A row that names its unit only by code: the code is the place as written.
         fill = blank("place") & ~blank("unit_code")
@@ -125,6 +125,7 @@ def read(
     *,
     mapping: ColumnMapping | None = None,
     rules: Rules | None = None,
+    default_level: str = "admin1",
     **options: object,
 ) -> Layer:
     """Read and validate a layer file of any supported format.
@@ -141,6 +142,9 @@ def read(
     rules : layers.presets.Rules, optional
         The source preset (``format``, else recognised from the columns), row
         filters, value maps and date format (see :mod:`layers.presets`).
+    default_level : str
+        ``unit_level`` of rows that give none: the level of the boundary set
+        the layer is resolved on (``admin1`` for the embedded one).
     **options
         How to read the file, passed to :func:`layers.formats.read_table`:
         ``layer``, ``sheet``, ``encoding``, ``delimiter``, ``crs`` and
@@ -207,7 +211,7 @@ def read(
         mapped.frame["country"] = codes_for_names(mapped.frame["country"], notes)
     if preset is not None:
         presets.country_level(mapped.frame, source, preset, tags, notes)
-    frame = _fill_defaults(mapped.frame, spec, where, numbers)
+    frame = _fill_defaults(mapped.frame, spec, where, numbers, default_level)
     file_geometry = None
     if raw.geometry is not None:
         file_geometry = list(raw.geometry if kept is None else raw.geometry.iloc[kept])

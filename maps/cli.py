@@ -198,6 +198,19 @@ def _parser() -> argparse.ArgumentParser:
         help="user boundary file (COD-AB, geoBoundaries, GADM...) to resolve units against",
     )
     c.add_argument(
+        "--level",
+        default=None,
+        metavar="LEVEL",
+        help="admin level of the units in --boundaries (admin1, admin2...), when the file's "
+        "own label is not the level records name (geoBoundaries calls cantons ADM2)",
+    )
+    c.add_argument(
+        "--boundaries-encoding",
+        default=None,
+        metavar="NAME",
+        help="encoding of the --boundaries file's text (a shapefile .dbf without .cpg)",
+    )
+    c.add_argument(
         "--aliases",
         action="append",
         default=[],
@@ -329,7 +342,9 @@ def _check(args: argparse.Namespace) -> int:
             jobs.append((shown, spec.kind, spec, project.path, sets.get(spec.boundaries)))
     user_set = None
     if args.boundaries:
-        user_set, report = load_boundaries(args.boundaries)
+        user_set, report = load_boundaries(
+            args.boundaries, level=args.level, encoding=args.boundaries_encoding
+        )
         for line in report.lines():
             _progress(f"boundaries: {line}")
     constants = {"country": args.country} if args.country else {}

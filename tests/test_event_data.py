@@ -149,8 +149,7 @@ def test_a_ucdp_ged_file_from_hdx_builds_with_or_without_its_hxl_row(tmp_path, h
     )
 
 
-@pytest.fixture
-def kyiv_city_set(tmp_path):
+def _kyiv_city_set(tmp_path, inherit):
     """A COD-AB-like set: the city is the unit "Kyiv" (UA80), the oblast "Kyivska" (UA32)."""
     units = embedded("admin1").frame
     shapes = units.set_index("code").loc[["UA-30", "UA-32", "UA-14", "UA-63", "UA-40", "UA-43"]]
@@ -163,17 +162,21 @@ def kyiv_city_set(tmp_path):
     path = tmp_path / "ukr_adm1.gpkg"
     frame.to_file(path, engine="pyogrio")
     bset, _report = load_boundaries(
-        path, level="admin1", code_field="ADM1_PCODE", name_fields=["ADM1_EN"], country="UKR"
+        path,
+        level="admin1",
+        code_field="ADM1_PCODE",
+        name_fields=["ADM1_EN"],
+        country="UKR",
+        inherit=inherit,
     )
     return bset
 
 
-def test_acled_kyiv_goes_to_the_oblast_by_its_points_where_kyiv_is_the_city(
-    tmp_path, kyiv_city_set
-):
-    p = layers.prepare(
-        layers.read(es.write_acled_export(tmp_path), "incidents"), boundary_set=kyiv_city_set
-    )
+def test_acled_kyiv_goes_to_the_oblast_by_its_points_where_kyiv_is_the_city(tmp_path):
+    # The file's own names only: "Kyiv" is the city's name; the oblast is "Kyivska".
+    bset = _kyiv_city_set(tmp_path, inherit=False)
+    p = layers.prepare(layers.read(es.write_acled_export(tmp_path), "incidents"),
+                       boundary_set=bset)  # fmt: skip
     by_id = p.records.set_index("record_id")
     bucha, *farther = es.ACLED_TRAITS["kyiv_oblast"]
     # Bucha lies 0.4 km outside the (generalised) city: within the tolerance the name is kept,
@@ -191,6 +194,23 @@ def test_acled_kyiv_goes_to_the_oblast_by_its_points_where_kyiv_is_the_city(
     listing = record_listing("events", p).set_index("record_id")
     assert listing.loc["UKR30987", "unit_resolved_by"] == "point overrode name"
     assert listing.loc["UKR30987", "point_name_other_unit"] == "UA80"
+
+
+def test_with_inherited_names_kyiv_is_ambiguous_on_a_user_set_as_on_the_embedded_one(tmp_path):
+    # The units are Natural Earth's: "Kyiv" also names the oblast (Natural Earth's "Kiev"),
+    # so it is ambiguous here as on the embedded set, and every point settles its unit.
+    bset = _kyiv_city_set(tmp_path, inherit=True)
+    p = layers.prepare(layers.read(es.write_acled_export(tmp_path), "incidents"),
+                       boundary_set=bset)  # fmt: skip
+    by_id = p.records.set_index("record_id")
+    for record_id in es.ACLED_TRAITS["kyiv_oblast"]:
+        assert tuple(by_id.loc[record_id, ["unit_code", "unit_resolved_by"]]) == (
+            "UA32", "location")  # fmt: skip
+    assert by_id.loc[es.ACLED_TRAITS["kyiv_city"][0], "unit_code"] == "UA80"
+    # ACLED's "Donetsk" and "Kharkiv" meet COD's "Donetska" and "Kharkivska" through the
+    # inherited names; "Crimea" with its point in Sevastopol goes to Sevastopol (UA85).
+    assert by_id.loc["UKR43231", "unit_code"] == "UA85"
+    assert {by_id.loc[i, "unit_code"] for i in ("UKR36207", "UKR66977")} == {"UA14"}
 
 
 def test_a_point_only_record_at_sea_takes_the_nearest_unit_within_12_nautical_miles(tmp_path):

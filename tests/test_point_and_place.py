@@ -53,8 +53,14 @@ def kyiv_set(tmp_path):
     )  # fmt: skip
     path = tmp_path / "units.gpkg"
     frame.to_file(path, engine="pyogrio")
+    # The file's own names only: the rule for a name that fits the unit the point is in.
     bset, _report = load_boundaries(
-        path, level="admin1", code_field="pcode", name_fields=["label"], country="UKR"
+        path,
+        level="admin1",
+        code_field="pcode",
+        name_fields=["label"],
+        country="UKR",
+        inherit=False,
     )
     return bset
 

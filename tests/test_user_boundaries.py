@@ -116,8 +116,14 @@ def test_cod_ab_geopackage_is_recognised(tmp_path, ukraine):
     assert frame.loc["UA63", "name"] == "Kharkiv"
     assert frame.loc["UA63", "ADM1_UA"] == "Харківська область"
     assert set(frame["country"]) == {"UKR"}
-    assert units_.code_fields == ("code", "ADM1_PCODE")
-    assert units_.name_fields == ("name", "ADM1_EN", "ADM1_UA", "ADM1_RU", "ADM1ALT1EN")
+    own = ("code", "ADM1_PCODE")
+    assert units_.code_fields[:2] == own
+    assert units_.name_fields[:5] == ("name", "ADM1_EN", "ADM1_UA", "ADM1_RU", "ADM1ALT1EN")
+    # The units are Natural Earth's: they also answer to its codes and names.
+    assert units_.code_fields[2:] == ("inherited_code", "inherited_code_hasc",
+                                      "inherited_adm1_code")  # fmt: skip
+    assert frame.loc["UA63", "inherited_code"] == "UA-63"
+    assert any("27 of 27 units are units of Natural Earth" in n for n in report.notes)
     assert "ukr_admbnda_adm1.gpkg" in units_.source
     assert "'ukr_admbnda_adm1_sspe'" in units_.source
     assert "HDX COD-AB" in units_.source and "valid on 2024-04-16" in units_.source
@@ -203,10 +209,12 @@ def test_geoboundaries_geojson_takes_shape_id_where_shape_iso_is_empty(tmp_path,
     assert codes["Luhansk"].startswith("UKR-ADM1-3_0_0-B")
     assert units_.level == "admin1"
     assert set(units_.frame["country"]) == {"UKR"}
-    assert units_.code_fields == ("code", "shapeISO", "shapeID")
-    assert units_.name_fields == ("name", "shapeName")
+    assert units_.code_fields[:3] == ("code", "shapeISO", "shapeID")
+    assert units_.name_fields[:2] == ("name", "shapeName")
     assert "geoBoundaries" in units_.source
     assert report.ok
+    assert any(n.startswith("1 unit(s) have no shapeISO: their shapeID is their code")
+               for n in report.notes), report.notes  # fmt: skip
 
 
 def test_gadm_zipped_shapefile_in_web_mercator_is_reprojected(tmp_path):
