@@ -160,6 +160,23 @@ def _admin1_all() -> gpd.GeoDataFrame:
     frame.insert(0, "code", frame["iso_3166_2"])
     frame.insert(2, "country", country)
     frame["admin_de_facto"] = frame["adm0_a3"]
+    return _with_crosswalk(frame)
+
+
+#: Columns the crosswalk adds to the embedded admin-1 units: other codes and names of a unit
+#: (OCHA COD-AB p-code and names, KATOTTG), empty where no crosswalk covers the country.
+CROSSWALK_CODES = ("pcode", "katottg")
+CROSSWALK_NAMES = ("pcode_name_en", "pcode_name_local")
+
+
+def _with_crosswalk(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the crosswalk's codes and names (``geo/data/ukr_codes.csv``) to the admin-1 units."""
+    table = pd.read_csv(_data_path("ukr_codes.csv"), dtype=str, keep_default_na=False)
+    by_code = table.set_index("natural_earth")
+    columns = {"pcode": "cod_pcode", "katottg": "katottg", "pcode_name_en": "name_en",
+               "pcode_name_local": "name_uk"}  # fmt: skip
+    for ours, theirs in columns.items():
+        frame[ours] = frame["code"].map(by_code[theirs]).fillna("")
     return frame
 
 

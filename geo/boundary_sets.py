@@ -387,8 +387,8 @@ def embedded(level: str) -> BoundarySet:
             name="natural-earth-admin1",
             level="admin1",
             frame=boundaries.admin1(),
-            code_fields=("code", "code_hasc", "adm1_code"),
-            name_fields=boundaries.NAME_FIELDS,
+            code_fields=("code", "code_hasc", "adm1_code", *boundaries.CROSSWALK_CODES),
+            name_fields=(*boundaries.NAME_FIELDS, *boundaries.CROSSWALK_NAMES),
             source=boundaries.BOUNDARY_VERSION["admin1"],
             builtin=True,
         )

@@ -16,6 +16,7 @@ import re
 import weakref
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from geo import translit
 from geo.boundary_sets import BoundarySet
@@ -33,6 +34,7 @@ __all__ = [
     "in_country",
     "index_for",
     "lookup_keys",
+    "typo_match",
 ]
 
 #: The rapidfuzz scorer of the fuzzy stage, on :func:`geo.translit.plain` forms.
@@ -180,6 +182,48 @@ def fuzzy_candidates(
             best.setdefault(code, (score, name))  # hits come best first
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:5]
     return tuple((code, name, round(score, 1)) for code, (score, name) in ranked)
+
+
+#: Most letters a hand-typed name may have wrong (Levenshtein edits of its plain form) for
+#: :func:`typo_match`: one in a name of fewer than 6 letters, two in a longer one.
+TYPO_EDITS = (1, 2)
+
+
+def typo_match(idx: NameIndex, text: str, country: str | None) -> tuple[str, str, int] | None:
+    """Find the unit of the country whose name is one or two letters from ``text``, or None.
+
+    Only within a country; the unit must be the only one that close, and every
+    other unit at least two edits farther ("Vonyn" is one letter from Volyn and
+    three or more from every other oblast). Returns (code, name, edits).
+
+    Examples
+    --------
+    >>> from geo.boundary_sets import embedded
+    >>> typo_match(index_for(embedded("admin1")), "Vonyn", "UKR")
+    ('UA-07', 'Volyn', 1)
+    >>> typo_match(index_for(embedded("admin1")), "Vonyn", None) is None
+    True
+    """
+    query = translit.plain(normalise(text))
+    if not country or len(query) < 4:
+        return None
+    fuzzy_candidates(idx, text, country)  # fills the country's pool
+    choices, owners = idx.pools[country]
+    most = TYPO_EDITS[0] if len(query) < 6 else TYPO_EDITS[1]
+    best: dict[str, tuple[int, str]] = {}
+    hits = process.extract(query, choices, scorer=Levenshtein.distance, limit=None,
+                           score_cutoff=most + 2)  # fmt: skip
+    for _, edits, i in hits:
+        for code, name in owners[i].items():
+            if code not in best or edits < best[code][0]:
+                best[code] = (int(edits), name)
+    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))
+    if not ranked or ranked[0][1][0] > most:
+        return None
+    code, (edits, name) = ranked[0]
+    if len(ranked) > 1 and ranked[1][1][0] < edits + 2:
+        return None
+    return code, name, edits
 
 
 def _merge(table: dict[str, set[str]], key: str, codes: set[str]) -> None:

@@ -38,6 +38,7 @@ from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
+from geo.audit import refusal
 from geo.boundary_sets import BoundarySet, embedded
 from geo.errors import RecordError, UnitNotFoundError
 from geo.name_index import (
@@ -49,6 +50,7 @@ from geo.name_index import (
     fuzzy_candidates,
     in_country,
     lookup_keys,
+    typo_match,
 )
 from geo.name_index import index_for as _index
 from geo.translit import analyse as _analyse
@@ -434,6 +436,15 @@ def resolve(
     'CZE'
     """
     bset = boundaries if boundaries is not None else embedded(level)
+    found = _resolve(name, bset, country, aliases, fuzzy_threshold)
+    if bset.builtin and (why := refusal(found.code)) is not None:
+        # A Natural Earth code that stands for no one unit (geo/data/admin1_audit.csv).
+        raise UnitNotFoundError(f"{name!r} resolves to {found.code}, which cannot be joined: {why}")
+    return found
+
+
+def _resolve(name, bset: BoundarySet, country, aliases, fuzzy_threshold) -> Resolution:
+    """Resolve a name on ``bset`` (:func:`resolve`, before the audit of embedded codes)."""
     text = str(name).strip()
     country = country.strip().upper() if country else None
     quick = _by_code_alone(bset, text, country)
@@ -472,11 +483,24 @@ def resolve(
         elif fit:
             return _pick(idx, bset, text, method, fit)
     if fallback:
-        return _pick(idx, bset, text, *fallback)
+        method, found = fallback
+        if kinds == {"city"} and all(idx.kinds[c] and "city" not in idx.kinds[c] for c in found):
+            # "Kyiv-city" on a set without the city: its oblast is another unit, never taken.
+            shown = ", ".join(f"{c} {idx.display.get(c, c)!r}" for c in found)
+            raise UnitNotFoundError(
+                f"{text!r} names a city, but the units{scope} of {bset.name!r} of that name are "
+                f"not cities ({shown}): the set has no unit for the city. Fix: use boundaries "
+                "with the city as a unit, or write the region's own name if the region is meant."
+            )
+        return _pick(idx, bset, text, method, found)
     candidates = () if _CODE_LIKE.fullmatch(text) else fuzzy_candidates(idx, text, country)
     close = [c for c in candidates if candidates[0][2] - c[2] < FUZZY_MARGIN]
     if candidates and candidates[0][2] >= fuzzy_threshold and len(close) == 1:
         return Resolution(candidates[0][0], bset.level, "fuzzy", text, candidates[0][2], candidates)
+    if fuzzy_threshold <= 100 and (typo := typo_match(idx, text, country)) is not None:
+        # One or two letters wrong, and no other unit of the country as close: reported as fuzzy.
+        score = next((c[2] for c in candidates if c[0] == typo[0]), 0.0)
+        return Resolution(typo[0], bset.level, "fuzzy", text, score, candidates)
     # A long name is quoted cut short (the rejects table keeps it whole).
     shown = text if len(text) <= 200 else text[:200] + "…"
     if candidates and candidates[0][2] >= fuzzy_threshold:

@@ -288,9 +288,9 @@ _DROP = re.compile("['’‘`ʼʹ′´\u02bbьъ]")
 _KINDS = {
     "oblast": "oblast oblasti oblasty obl область обл области",
     "region": "region регион регіон province",  # any kind but a city
-    "republic": "republic respublika республика республіка resp",
+    "republic": "republic respublika республика республіка resp респ",
     "krai": "krai kray край territory",
-    "okrug": "okrug округ okr aok",
+    "okrug": "okrug округ okr aok ао",
     "city": "city misto gorod місто город м г municipality miska міська gorsovet горсовет",
 }
 _REGION = frozenset(("oblast", "republic", "krai", "okrug"))
@@ -338,6 +338,10 @@ def analyse(text: str) -> tuple[str, frozenset[str]]:
             text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
     words = [w for w in _SPLIT.split(_DROP.sub("", text)) if w]
     if _GENERIC.isdisjoint(words) and not ("щина" in text or "shch" in text):
+        if len(words) == 1 and _CYRILLIC.search(words[0]):
+            # A region's adjective alone ("Кировская", "Донецька") is its name without the
+            # kind word ("область", "край"), as FIAS and ministry lists write it.
+            return _ADJECTIVE.sub("", words[0]), frozenset()
         return " ".join(words), frozenset()
     kinds, out = set(), []
     for i, word in enumerate(words):

@@ -404,8 +404,8 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
     --------
     >>> import tempfile, geo
     >>> path = Path(tempfile.mkdtemp()) / "geo.gpkg"
-    >>> geo.admin1(["GEO"]).rename(columns={"code": "pcode"}).to_file(path)
-    >>> units, report = load_boundaries(path, level="admin1", code_field="pcode",
+    >>> geo.admin1(["GEO"]).rename(columns={"code": "unit_code"}).to_file(path)
+    >>> units, report = load_boundaries(path, level="admin1", code_field="unit_code",
     ...                                 name_fields=["name", "name_en"], country="GEO")
     >>> len(units.frame), units.frame["code"].iloc[0][:3], report.ok, units.level
     (12, 'GE-', True, 'admin1')
@@ -518,9 +518,14 @@ def _inherit(frame: gpd.GeoDataFrame, level: str, report) -> tuple[list[str], li
     rows = pool.iloc[match[found]]
     codes = [c for c in ne.code_fields if c in pool.columns]
     names = [c for c in ne.name_fields if c in pool.columns]
+    wrong = ne.name_errors()  # names the embedded set lists under the wrong unit: not carried
     for column in (*codes, *names):
         values = np.full(len(frame), "", dtype=object)
-        values[found] = rows[column].fillna("").astype(str).to_numpy()
+        texts = rows[column].fillna("").astype(str).tolist()
+        if column in names:
+            texts = ["|".join(n for n in t.split("|") if n.strip() not in wrong.get(c, ()))
+                     for t, c in zip(texts, rows["code"], strict=True)]  # fmt: skip
+        values[found] = texts
         frame[f"inherited_{column}"] = values
     rest = int((~found).sum())
     report.notes.append(

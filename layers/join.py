@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from geo import area, gazetteer, groupings, names
+from geo.audit import refusal
 from geo.boundary_sets import BoundarySet, for_level
 from geo.errors import (
     GroupingError,
@@ -84,6 +85,8 @@ def _unit_from_point(
             swapped = swap_reason(geom, code, country, bset)
             if swapped is not None:
                 raise SwappedCoordinatesError(swapped)
+        if code is not None and bset.builtin and (why := refusal(code)) is not None:
+            raise UnitNotFoundError(f"the point lies in {code}, which cannot be joined: {why}")
         if code is None:
             if geom.geom_type != "Point":
                 return None
@@ -443,6 +446,9 @@ def resolve_units(
         country = countries[sel]
         fine = from_point[sel] & (found != None) & ~((country != "") & (here != "")  # noqa: E711
                                                      & (here != country))  # fmt: skip
+        if bset.builtin:  # a point in a Natural Earth unit that stands for no one unit
+            barred = [c for c in pd.unique(found[found != None]) if refusal(c)]  # noqa: E711
+            fine &= ~np.isin(found, barred)
         # One outcome per (unit, field the unit is credited to).
         chosen = sel[fine]
         fields = np.where(has_place[chosen], "place", "geometry")

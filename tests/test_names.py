@@ -44,12 +44,16 @@ def test_country_excludes_units_of_other_countries():
 
 
 def test_unknown_name_suggests_close_names_and_a_fix():
-    # "Chechnia" now resolves by transliteration; "Chekhnia" is too far for the fuzzy stage.
+    # "Chekhnia" is two letters from "Chechenia", and every other unit farther: a typo.
+    found = resolve("Chekhnia", country="RUS")
+    assert (found.code, found.method, found.score) == ("RU-CE", "fuzzy", 82.4)
+    # "Chkhnai" is three letters or more from every name: refused, the closest listed.
     with pytest.raises(
         UnitNotFoundError,
-        match=r"no admin1 unit in RUS matches 'Chekhnia'\. Closest names: RU-CE 'Chechnya' as 'Chechenia' \(82\.4\), .*Fix:",
+        match=r"no admin1 unit in RUS matches 'Chkhnai'\. Closest names: RU-CHU 'Chukchi "
+        r"Autonomous Okrug' \(71\.4\), RU-CE 'Chechnya' \(66\.7\).*Fix:",
     ):
-        resolve("Chekhnia", country="RUS")
+        resolve("Chkhnai", country="RUS")
 
 
 def test_countries_resolve_by_code_name_and_alias():

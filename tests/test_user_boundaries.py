@@ -121,7 +121,8 @@ def test_cod_ab_geopackage_is_recognised(tmp_path, ukraine):
     assert units_.name_fields[:5] == ("name", "ADM1_EN", "ADM1_UA", "ADM1_RU", "ADM1ALT1EN")
     # The units are Natural Earth's: they also answer to its codes and names.
     assert units_.code_fields[2:] == ("inherited_code", "inherited_code_hasc",
-                                      "inherited_adm1_code")  # fmt: skip
+                                      "inherited_adm1_code", "inherited_pcode",
+                                      "inherited_katottg")  # fmt: skip
     assert frame.loc["UA63", "inherited_code"] == "UA-63"
     assert any("27 of 27 units are units of Natural Earth" in n for n in report.notes)
     assert "ukr_admbnda_adm1.gpkg" in units_.source
