@@ -41,6 +41,7 @@ from pathlib import Path
 from geo.audit import refusal
 from geo.boundary_sets import BoundarySet, embedded
 from geo.errors import RecordError, UnitNotFoundError
+from geo.mojibake import repair
 from geo.name_index import (
     FUZZY_SCORER,
     NameIndex,
@@ -493,6 +494,15 @@ def _resolve(name, bset: BoundarySet, country, aliases, fuzzy_threshold) -> Reso
                 "with the city as a unit, or write the region's own name if the region is meant."
             )
         return _pick(idx, bset, text, method, found)
+    fixed = repair(text)  # UTF-8 read as Latin-1 ("GoraÅ¾de"): the name as written
+    if fixed is not None:
+        try:
+            found = _resolve(fixed, bset, country, aliases, fuzzy_threshold)
+        except UnitNotFoundError:
+            pass
+        else:
+            return Resolution(found.code, bset.level, "mojibake repaired", text, found.score,
+                              found.candidates)  # fmt: skip
     candidates = () if _CODE_LIKE.fullmatch(text) else fuzzy_candidates(idx, text, country)
     close = [c for c in candidates if candidates[0][2] - c[2] < FUZZY_MARGIN]
     if candidates and candidates[0][2] >= fuzzy_threshold and len(close) == 1:

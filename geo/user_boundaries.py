@@ -40,6 +40,16 @@ __all__ = ["GAP_TOLERANCE_KM2", "OVERLAP_TOLERANCE_KM2", "BoundaryFileError", "F
            "ValidationReport", "detect_schema", "load_boundaries", "validate"]  # fmt: skip
 
 _VECTOR = "a GeoPackage, Shapefile (or a .zip of one), GeoJSON or KML"
+
+#: The credit and licence of the boundary sets whose schema is recognised, as their
+#: publishers state them (a project's ``credit`` replaces it).
+LICENCES = {
+    "HDX COD-AB": "OCHA Common Operational Datasets (COD-AB) via HDX, licence CC BY-IGO 3.0",
+    "geoBoundaries": "geoBoundaries (www.geoboundaries.org), licence CC BY 4.0 (gbOpen; check "
+    "the release's own licence)",
+    "GADM": "GADM (gadm.org), free for academic and other non-commercial use, not to be "
+    "redistributed",
+}
 #: Overlaps between two units of at most this area (km²) are not reported.
 OVERLAP_TOLERANCE_KM2 = 0.01
 #: Gaps between units of at most this area (km²) are not reported.
@@ -363,7 +373,8 @@ def _file_errors(load):
 def load_boundaries(path, *, level=None, code_field: str | None = None, name_fields=None,
                     country: str | None = None, layer: str | None = None,
                     name: str | None = None, encoding: str | None = None,
-                    inherit: bool = True) -> tuple[BoundarySet, ValidationReport]:  # fmt: skip
+                    inherit: bool = True, credit: str | None = None,
+                    ) -> tuple[BoundarySet, ValidationReport]:  # fmt: skip
     """Read a boundary file as a boundary set, validated.
 
     Parameters
@@ -387,6 +398,9 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
         Let admin-1 units that are units of the embedded set (by overlap) also
         answer to its names and codes (:func:`_inherit`); False: the file's
         own names and codes only.
+    credit : str, optional
+        The set's credit and licence as maps show it; by default the
+        publisher's licence for a recognised schema (:data:`LICENCES`).
 
     Returns
     -------
@@ -451,6 +465,7 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
     report.notes[:0] = notes
     source = f"user boundaries {path.name}, layer {layer!r}, "
     source += f"{schema['schema']} schema" if schema["schema"] else "fields named by the user"
+    licence = credit if credit is not None else LICENCES.get(schema["schema"])
     dated = [c for c in columns if c.lower() in ("validon", "date") and frame[c].nunique() == 1]
     if schema["schema"] == "HDX COD-AB" and dated:
         source += f", valid on {str(frame[dated[0]].iloc[0])[:10]}"
@@ -465,18 +480,31 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
                 f"{schema['code_fallback']} is their code (an id, not an ISO code)"
             )
     frame = frame.set_geometry(geometry)
+    _shared_names(frame, report)
     inherited = ([], [])
     if inherit and level_name == "admin1":
         inherited = _inherit(frame, level_name, report)
     return BoundarySet(
         name=name or re.sub(r"(\.(zip|shp|gpkg|geojson|json|kml))+$", "", path.name, flags=re.I),
         level=level_name,
-        frame=frame, source=source + f" (code {code_col})",
+        frame=frame,
+        source=source + f" (code {code_col})" + (f"; {licence}" if licence else ""),
         code_fields=tuple(dict.fromkeys(["code", *(clash.get(c, c) for c in code_fields),
                                          *inherited[0]])),
         name_fields=tuple(dict.fromkeys(["name", *(clash.get(c, c) for c in names),
                                          *inherited[1]])),
     ), report  # fmt: skip
+
+
+def _shared_names(frame: gpd.GeoDataFrame, report) -> None:
+    """Say which display names several units of one country share: no name joins them."""
+    shared = frame.groupby(["country", "name"], sort=True)["code"].agg(list)
+    for (country, name), codes in shared[shared.str.len() > 1].items():
+        report.notes.append(
+            f"duplicate name {name!r}{' in ' + country if country else ''}: units "
+            f"{', '.join(codes)} share it, so a record giving that name is refused as ambiguous "
+            "(give the code); a known error of some releases: check the file"
+        )
 
 
 #: Share of its area a user unit and an embedded unit must each have in common to be the same

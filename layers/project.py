@@ -73,6 +73,7 @@ class BoundarySpec:
     country: str | None = None
     encoding: str | None = None
     inherit_names: bool = True
+    credit: str | None = None
 
     def load(self):
         """Load and validate the boundary file: ``(BoundarySet, ValidationReport)``."""
@@ -81,7 +82,7 @@ class BoundarySpec:
         return load_boundaries(
             self.path, level=self.level, code_field=self.code_field, name_fields=self.name_fields,
             country=self.country, layer=self.layer, name=self.name, encoding=self.encoding,
-            inherit=self.inherit_names,
+            inherit=self.inherit_names, credit=self.credit,
         )  # fmt: skip
 
 
@@ -194,7 +195,7 @@ _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "la
                "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
                "dedupe_on", "point_place"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country", "encoding",
-                  "inherit_names"}  # fmt: skip
+                  "inherit_names", "credit"}  # fmt: skip
 
 
 def _flag(check: Checker, key: str, table: dict, name: str, default: bool) -> bool:
@@ -244,6 +245,7 @@ def _boundaries(check: Checker, data: dict) -> dict[str, BoundarySpec]:
             country=check.option(table, key, "country"),
             encoding=_encoding(check, key, table),
             inherit_names=_flag(check, key, table, "inherit_names", True),
+            credit=check.title(f"{key}.credit", table.get("credit")),
         )  # fmt: skip
     return found
 

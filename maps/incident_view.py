@@ -216,11 +216,11 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     drawn when the map opens (else ticked in the layer control): a canvas of
     many points is hovered and clicked without the units in the way.
     """
-    events = frame[frame["record_type"].eq("event") & frame["unit_level"].eq("admin1")]
+    level = boundary_set.level if boundary_set is not None else "admin1"
+    events = frame[frame["record_type"].eq("event") & frame["unit_level"].eq(level)]
     if events.empty:
         return None
-    bset = boundary_set if boundary_set is not None and boundary_set.level == "admin1" else None
-    bset = bset or embedded("admin1")
+    bset = boundary_set if boundary_set is not None else embedded("admin1")
     counts = events.groupby("unit_code", sort=True).size()
     killed = pd.to_numeric(events.get("killed"), errors="coerce").groupby(events["unit_code"]).sum()
     countries = set(events["country"].astype(str))
@@ -244,7 +244,7 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     ]  # fmt: skip
     layer = polygon_layer(
         gpd.GeoDataFrame(units, geometry="geometry", crs="EPSG:4326"),
-        name="Events per admin-1 unit",
+        name="Events per admin-1 unit" if level == "admin1" else f"Events per {level} unit",
         css_class="mm-per-unit",
         fill=list(colours),
         outline=Outline(line="#8c8c8c", weight=0.6, fill_opacity=0.6),
@@ -252,7 +252,7 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
         show=show,
     )
     note = (
-        f"Shaded units: events per admin-1 unit of {bset.source}, by the unit each record "
+        f"Shaded units: events per {level} unit of {bset.source}, by the unit each record "
         "was given; pale grey: none."
     )
     return layer, [*legend, (NO_EVENT, "no event")], note

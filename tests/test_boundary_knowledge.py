@@ -153,3 +153,21 @@ def test_a_point_in_such_a_unit_is_refused_with_the_reason(tmp_path):
     p = layers.prepare(layers.read(write_csv(tmp_path / "e.csv", rows), "incidents"))
     (refused,) = p.rejects.itertuples()
     assert "the point lies in BA-BIH, which cannot be joined" in refused.reason
+
+
+def test_a_mojibake_name_is_repaired_and_said():
+    written = "Донецька область".encode().decode("latin-1")  # a .dbf read wrongly
+    found = resolve(written, country="UKR")
+    assert (found.code, found.method, found.matched) == ("UA-14", "mojibake repaired", written)
+
+
+def test_a_name_two_units_share_is_a_report_line_and_the_credit_is_the_publisher_s(tmp_path):
+    units, report = load_boundaries(bs.write_cod_ukr(tmp_path, duplicate_name=True))
+    said = [n for n in report.notes if n.startswith("duplicate name 'Kyivska' in UKR: units")]
+    assert said == ["duplicate name 'Kyivska' in UKR: units UA32, UA80 share it, so a record "
+                    "giving that name is refused as ambiguous (give the code); a known error of "
+                    "some releases: check the file"]  # fmt: skip
+    assert units.source.endswith("licence CC BY-IGO 3.0")
+    (tmp_path / "b").mkdir()
+    credited, _ = load_boundaries(bs.write_cod_ukr(tmp_path / "b"), credit="Ministry, 2024")
+    assert credited.source.endswith("; Ministry, 2024")
