@@ -18,7 +18,7 @@ from geo.errors import REJECT_COLUMNS, MinemapError
 from geo.names import Aliases
 from layers import kinds
 from layers.mapping import ColumnMapping
-from layers.prepare import Prepared, counts_text, prepare
+from layers.prepare import BEYOND_EXACT, Prepared, counts_text, prepare
 from layers.presets import Rules
 from layers.read import read
 
@@ -43,6 +43,7 @@ class CheckResult:
     left_out: int = 0
     duplicates: int = 0
     disagreements: list[tuple[str, int]] = field(default_factory=list)
+    matched: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -60,6 +61,7 @@ class CheckResult:
             mapping=prepared.mapping, unmapped=prepared.unmapped, notes=prepared.notes,
             left_out=prepared.left_out, duplicates=prepared.duplicates,
             disagreements=disagreements(prepared.records),
+            matched=beyond_exact(prepared.records),
         )  # fmt: skip
 
     def counts(self) -> str:
@@ -76,6 +78,14 @@ class CheckResult:
             for f, r in zip(self.rejects["field"], self.rejects["reason"], strict=True)
         )
         return [(f, r, n) for (f, r), n in counts.most_common()]
+
+
+def beyond_exact(records: pd.DataFrame) -> list[tuple[str, int]]:
+    """Count the accepted records whose name found its unit beyond its exact form, by how."""
+    if records.empty or "unit_resolved_by" not in records.columns:
+        return []
+    counts = records["unit_resolved_by"].astype(object).value_counts()
+    return [(how, int(counts[how])) for how in BEYOND_EXACT if how in counts.index]
 
 
 def disagreements(records: pd.DataFrame) -> list[tuple[str, int]]:

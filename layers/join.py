@@ -37,7 +37,7 @@ from layers.points import (
     swap_reason,
 )
 
-__all__ = ["grouping_composition", "measure", "resolve_units"]
+__all__ = ["grouping_composition", "measure", "resolve_units", "unit_names"]
 
 
 def _text(value: object) -> str:
@@ -485,6 +485,19 @@ class _Outcomes:
         return base
 
 
+def unit_names(records: pd.DataFrame, boundary_set: BoundarySet | None = None) -> pd.Series:
+    """Name each record's unit as the set it resolved on names it (a grouping's member as is).
+
+    Each distinct (level, code) is looked up once.
+    """
+    keys = records[["unit_level", "unit_code"]].astype(object)
+    number, pairs = pd.factorize(pd.MultiIndex.from_frame(keys))
+    names = np.array([code if level == "grouping" or code is None
+                      else for_level(level, boundary_set).unit_name(code)
+                      for level, code in pairs], dtype=object)  # fmt: skip
+    return pd.Series(names[number] if len(pairs) else [], index=records.index, dtype=object)
+
+
 def _assemble(
     records: pd.DataFrame, path: str, out: _Outcomes
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
@@ -571,10 +584,7 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
             basis.append("reported" if unit == "km2" else f"reported in {unit}, converted")
         else:
             basis.append("")
-    out["unit_name"] = [
-        c if lv == "grouping" else for_level(lv, boundary_set).unit_name(c)
-        for lv, c in zip(out["unit_level"], out["unit_code"], strict=True)
-    ]
+    out["unit_name"] = unit_names(out, boundary_set)
     out["unit_area_km2"] = unit_area
     out["composition"] = composition
     out["area_basis"] = basis

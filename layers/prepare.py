@@ -24,7 +24,8 @@ from layers.locate import locate
 from layers.presets import PRECISION_AS, Preset
 from layers.read import Layer
 
-__all__ = ["RECORD_COLUMNS", "Prepared", "prepare", "record_listing"]
+__all__ = ["BEYOND_EXACT", "NAME_MATCH_COLUMNS", "RECORD_COLUMNS", "Prepared", "name_matches",
+           "prepare", "record_listing"]  # fmt: skip
 
 
 @dataclass
@@ -185,6 +186,8 @@ def prepare(
     if kinds.get(layer.kind).reach == "locate":
         records, place_rejects = locate(records, layer.path, boundary_set=boundary_set)
         records = _as_the_source_places(records)
+        if len(records):
+            records["unit_name"] = join.unit_names(records, boundary_set).to_numpy()
     else:
         records = join.measure(records, boundary_set=boundary_set)
         records, place_rejects = over_unit(records, layer.path)
@@ -202,10 +205,50 @@ def prepare(
 
 #: Columns of ``records.csv``: every accepted record, its unit and how it was found.
 RECORD_COLUMNS = [
-    "layer", "file", "row", "record_id", "place", "country", "unit_level", "unit_code",
+    "layer", "file", "row", "record_id", "place", "country", "unit_level", "unit_code", "unit_name",
     "unit_resolved_by", "point_name_other_unit", "point_name_distance_km", "precision",
     "source_precision", "located_by", "located_unit", "longitude", "latitude",
 ]  # fmt: skip
+
+
+#: How a unit may be found from a name beyond its exact form: each such match is listed.
+BEYOND_EXACT = ("normalised name", "transliteration", "alias", "fuzzy", "mojibake repaired")
+
+#: Columns of ``name_matches.csv``.
+NAME_MATCH_COLUMNS = ["layer", "file", "written", "unit_code", "unit_name", "matched_by", "records"]
+
+
+def name_matches(layer_name: str, prepared: Prepared) -> pd.DataFrame:
+    """List each name a layer's records wrote that found its unit beyond its exact form.
+
+    One row per (file, name written, unit, how): normalised, transliterated,
+    by an alias, fuzzy (a typo), or repaired from the wrong code page, with the
+    number of records; to check, and to confirm in an alias file.
+
+    Examples
+    --------
+    >>> import layers
+    >>> table = name_matches("incidents", prepare(layers.default("incidents")))
+    >>> list(table.columns) == NAME_MATCH_COLUMNS
+    True
+    """
+    records = prepared.records
+    if records.empty or "unit_resolved_by" not in records.columns:
+        return pd.DataFrame(columns=NAME_MATCH_COLUMNS)
+    how = records["unit_resolved_by"].astype(object)
+    chosen = records[how.isin(BEYOND_EXACT).to_numpy()]
+    if chosen.empty:
+        return pd.DataFrame(columns=NAME_MATCH_COLUMNS)
+    frame = pd.DataFrame({
+        "file": chosen["file"].astype(str) if "file" in chosen else prepared.path,
+        "written": chosen["place"].astype(object), "unit_code": chosen["unit_code"],
+        "unit_name": chosen["unit_name"] if "unit_name" in chosen else chosen["unit_code"],
+        "matched_by": chosen["unit_resolved_by"],
+    })  # fmt: skip
+    keys = ["file", "written", "unit_code", "unit_name", "matched_by"]
+    table = frame.groupby(keys, sort=True, dropna=False).size().reset_index(name="records")
+    table.insert(0, "layer", layer_name)
+    return table[NAME_MATCH_COLUMNS]
 
 
 def record_listing(layer_name: str, prepared: Prepared) -> pd.DataFrame:

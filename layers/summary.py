@@ -456,6 +456,9 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         frame = inside
     rows = []
     derived_total = 0
+    # Units named as the set the records resolved on names them (a user set's names).
+    own = dict(zip(frame["unit_code"], frame["unit_name"], strict=True)) if (
+        "unit_name" in frame.columns and by == "admin1") else {}  # fmt: skip
     for key, group in frame.groupby("key", sort=True):
         events = group[group["record_type"].eq("event")]
         aggregates = group[group["record_type"].eq("aggregate")]
@@ -463,7 +466,7 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
         derived_total += derived
         row = {
             "unit": key,
-            "name": unit_name(by, key) if by in UNIT_LEVELS else key,
+            "name": own.get(key) or (unit_name(by, key) if by in UNIT_LEVELS else key),
             "events": len(events),
             "reported_use": int(events["event_type"].eq("reported_use").sum()),
             "casualty_events": int(events["event_type"].eq("casualty").sum()),

@@ -33,7 +33,7 @@ from layers.pipeline import (
     prepare_project,
     summaries,
 )
-from layers.prepare import RECORD_COLUMNS, record_listing
+from layers.prepare import NAME_MATCH_COLUMNS, RECORD_COLUMNS, name_matches, record_listing
 from layers.project import Project, load_project
 from maps import embed, tables, views
 from maps.base import check_tiles
@@ -202,6 +202,9 @@ def build(
         )  # fmt: skip
         fuzzy = [m for p in done.layers.values() for m in p.fuzzy]
         result.write_csv("fuzzy_matches.csv", pd.DataFrame(fuzzy, columns=_FUZZY_COLUMNS))
+        matched = [name_matches(name, p) for name, p in done.layers.items()]
+        result.write_csv("name_matches.csv", pd.concat(matched, ignore_index=True) if matched
+                         else pd.DataFrame(columns=NAME_MATCH_COLUMNS))  # fmt: skip
         sets = done.boundary_sets
         page = index_page(
             title=spec.title,

@@ -300,6 +300,8 @@ def _report(path: str, kind: str, result) -> int:
     _say(f"{path} ({kind}): {result.counts()}")
     for field, reason, n in result.reasons():
         _say(f"  {n:>5} x {field}: {reason}")
+    for how, n in result.matched:
+        _say(f"  {n:>5} x name found by {how} (a build lists each in name_matches.csv)")
     for what, n in result.disagreements:
         _say(f"  {n:>5} x point and place disagreed: {what} (a build lists each in records.csv)")
     for match in result.fuzzy:

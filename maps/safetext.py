@@ -197,7 +197,9 @@ def terminal_text(value: object) -> str:
 
 
 #: File stems a build writes itself; a layer may not take them.
-RESERVED_STEMS = frozenset({"index", "build", "rejects", "fuzzy_matches", "records", "summaries"})
+RESERVED_STEMS = frozenset(
+    {"index", "build", "rejects", "fuzzy_matches", "name_matches", "records", "summaries"}
+)
 
 
 def slug(name: object, *, limit: int = 60) -> str:

@@ -171,3 +171,20 @@ def test_a_name_two_units_share_is_a_report_line_and_the_credit_is_the_publisher
     (tmp_path / "b").mkdir()
     credited, _ = load_boundaries(bs.write_cod_ukr(tmp_path / "b"), credit="Ministry, 2024")
     assert credited.source.endswith("; Ministry, 2024")
+
+
+def test_every_name_found_beyond_its_exact_form_is_listed(tmp_path):
+    from layers.prepare import name_matches
+
+    rows = [
+        {**EVENT, "record_id": "a", "place": "Donetks"},  # a typo
+        {**EVENT, "record_id": "b", "place": "Харьковская обл."},  # normalised
+        {**EVENT, "record_id": "c", "place": "Kharkiv"},
+    ]  # exact: not listed
+    p = layers.prepare(layers.read(write_csv(tmp_path / "e.csv", rows), "incidents"))
+    table = name_matches("events", p)
+    assert table[["written", "unit_code", "matched_by", "records"]].values.tolist() == [
+        ["Donetks", "UA-14", "fuzzy", 1],
+        ["Харьковская обл.", "UA-63", "normalised name", 1],
+    ]
+    assert table["unit_name"].tolist() == ["Donets'k", "Kharkiv"]

@@ -40,7 +40,7 @@ def test_the_default_build_and_a_project_build_write_the_same_outputs(tmp_path):
     build(default)
     build(example, project=EXAMPLE)
     assert _shape(default) == _shape(example) == {
-        "index.html", "build.json", "rejects.csv", "records.csv", "fuzzy_matches.csv",
+        "index.html", "build.json", "rejects.csv", "records.csv", "fuzzy_matches.csv", "name_matches.csv",
         "{layer}.html",
         "{layer}.embed.html", "summaries/{layer}_by_{by}.csv", "summaries/{layer}_by_{by}.md",
         "summaries/{layer}_by_{by}.html",
