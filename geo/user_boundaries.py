@@ -481,6 +481,8 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
             )
     frame = frame.set_geometry(geometry)
     _shared_names(frame, report)
+    _placeholder_codes(frame, code_col, report)
+    _outside_country(frame, report)
     inherited = ([], [])
     if inherit and level_name == "admin1":
         inherited = _inherit(frame, level_name, report)
@@ -494,6 +496,48 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
         name_fields=tuple(dict.fromkeys(["name", *(clash.get(c, c) for c in names),
                                          *inherited[1]])),
     ), report  # fmt: skip
+
+
+#: Codes that stand for no unit: "-99" and "N/A" style fillers, Natural Earth's "~" codes.
+_PLACEHOLDER = re.compile(r"(-?9+|n/?a|null|none|nan|0+|x+|\?+|-99.*|.*~)", re.I)
+
+
+def _placeholder_codes(frame: gpd.GeoDataFrame, column: str, report) -> None:
+    """Say which units carry a placeholder code: records joined by it would land on a filler."""
+    bad = [c for c in frame["code"] if _PLACEHOLDER.fullmatch(str(c).strip())]
+    if bad:
+        report.notes.append(
+            f"{len(bad)} unit(s) carry a placeholder code in {column!r} ({', '.join(bad[:5])}): "
+            "a record giving that code would join a filler, not a unit; give the units real codes"
+        )
+
+
+def _outside_country(frame: gpd.GeoDataFrame, report) -> None:
+    """Say which units lie outside the country the set gives them (a mislabelled or shifted unit).
+
+    A unit whose representative point is farther than 25 km from every embedded
+    admin-1 unit of its country (a country measured as its admin-1 units,
+    Crimea with Ukraine) is named.
+    """
+    from geo.boundary_sets import embedded
+
+    units = embedded("admin1")
+    known = set(units.frame["country"])
+    far = []
+    for code, country, geom in zip(frame["code"], frame["country"], frame.geometry, strict=True):
+        if country not in known or geom is None or geom.is_empty:
+            continue
+        point = shapely.point_on_surface(geom)
+        inside = units.unit_at(point)
+        if inside is not None and units.unit_country(inside) == country:
+            continue
+        if units.nearest_unit(point, country=country, within_km=25) is None:
+            far.append(f"{code} ({country})")
+    if far:
+        report.notes.append(
+            f"{len(far)} unit(s) lie more than 25 km outside the country the file gives them: "
+            f"{', '.join(far[:10])}; check the country field or the coordinates"
+        )
 
 
 def _shared_names(frame: gpd.GeoDataFrame, report) -> None:

@@ -188,3 +188,22 @@ def test_every_name_found_beyond_its_exact_form_is_listed(tmp_path):
         ["Харьковская обл.", "UA-63", "normalised name", 1],
     ]
     assert table["unit_name"].tolist() == ["Donets'k", "Kharkiv"]
+
+
+def test_placeholder_codes_and_units_outside_their_country_are_report_lines(tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {"pcode": ["UA63", "-99"], "label": ["Kharkiv", "Tbilisi (mislabelled)"]},
+        geometry=[shapely.box(35.5, 49.5, 36.5, 50.2), shapely.box(44.7, 41.6, 44.9, 41.8)],
+        crs=4326,
+    )
+    path = tmp_path / "units.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    _units, report = load_boundaries(path, level="admin1", code_field="pcode",
+                                     name_fields=["label"], country="UKR")  # fmt: skip
+    assert any(n.startswith("1 unit(s) carry a placeholder code in 'pcode' (-99)")
+               for n in report.notes), report.notes  # fmt: skip
+    assert any(n.startswith("1 unit(s) lie more than 25 km outside the country the file gives "
+                            "them: -99 (UKR)") for n in report.notes), report.notes  # fmt: skip
