@@ -486,6 +486,9 @@ def load_boundaries(path, *, level=None, code_field: str | None = None, name_fie
     inherited = ([], [])
     if inherit and level_name == "admin1":
         inherited = _inherit(frame, level_name, report)
+    if level_name not in ("admin0", "admin1"):
+        _parents(frame, columns, int(level_name[5:]), report)
+        _vintage(frame, level_name, report)
     return BoundarySet(
         name=name or re.sub(r"(\.(zip|shp|gpkg|geojson|json|kml))+$", "", path.name, flags=re.I),
         level=level_name,
@@ -537,6 +540,68 @@ def _outside_country(frame: gpd.GeoDataFrame, report) -> None:
         report.notes.append(
             f"{len(far)} unit(s) lie more than 25 km outside the country the file gives them: "
             f"{', '.join(far[:10])}; check the country field or the coordinates"
+        )
+
+
+def _parents(frame: gpd.GeoDataFrame, columns: list[str], level: int, report) -> None:
+    """Give each unit below admin-1 its admin-1 unit (``parent_admin1``), and say how.
+
+    From the file's own admin-1 code column (COD ``ADM1_PCODE``, GADM ``GID_1``)
+    when it has one; else the embedded admin-1 unit holding most of the unit's
+    area (a unit straddling two is named in the report).
+    """
+    from geo.boundary_sets import embedded
+
+    own = next((c for c in columns if c.lower() in ("adm1_pcode", "gid_1")), None)
+    if own is not None:
+        frame["parent_admin1"] = _text(frame[own]).to_numpy()
+        report.notes.append(f"admin-1 unit of each unit: the file's {own!r}")
+        return
+    ne = embedded("admin1")
+    mine = shapely.make_valid(np.asarray(frame.geometry.values))
+    theirs = np.asarray(ne.frame.geometry.values)
+    a, b = shapely.STRtree(theirs).query(mine, predicate="intersects")
+    shared = shapely.area(shapely.intersection(mine[a], theirs[b]))
+    share = shared / np.maximum(shapely.area(mine[a]), 1e-12)
+    parent = np.full(len(frame), "", dtype=object)
+    best = np.zeros(len(frame))
+    codes = ne.frame["code"].to_numpy(dtype=object)
+    for i, j, k in zip(a.tolist(), b.tolist(), share.tolist(), strict=True):
+        if k > best[i]:
+            best[i], parent[i] = k, codes[j]
+    frame["parent_admin1"] = parent
+    split = [f"{c} ({best[i]:.0%} in {parent[i]})" for i, c in enumerate(frame["code"])
+             if parent[i] and best[i] < 0.9]  # fmt: skip
+    report.notes.append(
+        f"admin-1 unit of each unit (the file gives none): the {ne.source} unit holding most of "
+        f"its area; {len(split)} unit(s) have less than 90 % in it"
+        + (f": {', '.join(split[:10])}" if split else "")
+    )
+
+
+#: Unit counts of known vintages of a country's boundaries at a level: (country, level) ->
+#: [(units, vintage)]. Ukraine's raions: 490 before the reform the Verkhovna Rada adopted on
+#: 17 July 2020 (resolution 807-IX, "On the formation and liquidation of raions", draft 3650),
+#: 136 after it (decentralization.ua; Ukrainian News, 17 July 2020).
+VINTAGES = {
+    ("UKR", "admin2"): [
+        (490, "raions before the 2020 reform"),
+        (136, "raions since the 2020 reform (resolution 807-IX)"),
+    ]
+}
+
+
+def _vintage(frame: gpd.GeoDataFrame, level: str, report) -> None:
+    """Say which vintage of a country's units the set's count matches, when one is known."""
+    for country, count in frame["country"].value_counts().items():
+        known = VINTAGES.get((country, level))
+        if not known:
+            continue
+        near = [(n, what) for n, what in known if abs(count - n) <= max(3, n * 0.05)]
+        said = f"{near[0][1]} ({near[0][0]})" if near else "no known vintage"
+        report.notes.append(
+            f"{count} {level} units of {country}: the count of {said}; known: "
+            + "; ".join(f"{n} {what}" for n, what in known)
         )
 
 

@@ -207,3 +207,45 @@ def test_placeholder_codes_and_units_outside_their_country_are_report_lines(tmp_
                for n in report.notes), report.notes  # fmt: skip
     assert any(n.startswith("1 unit(s) lie more than 25 km outside the country the file gives "
                             "them: -99 (UKR)") for n in report.notes), report.notes  # fmt: skip
+
+
+def _grid(n: int, box=(23.0, 45.5, 39.5, 51.5)):
+    """``n`` cells of a grid over Ukraine, row by row."""
+    import shapely
+
+    cols = 17
+    rows = -(-n // cols)
+    x0, y0, x1, y1 = box
+    w, h = (x1 - x0) / cols, (y1 - y0) / rows
+    return [shapely.box(x0 + (i % cols) * w, y0 + (i // cols) * h,
+                        x0 + (i % cols + 1) * w, y0 + (i // cols + 1) * h) for i in range(n)]  # fmt: skip
+
+
+def test_a_raion_set_says_its_vintage_and_its_units_parents(tmp_path):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame(
+        {"ADM2_PCODE": [f"UA{i:06d}" for i in range(136)], "ADM2_EN": [f"Raion {i}" for i in
+         range(136)], "ADM1_PCODE": "UA14", "ADM0_PCODE": "UA"},
+        geometry=_grid(136), crs=4326,
+    )  # fmt: skip
+    path = tmp_path / "ukr_adm2.gpkg"
+    frame.to_file(path, engine="pyogrio")
+    units, report = load_boundaries(path)
+    assert units.level == "admin2"
+    assert (
+        "136 admin2 units of UKR: the count of raions since the 2020 reform (resolution "
+        "807-IX) (136)" in " ".join(report.notes)
+    )
+    assert set(units.frame["parent_admin1"]) == {"UA14"}  # the file's own ADM1_PCODE
+    assert "admin-1 unit of each unit: the file's 'ADM1_PCODE'" in report.notes
+    # Without parent codes: the embedded unit holding most of each unit's area.
+    import shapely
+
+    frame.drop(columns="ADM1_PCODE").iloc[:100].to_file(tmp_path / "b.gpkg")
+    units, report = load_boundaries(tmp_path / "b.gpkg")
+    cell = units.frame[units.frame.geometry.contains(shapely.Point(37.8, 48.0))]
+    assert cell["parent_admin1"].tolist() == ["UA-14"]  # Donetsk
+    assert any(n.startswith("admin-1 unit of each unit (the file gives none): the Natural Earth")
+               for n in report.notes)  # fmt: skip
+    assert any("no known vintage" in n for n in report.notes)
