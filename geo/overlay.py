@@ -94,12 +94,18 @@ class Overlay:
         ``partly outside``).
     polygons : int
         Polygons given.
+    areas : numpy.ndarray
+        Geodesic area (km²) of each polygon whole, after repair (0 for one
+        missing or empty). The pieces of a polygon add up to it within the
+        difference that cutting its edges makes (straight lines in degrees are
+        not geodesics; about 0.05 % for a polygon of 600 km²).
     """
 
     pieces: pd.DataFrame
     per_unit: pd.DataFrame
     problems: pd.DataFrame
     polygons: int
+    areas: np.ndarray
 
     @property
     def outside_km2(self) -> float:
@@ -185,14 +191,27 @@ def overlay_units(polygons, units: gpd.GeoDataFrame) -> Overlay:
     solid = area > 0
     p_idx, u_idx, pieces, area = p_idx[solid], u_idx[solid], pieces[solid], area[solid]
 
-    # The part of each polygon outside every unit: its area less its pieces.
+    # The part of each polygon outside every unit. Its area less its pieces' only points to
+    # the polygons to look at (cutting an edge moves a geodesic area by up to about 0.05 %);
+    # their outside part is measured as the polygon less its pieces.
     within = np.bincount(p_idx, weights=area, minlength=n)
-    outside = np.clip(whole - within, 0.0, None)
-    tolerance = np.maximum(whole * 1e-9, 1e-9)
-    out_at = np.flatnonzero(usable & (outside > tolerance))
+    outside = np.zeros(n)
+    none = usable & (np.bincount(p_idx, minlength=n) == 0)
+    outside[none] = whole[none]
+    maybe = np.flatnonzero(usable & ~none & (whole - within > whole * 1e-7))
+    if len(maybe):
+        order = np.argsort(p_idx, kind="stable")
+        starts = np.searchsorted(p_idx[order], maybe)
+        ends = np.searchsorted(p_idx[order], maybe, side="right")
+        rest = [
+            shapely.difference(repaired[i], shapely.union_all(pieces[order[a:b]]))
+            for i, a, b in zip(maybe.tolist(), starts.tolist(), ends.tolist(), strict=True)
+        ]
+        outside[maybe] = geodesic_areas([polygonal(g) for g in rest])
+    out_at = np.flatnonzero(usable & (outside > np.maximum(whole * 1e-6, 1e-9)))
     for i in out_at.tolist():
-        kind = "outside" if within[i] <= tolerance[i] else "partly outside"
-        problems.append((int(i), kind, float(outside[i] if kind == "partly outside" else whole[i])))
+        kind = "outside" if none[i] else "partly outside"
+        problems.append((int(i), kind, float(outside[i])))
 
     frame = pd.DataFrame({
         "polygon": np.concatenate([p_idx, out_at]).astype(np.int64),
@@ -206,7 +225,7 @@ def overlay_units(polygons, units: gpd.GeoDataFrame) -> Overlay:
     table["rank"] = table["problem"].map({p: k for k, p in enumerate(PROBLEMS)})
     table = table.sort_values(["polygon", "rank"], kind="stable").drop(columns="rank")
     table = table.reset_index(drop=True)
-    return Overlay(pieces=frame, per_unit=per_unit, problems=table, polygons=n)
+    return Overlay(pieces=frame, per_unit=per_unit, problems=table, polygons=n, areas=whole)
 
 
 def _per_unit(p_idx, u_idx, pieces, area, codes) -> pd.DataFrame:

@@ -78,8 +78,10 @@ def _from_lat_lon(lat_text: str, lon_text: str) -> tuple[BaseGeometry | None, li
 
 
 def _checked(
-    geom: BaseGeometry | None, field: str, text: object
+    geom: BaseGeometry | None, field: str, text: object, keep_bad: bool = False
 ) -> tuple[BaseGeometry | None, list[Problem]]:
+    if keep_bad and (geom is None or geom.is_empty):
+        return geom, []  # told apart and reported by geo.overlay
     if geom is None or geom.is_empty:
         return None, [
             (field, text, "the geometry is empty", "give the feature a geometry or remove it")
@@ -89,7 +91,7 @@ def _checked(
             field, text, f"a coordinate of the {geom.geom_type} is not a finite number",
             "give the feature its coordinates (NaN and infinity are not coordinates) or remove it",
         )]  # fmt: skip
-    if not geom.is_valid:
+    if not geom.is_valid and not keep_bad:
         reason = shapely.is_valid_reason(geom)
         return None, [(
             field, text, f"invalid {geom.geom_type}: {reason}",
@@ -133,9 +135,15 @@ def _plain_points(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def row_geometries(
-    frame: pd.DataFrame, file_geometry: Sequence[BaseGeometry | None] | None
+    frame: pd.DataFrame,
+    file_geometry: Sequence[BaseGeometry | None] | None,
+    keep_bad: bool = False,
 ) -> tuple[np.ndarray, dict[int, list[Problem]]]:
     """Geometry of each row, and the problems found, by row position.
+
+    With ``keep_bad`` (hazard polygons), missing, empty and invalid file
+    geometries are kept as they are, for :mod:`geo.overlay` to tell apart,
+    repair and report.
 
     A row's geometry comes from the file's own geometry column when the file
     has one, else from ``latitude``/``longitude``, else from ``wkt``. Returns
@@ -170,7 +178,7 @@ def row_geometries(
         found: list[Problem] = []
         geom = None
         if file_geometry is not None:
-            geom, found = _checked(file_geometry[pos], "geometry", "(feature geometry)")
+            geom, found = _checked(file_geometry[pos], "geometry", "(feature geometry)", keep_bad)
         elif has_lat_lon:
             geom, found = _from_lat_lon(row.get("latitude", ""), row.get("longitude", ""))
             if geom is not None:
@@ -191,7 +199,7 @@ def row_geometries(
                     ],
                 )
             if parsed is not None:
-                geom, found = _checked(parsed, "wkt", row["wkt"])
+                geom, found = _checked(parsed, "wkt", row["wkt"], keep_bad)
         if found:
             problems[pos] = found
         geoms[pos] = geom

@@ -29,8 +29,9 @@ from layers.schema import Schema, load_schema
 __all__ = ["REACHES", "LayerKind", "UnknownKindError", "get", "names", "register"]
 
 #: How a kind's records reach units: ``measure`` (resolved to units, areas
-#: measured) or ``locate`` (resolved, then placed as points).
-REACHES = ("measure", "locate")
+#: measured), ``locate`` (resolved, then placed as points) or ``overlay``
+#: (polygons split across the units they cover, :mod:`geo.overlay`).
+REACHES = ("measure", "locate", "overlay")
 
 
 class UnknownKindError(MinemapError, ValueError):
@@ -58,7 +59,7 @@ class LayerKind:
         ``value`` and ``value_unit`` are areas, normalised to ``area_km2``.
     measure_polygons : bool
         A polygon given without a value takes its geodesic area.
-    reach : {"measure", "locate"}
+    reach : {"measure", "locate", "overlay"}
         How records reach units (:data:`REACHES`).
     summarise : callable, optional
         ``summarise(records, by) -> layers.summary.Summary``.
@@ -185,6 +186,11 @@ register(LayerKind(
     checks=(validate.location,), reach="locate", summarise=summary.incidents,
     view="incidents", map_title="Incidents and reported use of mines and cluster munitions",
     default_data=_data("incidents"),
+))  # fmt: skip
+register(LayerKind(
+    name="hazards", schema_file=_builtin("hazards"), title="Hazard areas (SHA, CHA)",
+    defaults={"hazard_type": "unknown"}, reach="overlay", summarise=summary.hazards,
+    by_groupings=False, view="hazards", map_title="Suspected and confirmed hazardous areas",
 ))  # fmt: skip
 register(LayerKind(
     name="stockpiles", schema_file=_builtin("stockpiles"), title="Stockpiles",

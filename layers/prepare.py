@@ -18,7 +18,7 @@ import shapely
 from geo.boundary_sets import BoundarySet
 from geo.errors import REJECT_COLUMNS
 from geo.names import Aliases
-from layers import join, kinds
+from layers import hazards, join, kinds
 from layers.areas import over_unit
 from layers.locate import locate
 from layers.presets import PRECISION_AS, Preset
@@ -175,6 +175,17 @@ def prepare(
     >>> p.rows_read == len(p.records) + p.rejects["row"].nunique()
     True
     """
+    if kinds.get(layer.kind).reach == "overlay":  # hazard polygons: split across units
+        notes = list(layer.notes)
+        records, rejects = hazards.overlay(layer.records, layer.path, boundary_set, notes)
+        parts = [r for r in (layer.rejects, rejects) if r is not None and not r.empty]
+        rejects = (pd.concat(parts, ignore_index=True) if parts
+                   else pd.DataFrame(columns=REJECT_COLUMNS))  # fmt: skip
+        return Prepared(
+            layer.kind, layer.path, records, _with_original_rows(rejects, layer.raw),
+            layer.rows_read, [], boundary_set, notes=notes, left_out=layer.left_out,
+            preset=layer.preset, mapping=layer.mapping, unmapped=list(layer.unmapped),
+        )  # fmt: skip
     records, unit_rejects, fuzzy = join.resolve_units(
         layer.records,
         layer.path,

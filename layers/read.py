@@ -215,7 +215,7 @@ def read(
     file_geometry = None
     if raw.geometry is not None:
         file_geometry = list(raw.geometry if kept is None else raw.geometry.iloc[kept])
-    geoms, problems = row_geometries(frame, file_geometry)
+    geoms, problems = row_geometries(frame, file_geometry, keep_bad=spec.reach == "overlay")
     if spec.measure_polygons:
         _measure_polygons(frame, geoms)
     if spec.reach == "locate":

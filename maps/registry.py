@@ -81,8 +81,16 @@ def _incidents(records, *, title, boundary_set, tiles, credits=()):
     )
 
 
+def _hazards(records, *, title, boundary_set, tiles, credits=()):
+    from maps.hazard_view import hazards_map
+
+    return hazards_map(
+        records, tiles=tiles, title=title, boundary_set=boundary_set, credits=credits
+    )
+
+
 #: Views that take ``credits``.
-_CREDITED = {"incidents"}
+_CREDITED = {"incidents", "hazards"}
 
 
 def _stockpiles(records, *, title, boundary_set, tiles):
@@ -91,5 +99,6 @@ def _stockpiles(records, *, title, boundary_set, tiles):
 
 register_view("contamination", _contamination)
 register_view("clearance", _clearance)
+register_view("hazards", _hazards)
 register_view("incidents", _incidents)
 register_view("stockpiles", _stockpiles)

@@ -1,0 +1,98 @@
+"""Hazard polygons (SHA, CHA) to area totals per unit: split, summed, unioned, every bad one named."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+from pyproj import Geod
+
+import layers
+from geo.boundary_sets import embedded
+from geo.overlay import overlay_units
+from layers import kinds
+from layers.hazards import AREA_BASIS
+
+GEOD = Geod(ellps="WGS84")
+BOWTIE = shapely.Polygon([(37.0, 48.0), (37.2, 48.2), (37.2, 48.0), (37.0, 48.2)])
+POLYGONS = {
+    "SHA-0": ("SHA", shapely.box(36.0, 49.5, 36.3, 49.7)),  # in Kharkiv
+    "CHA-1": ("CHA", shapely.box(36.1, 49.55, 36.2, 49.65)),  # inside SHA-0: an overlap
+    "SHA-2": ("SHA", None),  # no polygon
+    "CHA-3": ("CHA", BOWTIE),  # self-intersecting: repaired
+    "SHA-4": ("SHA", shapely.box(31.0, 44.0, 31.1, 44.1)),  # in the Black Sea
+    "SHA-5": ("SHA", shapely.box(35.9, 48.9, 36.3, 49.1)),  # across Kharkiv and Dnipropetrovsk
+}
+
+
+def _geodesic(geom) -> float:
+    return abs(GEOD.geometry_area_perimeter(geom)[0]) / 1e6
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hazards")
+    frame = gpd.GeoDataFrame(
+        {"record_id": list(POLYGONS), "hazard_class": [c for c, _ in POLYGONS.values()],
+         "hazard_type": "ap_mines", "source": "Survey 2024"},
+        geometry=[g for _, g in POLYGONS.values()], crs=4326,
+    )  # fmt: skip
+    frame.to_file(folder / "hazards.gpkg", engine="pyogrio")
+    return layers.prepare(layers.read(folder / "hazards.gpkg", "hazards"))
+
+
+def test_every_polygon_is_accepted_or_refused_with_its_own_reason(prepared):
+    assert prepared.rows_read == len(prepared.records) + prepared.rejected == 6
+    reasons = dict(zip(prepared.rejects["record_id"], prepared.rejects["reason"], strict=True))
+    assert reasons["SHA-2"] == "the record has no polygon (its geometry is missing)"
+    assert reasons["SHA-4"].startswith("the polygon lies outside every unit of Natural Earth")
+    assert set(reasons) == {"SHA-2", "SHA-4"}
+    repaired = [n for n in prepared.notes if "repaired with shapely.make_valid" in n]
+    expected = _geodesic(shapely.make_valid(BOWTIE))
+    assert repaired == [f"1 polygon(s) repaired with shapely.make_valid (polygonal parts kept): "
+                        f"{expected:,.3f} km² after repair (e.g. CHA-3)"]  # fmt: skip
+
+
+def test_areas_are_measured_and_split_across_the_units_they_cover(prepared):
+    by_id = prepared.records.set_index("record_id")
+    assert set(by_id["area_basis"]) == {AREA_BASIS}
+    across = by_id.loc["SHA-5"]
+    assert across["units"] == "UA-12;UA-63"
+    assert across["area_km2"] == pytest.approx(_geodesic(POLYGONS["SHA-5"][1]), rel=1e-9)
+    # An independent overlay: geopandas intersection, pyproj geodesic areas.
+    units = embedded("admin1").frame
+    units = units[units["code"].isin(["UA-12", "UA-63", "UA-14"])][["code", "geometry"]]
+    kept = gpd.GeoDataFrame(
+        {"record_id": ["SHA-0", "CHA-1", "CHA-3", "SHA-5"]},
+        geometry=[POLYGONS["SHA-0"][1], POLYGONS["CHA-1"][1], shapely.make_valid(BOWTIE),
+                  POLYGONS["SHA-5"][1]], crs=4326,
+    )  # fmt: skip
+    pieces = gpd.overlay(kept, gpd.GeoDataFrame(units, crs=4326), how="intersection")
+    pieces["km2"] = [_geodesic(g) for g in pieces.geometry]
+    reference_sum = pieces.groupby("code")["km2"].sum()
+    reference_union = pieces.groupby("code").geometry.apply(
+        lambda s: _geodesic(shapely.union_all(s.to_numpy()))
+    )
+    table = kinds.get("hazards").summarise(prepared.records, "admin1").table.set_index("unit")
+    for code in ("UA-12", "UA-14", "UA-63"):
+        assert table.loc[code, "sum_km2"] == pytest.approx(reference_sum[code], rel=1e-3)
+        assert table.loc[code, "union_km2"] == pytest.approx(reference_union[code], rel=1e-3)
+    # CHA-1 lies inside SHA-0: counted twice in the sum, once in the union.
+    kharkiv = table.loc["UA-63"]
+    assert kharkiv["overlap_km2"] == pytest.approx(_geodesic(POLYGONS["CHA-1"][1]), rel=1e-3)
+    assert kharkiv["cha_km2"] == pytest.approx(_geodesic(POLYGONS["CHA-1"][1]), rel=1e-6)
+    country = kinds.get("hazards").summarise(prepared.records, "admin0").table
+    assert country["unit"].tolist() == ["UKR"]
+    assert country["union_km2"].iloc[0] == pytest.approx(sum(reference_union), rel=1e-3)
+
+
+def test_overlay_counts_each_kind_of_bad_geometry():
+    units = gpd.GeoDataFrame({"code": ["A"]}, geometry=[shapely.box(0, 0, 1, 1)], crs=4326)
+    polygons = [None, shapely.Polygon(), shapely.LineString([(0, 0), (1, 1)]),
+                shapely.Polygon([(0.1, 0.1), (0.3, 0.3), (0.3, 0.1), (0.1, 0.3)]),
+                shapely.box(5, 5, 6, 6), shapely.box(0.9, 0.5, 1.1, 0.6)]  # fmt: skip
+    result = overlay_units(polygons, units)
+    assert result.counts() == {"null": 1, "empty": 1, "invalid": 1, "not polygonal": 1,
+                               "outside": 1, "partly outside": 1}  # fmt: skip
+    partly = result.problems.set_index("polygon").loc[5, "area_km2"]
+    assert partly == pytest.approx(_geodesic(shapely.box(1.0, 0.5, 1.1, 0.6)), rel=1e-3)
