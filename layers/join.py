@@ -581,7 +581,10 @@ def measure(records: pd.DataFrame, *, boundary_set: BoundarySet | None = None) -
         if unit == "percent_of_unit":
             basis.append("percent of the unit's geodesic area")
         elif unit in area.AREA_UNITS_KM2:
-            basis.append("reported" if unit == "km2" else f"reported in {unit}, converted")
+            if isinstance(rec.get("area_measured"), (bool, np.bool_)) and rec["area_measured"]:
+                basis.append("measured (geodesic area of the polygon, WGS84)")
+            else:
+                basis.append("reported" if unit == "km2" else f"reported in {unit}, converted")
         else:
             basis.append("")
     out["unit_name"] = unit_names(out, boundary_set)

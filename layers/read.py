@@ -107,16 +107,19 @@ def _fill_defaults(
     return out
 
 
-def _measure_polygons(frame: pd.DataFrame, geoms: list) -> None:
-    """Give a polygon without a value its geodesic area in km² (the value is then measured)."""
+def _measure_polygons(frame: pd.DataFrame, geoms: list) -> np.ndarray:
+    """Give a polygon without a value its geodesic area in km²; return which rows were measured."""
     for col in ("value", "value_unit"):
         if col not in frame.columns:
             frame[col] = ""
+    measured = np.zeros(len(frame), dtype=bool)
     for pos, geom in enumerate(geoms):
         polygonal = geom is not None and geom.geom_type in ("Polygon", "MultiPolygon")
         if polygonal and not str(frame["value"].iloc[pos]).strip():
             frame.iloc[pos, frame.columns.get_loc("value")] = repr(area_km2(geom))
             frame.iloc[pos, frame.columns.get_loc("value_unit")] = "km2"
+            measured[pos] = True
+    return measured
 
 
 def read(
@@ -216,8 +219,7 @@ def read(
     if raw.geometry is not None:
         file_geometry = list(raw.geometry if kept is None else raw.geometry.iloc[kept])
     geoms, problems = row_geometries(frame, file_geometry, keep_bad=spec.reach == "overlay")
-    if spec.measure_polygons:
-        _measure_polygons(frame, geoms)
+    measured = _measure_polygons(frame, geoms) if spec.measure_polygons else None
     if spec.reach == "locate":
         has_point = pd.Series(~shapely.is_missing(geoms), index=frame.index)
         if "locate_as" not in frame.columns:
@@ -239,6 +241,8 @@ def read(
     positions = records["position"].to_numpy(dtype=np.int64)
     for column, values in presets.carried(source, preset, tags).items():
         records[column] = values.array.take(positions)
+    if measured is not None and measured.any():  # a value minemap measured, not one reported
+        records["area_measured"] = measured[positions]
     if spec.area_values:
         records["area_km2"] = normalise_area(records)
     if (~shapely.is_missing(geoms)).any():

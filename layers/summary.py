@@ -525,6 +525,10 @@ def stockpiles(records: pd.DataFrame) -> Summary:
     )
 
 
+#: Statuses of a hazard area in land release (IMAS 08.10), as summary columns.
+RELEASE = ("open", "cancelled", "reduced", "cleared")
+
+
 def hazards(records: pd.DataFrame, by: str) -> Summary:
     """Summarise hazard areas per unit: polygons, their sum, their union and the overlap.
 
@@ -537,12 +541,15 @@ def hazards(records: pd.DataFrame, by: str) -> Summary:
 
     info = records.attrs.get("overlay")
     columns = ["unit", "name", "polygons", "sha_km2", "cha_km2", "sum_km2", "union_km2",
-               "overlap_km2"]  # fmt: skip
+               "overlap_km2", *(f"{s}_km2" for s in RELEASE)]  # fmt: skip
     if not info or records.empty:
         return Summary(f"Hazard areas by {by}", pd.DataFrame(columns=columns), [])
     pieces = info["pieces"]
     classes = dict(zip(records["record_id"], records["hazard_class"], strict=True))
-    pieces = pieces.assign(hazard_class=pieces["record_id"].map(classes))
+    status = records["status"] if "status" in records else pd.Series("", index=records.index)
+    states = dict(zip(records["record_id"], status.fillna("").replace("", "open"), strict=True))
+    pieces = pieces.assign(hazard_class=pieces["record_id"].map(classes),
+                           status=pieces["record_id"].map(states))  # fmt: skip
     if by == "admin0":
         pieces = pieces.assign(key=pieces["code"].map(info["unit_countries"]))
     else:
@@ -553,6 +560,7 @@ def hazards(records: pd.DataFrame, by: str) -> Summary:
         geoms = group["geometry"].to_numpy()
         union = total if len(group) == 1 else float(geodesic_areas([shapely.union_all(geoms)])[0])
         by_class = group.groupby("hazard_class")["area_km2"].sum()
+        by_status = group.groupby("status")["area_km2"].sum()
         name = unit_name("admin0", key) if by == "admin0" else info["unit_names"].get(key, key)
         rows.append({
             "unit": key,
@@ -560,6 +568,7 @@ def hazards(records: pd.DataFrame, by: str) -> Summary:
             "polygons": int(group["record_id"].nunique()),
             "sha_km2": float(by_class.get("SHA", 0.0)), "cha_km2": float(by_class.get("CHA", 0.0)),
             "sum_km2": total, "union_km2": union, "overlap_km2": max(total - union, 0.0),
+            **{f"{k}_km2": float(by_status.get(k, 0.0)) for k in RELEASE},
         })  # fmt: skip
     table = pd.DataFrame(rows, columns=columns)
     outside = float(records.get("area_outside_km2", pd.Series(dtype=float)).sum())
@@ -568,6 +577,9 @@ def hazards(records: pd.DataFrame, by: str) -> Summary:
         "the units it covers.",
         "sum_km2 counts each polygon whole (overlapping polygons twice); union_km2 counts land "
         "any polygon covers once; overlap_km2 is their difference.",
+        "Land release (IMAS 08.10), sums of polygons by status: open_km2 still hazardous (status "
+        "empty or open), cancelled_km2 by non-technical survey, reduced_km2 by technical survey, "
+        "cleared_km2 by clearance.",
     ]
     if outside:
         notes.append(

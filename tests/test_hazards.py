@@ -96,3 +96,33 @@ def test_overlay_counts_each_kind_of_bad_geometry():
                                "outside": 1, "partly outside": 1}  # fmt: skip
     partly = result.problems.set_index("polygon").loc[5, "area_km2"]
     assert partly == pytest.approx(_geodesic(shapely.box(1.0, 0.5, 1.1, 0.6)), rel=1e-3)
+
+
+def test_a_contamination_area_minemap_measured_is_labelled_measured(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"record_id": ["measured", "reported"], "place": "Kharkiv", "country": "UKR",
+         "hazard_type": "mines", "status": "estimate", "source": "Survey", "value": ["", "12"],
+         "value_unit": ["", "km2"]},
+        geometry=[shapely.box(36.0, 49.5, 36.1, 49.6), shapely.box(36.2, 49.5, 36.3, 49.6)],
+        crs=4326,
+    )  # fmt: skip
+    frame.to_file(tmp_path / "c.gpkg", engine="pyogrio")
+    p = layers.prepare(layers.read(tmp_path / "c.gpkg", "contamination"))
+    basis = dict(zip(p.records["record_id"], p.records["area_basis"], strict=True))
+    assert basis == {"measured": "measured (geodesic area of the polygon, WGS84)",
+                     "reported": "reported"}  # fmt: skip
+
+
+def test_land_release_sums_by_status(tmp_path):
+    boxes = [shapely.box(36.0 + i * 0.1, 49.5, 36.05 + i * 0.1, 49.55) for i in range(4)]
+    frame = gpd.GeoDataFrame(
+        {"record_id": ["a", "b", "c", "d"], "hazard_class": ["SHA", "SHA", "CHA", "CHA"],
+         "status": ["", "cancelled", "reduced", "cleared"], "source": "Operator report"},
+        geometry=boxes, crs=4326,
+    )  # fmt: skip
+    frame.to_file(tmp_path / "h.gpkg", engine="pyogrio")
+    p = layers.prepare(layers.read(tmp_path / "h.gpkg", "hazards"))
+    row = kinds.get("hazards").summarise(p.records, "admin1").table.set_index("unit").loc["UA-63"]
+    for status, box in zip(["open", "cancelled", "reduced", "cleared"], boxes, strict=True):
+        assert row[f"{status}_km2"] == pytest.approx(_geodesic(box), rel=1e-6)
+    assert row["sum_km2"] == pytest.approx(sum(_geodesic(b) for b in boxes), rel=1e-6)
