@@ -193,7 +193,7 @@ def overlay_units(polygons, units: gpd.GeoDataFrame) -> Overlay:
 
     # The part of each polygon outside every unit. Its area less its pieces' only points to
     # the polygons to look at (cutting an edge moves a geodesic area by up to about 0.05 %);
-    # their outside part is measured as the polygon less its pieces.
+    # their outside part is measured as the polygon less the units it meets.
     within = np.bincount(p_idx, weights=area, minlength=n)
     outside = np.zeros(n)
     none = usable & (np.bincount(p_idx, minlength=n) == 0)
@@ -203,8 +203,9 @@ def overlay_units(polygons, units: gpd.GeoDataFrame) -> Overlay:
         order = np.argsort(p_idx, kind="stable")
         starts = np.searchsorted(p_idx[order], maybe)
         ends = np.searchsorted(p_idx[order], maybe, side="right")
+        # Less the units it meets (whole: cut pieces would leave slivers along their seams).
         rest = [
-            shapely.difference(repaired[i], shapely.union_all(pieces[order[a:b]]))
+            shapely.difference(repaired[i], shapely.union_all(unit_geoms[u_idx[order[a:b]]]))
             for i, a, b in zip(maybe.tolist(), starts.tolist(), ends.tolist(), strict=True)
         ]
         outside[maybe] = geodesic_areas([polygonal(g) for g in rest])

@@ -126,3 +126,24 @@ def test_land_release_sums_by_status(tmp_path):
     for status, box in zip(["open", "cancelled", "reduced", "cleared"], boxes, strict=True):
         assert row[f"{status}_km2"] == pytest.approx(_geodesic(box), rel=1e-6)
     assert row["sum_km2"] == pytest.approx(sum(_geodesic(b) for b in boxes), rel=1e-6)
+
+
+def test_a_survey_of_thousands_of_polygons_matches_an_independent_overlay():
+    from tests import hazard_sources as hs
+
+    units, polygons = hs.hazard_units(), hs.hazard_polygons()
+    result = overlay_units(polygons.geometry, units)
+    traits = {k: len(v) for k, v in hs.hazard_traits(polygons).items()}
+    assert result.counts() == {"null": traits["null"], "empty": traits["empty"],
+                               "invalid": traits["self_intersecting"],
+                               "outside": traits["outside"],
+                               "partly outside": traits["partly_outside"]}  # fmt: skip
+    reference = hs.independent_overlay(polygons, units).set_index("code")
+    mine = result.per_unit.set_index("code")
+    assert sorted(mine.index) == sorted(c for c in reference.index if c)
+    for column in ("sum_km2", "union_km2", "overlap_km2"):
+        assert mine[column].to_numpy() == pytest.approx(
+            reference.loc[mine.index, column].to_numpy(), rel=1e-3
+        )
+    assert (mine["polygons"] == reference.loc[mine.index, "polygons"]).all()
+    assert result.outside_km2 == pytest.approx(reference.loc["", "sum_km2"], rel=1e-3)
