@@ -160,6 +160,9 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
         for by in kind.summary_by(done.project.summary_levels):
             out[(spec.name, by)] = item = kind.summarise(records, by)
             item.notes += said
+            if spec.rules.years and kind.area_values and by in ("admin1", "admin0"):
+                # A table of a column per year: totals per year and the change between them.
+                out[(spec.name, f"{by}_and_year")] = layers.summary.by_year(records, by)
     return out
 
 

@@ -107,7 +107,8 @@ class Rules:
     preset) or None (recognised from the columns); ``where``: column -> the
     values a row must hold to be kept; ``values``: per field, value maps that
     extend (and win over) the preset's; ``date_format``: a strptime format for
-    dates not written as ISO.
+    dates not written as ISO; ``years``: the year columns of a wide table
+    (:mod:`layers.wide`).
     """
 
     format: str | Path | None = None
@@ -115,6 +116,7 @@ class Rules:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     date_format: str | None = None
     presets: tuple[Preset, ...] = ()
+    years: tuple[str, ...] = ()
 
 
 def _strings(check: Checker, key: str, table: dict, fix: str) -> dict[str, str]:

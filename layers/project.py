@@ -193,7 +193,7 @@ _TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "grou
              "summaries", "sources", "presets"}  # fmt: skip
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
-               "dedupe_on", "point_place"}  # fmt: skip
+               "dedupe_on", "point_place", "years"}  # fmt: skip
 _BOUNDARY_KEYS = {"path", "level", "layer", "code_field", "name_fields", "country", "encoding",
                   "inherit_names", "credit"}  # fmt: skip
 
@@ -369,7 +369,14 @@ def _rules(check: Checker, key: str, table: dict, kind: str, own: tuple[Preset, 
     if date_format is not None and "%" not in date_format:
         check.fail(f"{key}.date_format", f"{date_format!r} is not a date format",
                    'write it with % codes, e.g. date_format = "%d.%m.%Y"')  # fmt: skip
-    return Rules(format=fmt, where=where, values=values, date_format=date_format, presets=own)
+    items = table.get("years", [])
+    if not isinstance(items, list):
+        check.fail(f"{key}.years", f"expected an array of column names, {got(items)}",
+                   'write years = ["2015", "2019", "2022"]')  # fmt: skip
+    years = tuple(check.string(f"{key}.years[{i}]", y, "write the column name in quotes")
+                  for i, y in enumerate(items))  # fmt: skip
+    return Rules(format=fmt, where=where, values=values, date_format=date_format, presets=own,
+                 years=years)  # fmt: skip
 
 
 def _dedupe_on(check: Checker, key: str, table: dict, kind: str) -> tuple[str, ...]:

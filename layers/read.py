@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 
 from geo.area import area_km2
-from geo.errors import REJECT_COLUMNS
+from geo.errors import REJECT_COLUMNS, RecordError
 from layers import kinds, presets
 from layers.areas import normalise_area
 from layers.countries import codes_for_names
@@ -29,6 +29,7 @@ from layers.kinds import LayerKind
 from layers.mapping import ColumnMapping, map_columns
 from layers.presets import Preset, Rules
 from layers.validate import validate
+from layers.wide import YEAR_COLUMN, melt_years
 
 __all__ = ["REJECT_COLUMNS", "Layer", "default", "defaults", "read"]
 
@@ -186,6 +187,13 @@ def read(
         raw.frame, raw.row_numbers, rules, tags, where
     )
     notes += said
+    left_out = len(raw.frame) - len(source)
+    if rules.years:
+        if raw.geometry is not None:
+            raise RecordError(where, None, "years", list(rules.years),
+                              "year columns are read from tables (CSV, Excel), not vector files",
+                              "export the table of figures as CSV")  # fmt: skip
+        source, numbers = melt_years(source, numbers, rules.years, tags, where, notes)
     mapping, fallback = presets.mapping_for(
         preset, mapping or ColumnMapping(), list(source.columns), tags, notes
     )
@@ -204,6 +212,15 @@ def read(
     notes += mapped.notes
     if preset is not None:
         presets.compose(mapped.frame, source, preset, mapping, tags, notes)
+    if YEAR_COLUMN in source.columns:  # one record per unit and year: ids by year
+        stem = Path(where.split(",")[0]).stem
+        ids = (
+            mapped.frame["record_id"].astype(str)
+            if "record_id" in mapped.frame
+            else pd.Series([f"{stem}-row-{n}" for n in numbers], index=mapped.frame.index)
+        )
+        mapped.frame["record_id"] = (ids + "-" + source[YEAR_COLUMN].astype(str)).to_numpy()
+        mapped.unmapped = [c for c in mapped.unmapped if c != YEAR_COLUMN]
     maps = {f: dict(m) for f, m in (preset.values if preset else {}).items()}
     whose = {f: f"the preset {preset.name!r}" for f in maps}
     for target, table in rules.values.items():
@@ -262,7 +279,7 @@ def read(
         unmapped=mapped.unmapped,
         raw=raw_rows,
         notes=notes,
-        left_out=len(raw.frame) - len(source),
+        left_out=left_out,
         preset=preset,
     )
 

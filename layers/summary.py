@@ -197,6 +197,14 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
                 f"{other} country-level record(s) are not shown by admin1; use --by admin0."
             )
         title = "Reported contamination by admin-1 unit (range of estimates)"
+        years = pd.to_datetime(regional.get("date_end"), errors="coerce").dt.year
+        spans = years.groupby(regional["unit_code"]).nunique()
+        if (spans > 1).any():
+            notes.append(
+                f"{int((spans > 1).sum())} unit(s) have estimates of different years: their "
+                "low-high range spans those years, not sources disagreeing about one; a project "
+                "layer read with years = [...] also gets a table per unit and year."
+            )
     elif by not in UNIT_LEVELS:
         gid = _grouping(by)
         w = groupings.words(gid)
@@ -586,3 +594,42 @@ def hazards(records: pd.DataFrame, by: str) -> Summary:
             f"{outside:,.3f} km² of the polygons lie outside every unit and are in no row."
         )
     return Summary(f"Hazard areas by {by}", table, notes)
+
+
+def by_year(records: pd.DataFrame, by: str) -> Summary:
+    """Summarise area figures per unit and year: each year's figures, and the change from the last.
+
+    A year is the year of a record's ``date_end`` (else ``date_start``). Within
+    a year, sources that disagree give a low and a high; across years nothing
+    is ranged: each year is its own row, and ``change_km2`` is the high figure
+    less that of the unit's previous year with a figure.
+    """
+    columns = ["unit", "name", "year", "estimates", "low_km2", "high_km2", "change_km2",
+               "records"]  # fmt: skip
+    figures = records[records["area_km2"].notna()] if "area_km2" in records else records.iloc[:0]
+    if by == "admin1":
+        figures = figures[figures["unit_level"].eq("admin1")]
+        key = figures["unit_code"]
+    else:
+        key = figures["country"]
+    ends = pd.to_datetime(figures.get("date_end"), errors="coerce")
+    starts = pd.to_datetime(figures.get("date_start"), errors="coerce")
+    year = ends.dt.year.fillna(starts.dt.year)
+    frame = figures.assign(key=key.to_numpy(), year=year.to_numpy())
+    frame = frame[frame["year"].notna()]
+    rows = []
+    for (unit, when), group in frame.groupby(["key", "year"], sort=True):
+        rows.append({
+            "unit": unit,
+            "name": unit_name("admin0" if by == "admin0" else "admin1", unit),
+            "year": int(when), "estimates": len(group),
+            "low_km2": float(group["area_km2"].min()), "high_km2": float(group["area_km2"].max()),
+            "records": _join_ids(group["record_id"]),
+        })  # fmt: skip
+    table = pd.DataFrame(rows, columns=[c for c in columns if c != "change_km2"])
+    table.insert(6, "change_km2", table.groupby("unit")["high_km2"].diff())
+    notes = [
+        "One row per unit and year; low and high differ only when sources disagree within the "
+        "year. change_km2: the high figure less the unit's previous year with a figure."
+    ]
+    return Summary(f"Area by {by} and year", table, notes)
