@@ -188,14 +188,14 @@ register(LayerKind(
     default_data=_data("incidents"),
 ))  # fmt: skip
 register(LayerKind(
-    name="hazards", schema_file=_builtin("hazards"), title="Hazard areas (SHA, CHA)",
-    defaults={"hazard_type": "unknown"}, reach="overlay", summarise=summary.hazards,
-    by_groupings=False, view="hazards", map_title="Suspected and confirmed hazardous areas",
-))  # fmt: skip
-register(LayerKind(
     name="stockpiles", schema_file=_builtin("stockpiles"), title="Stockpiles",
     summarise=lambda records, by: summary.stockpiles(records), summary_levels=("admin0",),
     by_groupings=False, view="stockpiles",
     map_title="Declared stockpiles of cluster munitions",
     default_data=_data("stockpiles"),
+))  # fmt: skip
+register(LayerKind(
+    name="hazards", schema_file=_builtin("hazards"), title="Hazard areas (SHA, CHA)",
+    defaults={"hazard_type": "unknown"}, reach="overlay", summarise=summary.hazards,
+    by_groupings=False, view="hazards", map_title="Suspected and confirmed hazardous areas",
 ))  # fmt: skip
