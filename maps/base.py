@@ -155,12 +155,12 @@ class Attribution(MacroElement):
 
 
 class FitWhenShown(LayersScript, MacroElement):
-    """Fit the map to its bounds again when its container first gets a size.
+    """Fit the map to its bounds for its size, and again when its container first gets one.
 
-    A map drawn while hidden, or in a frame not yet laid out (an embedded
-    snippet, a closed ``<details>``, a tab), has a zero-size container: Leaflet's
-    first fit then lands at the maximum zoom. This refits once the container is
-    visible.
+    The padding left for the title and legend is at most a share of the map, so
+    a phone-sized map still shows its data. A map drawn while hidden, or in a
+    frame not yet laid out (an embedded snippet, a closed ``<details>``, a tab),
+    has a zero-size container: it is fitted once the container is visible.
     """
 
     _template = Template(
@@ -307,12 +307,8 @@ def new_map(
     heading = f"<h1>{escape(title)}</h1>" + (f"<p>{escape(subtitle)}</p>" if subtitle else "")
     fmap.add_child(MapText(heading, position="topleft", css_class="mm-title"))
     fmap.add_child(Attribution([BOUNDARY_CREDIT, *credits]))
-    # Leave room for the title (top left) and the legend (bottom right).
-    fmap.fit_bounds(
-        [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
-        padding_top_left=(40, 90),
-        padding_bottom_right=(380, 40),
-    )
+    # Fitted for the map's size, leaving room for the title (top left) and the legend
+    # (bottom right): in the page, when it is shown (maps/templates/layers.js).
     fmap.add_child(FitWhenShown(bounds))
     fmap.add_child(DrawnSignal())
     return fmap

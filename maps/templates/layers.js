@@ -124,17 +124,33 @@
     return group;
   }
 
-  // Fit the map to its bounds again when its container first gets a size: a map
-  // drawn while hidden, or in a frame not yet laid out, would sit at the maximum zoom.
+  // Padding for the panels (title top left, legend bottom right), never more than a
+  // share of the map: on a phone, fixed padding wider than the map would leave no room
+  // and Leaflet would fit at its maximum zoom.
+  function fitOptions(map, options) {
+    var size = map.getSize();
+    function at(value, total, share) { return Math.min(value, Math.floor(total * share)); }
+    return {
+      paddingTopLeft: [at(options.paddingTopLeft[0], size.x, 0.1),
+                       at(options.paddingTopLeft[1], size.y, 0.2)],
+      paddingBottomRight: [at(options.paddingBottomRight[0], size.x, 0.35),
+                           at(options.paddingBottomRight[1], size.y, 0.1)]
+    };
+  }
+
+  // Fit the map to its bounds for its size, now and again when its container first
+  // gets one: a map drawn while hidden, or in a frame not yet laid out, has none.
   function fitWhenShown(map, bounds, options) {
     var el = map.getContainer();
     function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
-    if (sized() || typeof ResizeObserver === "undefined") { return; }
+    function fit() { map.fitBounds(L.latLngBounds(bounds), fitOptions(map, options)); }
+    if (sized()) { fit(); return; }
+    if (typeof ResizeObserver === "undefined") { return; }
     var observer = new ResizeObserver(function () {
       if (!sized()) { return; }
       observer.disconnect();
       map.invalidateSize();
-      map.fitBounds(L.latLngBounds(bounds), options);
+      fit();
     });
     observer.observe(el);
   }
