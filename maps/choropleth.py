@@ -93,14 +93,15 @@ def classify(
     # Class of each value: the first upper bound at or above it.
     classes = np.minimum(np.searchsorted(scheme.bins, data, side="left"), len(scheme.bins) - 1)
     colours = [colours_all[c] for c in classes]
+
     # Each class is labelled with the lowest and highest value it holds, so
     # neighbouring labels never share an edge.
+    def span(low: float, high: float) -> str:  # a class of one value shows it once
+        low_text, high_text = fmt_number(low), fmt_number(high)
+        return f"{low_text}{unit}" if low_text == high_text else f"{low_text} – {high_text}{unit}"
+
     legend = [
-        (
-            colours_all[i],
-            f"{fmt_number(data[classes == i].min())} – "
-            f"{fmt_number(data[classes == i].max())}{unit}",
-        )
+        (colours_all[i], span(data[classes == i].min(), data[classes == i].max()))
         for i in range(len(scheme.bins))
         if (classes == i).any()
     ]

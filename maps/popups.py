@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from maps.labels import period_label
 from maps.safehtml import fmt_number
 
@@ -61,7 +63,18 @@ def km2_text(value: object) -> str:
 
 
 def percent_text(share: object) -> str:
-    """Format a share (0-1) as a percentage with two significant digits."""
+    """Format a share (0-1) as a percentage with two significant digits, never as an exponent.
+
+    Examples
+    --------
+    >>> percent_text(0.0318), percent_text(8.9e-07), percent_text(8.9e-05), percent_text(1)
+    ('3.2 %', '< 0.001 %', '0.0089 %', '100 %')
+    """
     if share is None or share != share:
         return ""
-    return f"{float(share) * 100:.2g} %"
+    percent = float(share) * 100
+    if 0 < percent < 0.001:
+        return "< 0.001 %"
+    digits = np.format_float_positional(percent, precision=2, unique=False, fractional=False,
+                                        trim="-")  # fmt: skip
+    return f"{digits} %"

@@ -78,6 +78,9 @@ def csv_text(frame: pd.DataFrame) -> str:
     a,2.0
     >>> csv_text(pd.DataFrame({"a": ["x\ry", "z"]}))
     'a\n"x\ry"\nz\n'
+    >>> noisy = pd.DataFrame({"unit": ["a", "b", "c"], "km2": [0.1 + 0.2, 867.8100000000001, None]})
+    >>> csv_text(noisy)
+    'unit,km2\na,0.3\nb,867.81\nc,\n'
     """
     import pandas as pd  # only this function needs it: the CLI starts without pandas
 
@@ -85,6 +88,11 @@ def csv_text(frame: pd.DataFrame) -> str:
     safe.columns = [csv_cell(str(c)) for c in frame.columns]
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
+        if pd.api.types.is_float_dtype(values.dtype):
+            # 12 significant digits: what a measurement holds, without float noise
+            # (0.1 + 0.2 is written 0.3, 867.8100000000001 as 867.81).
+            safe.isetitem(position, values.map(lambda v: float(f"{v:.12g}") if v == v else v))
+            continue
         if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
             try:  # only the cells that may be formulas go through csv_cell
                 risky = values.str.startswith(FORMULA_PREFIXES).fillna(False).astype(bool)
