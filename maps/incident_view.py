@@ -357,6 +357,12 @@ def incidents_map(
             "Hexagons (low zoom) and clusters count records, not casualties; "
             "darker hexagons hold more records."
         )
+    elif "source_precision" in frame.columns:  # points a source placed, as precisely as it says
+        notes.append(
+            "Small solid circles: the source's coordinates of a place. Larger dashed circles: "
+            "the source's coordinates stand for a region or a country (its precision code), or "
+            "minemap placed the record at a region's or country's representative point."
+        )
     else:
         notes.append(
             "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "

@@ -433,3 +433,12 @@ def test_summaries_say_which_source_column_the_counts_are(tmp_path):
         "Counts as the source calls them: killed = ACLED export or API download's "
         "'fatalities'." in item.notes
     )
+
+
+def test_the_legend_says_the_points_are_the_source_s(tmp_path):
+    from maps.incident_view import incidents_map
+
+    p = _prepare(es.write_acled_export(tmp_path))
+    page = incidents_map(p.records).get_root().render()
+    assert "Small solid circles: the source&#x27;s coordinates of a place" in page
+    assert "a settlement (GeoNames)" not in page
