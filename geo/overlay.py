@@ -42,21 +42,23 @@ PROBLEMS = ("null", "empty", "invalid", "not polygonal", "outside", "partly outs
 def polygonal(geom):
     """Keep the polygonal parts of a geometry (a repaired ring may leave lines or points).
 
+    Collections are opened to any depth; no polygon left gives an empty one.
+
     Examples
     --------
     >>> bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
     >>> polygonal(shapely.make_valid(bowtie)).geom_type
     'MultiPolygon'
+    >>> polygonal(shapely.LineString([(0, 0), (1, 1)])).is_empty
+    True
     """
-    if geom is None or geom.is_empty:
+    if geom is None or geom.is_empty or geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
-    parts = [q for p in parts for q in shapely.get_parts(p)]
-    if not parts:
-        return shapely.Polygon()
-    return parts[0] if len(parts) == 1 else shapely.MultiPolygon(parts)
+    parts = [geom]
+    while any(p.geom_type.startswith("Multi") or p.geom_type.endswith("Collection") for p in parts):
+        parts = [q for p in parts for q in shapely.get_parts(p)]
+    polygons = [p for p in parts if p.geom_type == "Polygon" and not p.is_empty]
+    return polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons)
 
 
 def geodesic_areas(geoms) -> np.ndarray:
