@@ -23,7 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from geo.errors import MinemapError
-from layers import summary, validate
+from layers import area_summaries, summary, validate
 from layers.schema import Schema, load_schema
 
 __all__ = ["REACHES", "LayerKind", "UnknownKindError", "get", "names", "register"]
@@ -196,6 +196,6 @@ register(LayerKind(
 ))  # fmt: skip
 register(LayerKind(
     name="hazards", schema_file=_builtin("hazards"), title="Hazard areas (SHA, CHA)",
-    defaults={"hazard_type": "unknown"}, reach="overlay", summarise=summary.hazards,
+    defaults={"hazard_type": "unknown"}, reach="overlay", summarise=area_summaries.hazards,
     by_groupings=False, view="hazards", map_title="Suspected and confirmed hazardous areas",
 ))  # fmt: skip

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 
 import layers
-from layers import kinds
+from layers import area_summaries, kinds
 from layers.limits import ReadLimits
 from layers.memory import release
 from layers.prepare import Prepared
@@ -162,7 +162,7 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
             item.notes += said
             if spec.rules.years and kind.area_values and by in ("admin1", "admin0"):
                 # A table of a column per year: totals per year and the change between them.
-                out[(spec.name, f"{by}_and_year")] = layers.summary.by_year(records, by)
+                out[(spec.name, f"{by}_and_year")] = area_summaries.by_year(records, by)
     return out
 
 

@@ -13,7 +13,7 @@ import folium
 import geopandas as gpd
 
 from geo.boundary_sets import BoundarySet, embedded
-from layers import summary
+from layers import area_summaries
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.labels import HAZARDS
@@ -64,7 +64,7 @@ def hazards_map(
     """Draw hazard polygons and their units shaded by the land the polygons cover."""
     info = records.attrs.get("overlay") or {}
     level = info.get("level", "admin1")
-    table = summary.hazards(records, level).table
+    table = area_summaries.hazards(records, level).table
     bset = boundary_set if boundary_set is not None else embedded("admin1")
     units = bset.frame[bset.frame["code"].isin(table["unit"])][["code", "geometry"]]
     units = units.merge(table, left_on="code", right_on="unit").reset_index(drop=True)
