@@ -104,6 +104,8 @@ def slash_order(*columns: pd.Series) -> str:
     'dmy'
     >>> slash_order(pd.Series(["05/02/2018", "2018-01-01"]))
     'ambiguous'
+    >>> slash_order(pd.Series(["18/01/2018", "31/31/2018"]))  # no day in either order
+    'dmy'
     """
     first = second = found = False
     for column in columns:
@@ -113,8 +115,12 @@ def slash_order(*columns: pd.Series) -> str:
         given = parts[0].notna()
         if given.any():
             found = True
-            first |= bool((parts[0][given].astype(int) > 12).any())
-            second |= bool((parts[1][given].astype(int) > 12).any())
+            a, b = parts[0][given].astype(int), parts[1][given].astype(int)
+            # A date with both numbers above 12 is no day in either order: it tells no order
+            # (it is refused as such), and does not make the column's order "mixed".
+            possible = (a <= 12) | (b <= 12)
+            first |= bool((a[possible] > 12).any())
+            second |= bool((b[possible] > 12).any())
     if not found:
         return ""
     return {(True, False): "dmy", (False, True): "mdy", (True, True): "mixed"}.get(
