@@ -23,7 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from geo.errors import MinemapError
-from layers import area_summaries, summary, validate
+from layers import area_summaries, land_release, summary, validate
 from layers.schema import Schema, load_schema
 
 __all__ = ["REACHES", "LayerKind", "UnknownKindError", "get", "names", "register"]
@@ -67,6 +67,9 @@ class LayerKind:
         Unit levels it is summarised by (``admin0``, ``admin1``).
     by_groupings : bool
         Whether it is summarised by groupings too.
+    also : mapping of str to callable
+        Further summaries by each unit level, by suffix: ``also[suffix](records,
+        by)`` returns a summary, or None when the records do not give one.
     view : str
         Name of its map view (:func:`maps.views.register_view`); "" for none.
     map_title : str
@@ -86,6 +89,7 @@ class LayerKind:
     summarise: Callable[..., summary.Summary] | None = None
     summary_levels: Sequence[str] = ("admin1", "admin0")
     by_groupings: bool = True
+    also: Mapping[str, Callable[..., summary.Summary | None]] = field(default_factory=dict)
     view: str = ""
     map_title: str = ""
     default_data: Path | None = None
@@ -197,5 +201,12 @@ register(LayerKind(
 register(LayerKind(
     name="hazards", schema_file=_builtin("hazards"), title="Hazard areas (SHA, CHA)",
     defaults={"hazard_type": "unknown"}, reach="overlay", summarise=area_summaries.hazards,
-    by_groupings=False, view="hazards", map_title="Suspected and confirmed hazardous areas",
+    by_groupings=False, also={"land_release": land_release.from_hazards}, view="hazards",
+    map_title="Suspected and confirmed hazardous areas",
+))  # fmt: skip
+register(LayerKind(
+    name="land_release", schema_file=_builtin("land_release"),
+    title="Land release (cancelled, reduced, cleared)", defaults={"hazard_type": "unknown"},
+    summarise=land_release.reported, by_groupings=False, view="land_release",
+    map_title="Land release: cancelled, reduced, cleared and remaining",
 ))  # fmt: skip

@@ -163,6 +163,11 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
             if spec.rules.years and kind.area_values and by in ("admin1", "admin0"):
                 # A table of a column per year: totals per year and the change between them.
                 out[(spec.name, f"{by}_and_year")] = area_summaries.by_year(records, by)
+            if by in layers.summary.UNIT_LEVELS:
+                for suffix, make in kind.also.items():
+                    if (more := make(records, by)) is not None:
+                        more.notes += said
+                        out[(spec.name, f"{by}_{suffix}")] = more
     return out
 
 

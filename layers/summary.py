@@ -73,6 +73,8 @@ class Summary:
     title: str
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    #: Columns of parts of a whole that HTML draws as a stacked bar per row (land release).
+    stack: tuple[str, ...] = ()
 
 
 def _join_ids(values) -> str:

@@ -39,6 +39,7 @@ from maps.polygons import (
 from maps.safehtml import escape, js_string
 from maps.safetext import terminal_text
 from maps.scripts import LayersScript
+from maps.stacked import STACK_CSS
 
 __all__ = [
     "DrawnSignal",
@@ -76,6 +77,7 @@ _CSS = """
 .mm-legend .mm-row { white-space: nowrap; }
 .mm-legend p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
 .mm-detail h4 { margin: 0 0 4px 0; font-size: 13px; }
+.mm-detail p { margin: 4px 0; font-size: 12px; }
 .mm-detail table, .mm-list { border-collapse: collapse; font-size: 12px; }
 .mm-detail th { text-align: left; padding: 1px 8px 1px 0; color: #555; vertical-align: top;
   white-space: nowrap; }
@@ -90,7 +92,12 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-year { display: block; white-space: nowrap; font-size: 12px; }
 .mm-years button { font-size: 11px; margin: 4px 4px 0 0; }
 .mm-years p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
-</style>
+.mm-stepper h2 { font-size: 13px; margin: 0 0 4px 0; }
+.mm-stepper-row { display: flex; align-items: center; gap: 6px; }
+.mm-stepper-row output { min-width: 7em; text-align: center; font-weight: bold; }
+.mm-slider { width: 100%; margin: 4px 0 0 0; }
+.mm-stepper-ends { color: #444; font-size: 11px; }
+""" + STACK_CSS + """</style>
 """
 
 

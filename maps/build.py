@@ -248,6 +248,7 @@ def _manifest(spec, done, stems, bstems, drawn, assets_mode) -> dict:
                 "rows_read": p.rows_read,
                 "accepted": len(p.records),
                 "rejected": int(p.rejects["row"].nunique()),
+                **_overlay_time(p),
             }
             for name, p in done.layers.items()
         },
@@ -255,6 +256,15 @@ def _manifest(spec, done, stems, bstems, drawn, assets_mode) -> dict:
         "embeds": [file.replace(".html", ".embed.html") for file, *_ in drawn],
         "assets": assets_mode,
     }
+
+
+def _overlay_time(p) -> dict:
+    """How long a hazards layer's overlay with its units took, and of how many polygons."""
+    info = p.records.attrs.get("overlay") if hasattr(p.records, "attrs") else None
+    if not info or "seconds" not in info:
+        return {}
+    return {"overlay": {"polygons": info["polygons"], "units": info["units"],
+                        "seconds": round(info["seconds"], 3)}}  # fmt: skip
 
 
 def build_project(project_path: str | Path, out: str | Path = "out", **options) -> BuildResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from geo import GEONAMES_ATTRIBUTION
 from maps.safehtml import escape
+from maps.stacked import STACK_CSS
 
 __all__ = ["index_page"]
 
@@ -48,7 +49,7 @@ th {{ background: #f0f0f0; }}
 section.mm-summary {{ overflow-x: auto; }}
 section.mm-summary td {{ max-width: 360px; overflow-wrap: break-word; }}
 h2 {{ font-size: 16px; margin-top: 28px; }}
-</style></head><body>
+{STACK_CSS}</style></head><body>
 <h1>{escape(title)}</h1>
 <p>Each figure comes from a named source; popups and tables give the source of every value.
 Areas are geodesic (WGS84) on {escape(boundary_note)}.</p>

@@ -93,6 +93,12 @@ def _hazards(records, *, title, boundary_set, tiles, credits=()):
 _CREDITED = {"incidents", "hazards"}
 
 
+def _land_release(records, *, title, boundary_set, tiles):
+    from maps.release_view import land_release_map
+
+    return land_release_map(records, tiles=tiles, title=title, boundary_set=boundary_set)
+
+
 def _stockpiles(records, *, title, boundary_set, tiles):
     return views.stockpiles_map(records, tiles=tiles, title=title)
 
@@ -101,4 +107,5 @@ register_view("contamination", _contamination)
 register_view("clearance", _clearance)
 register_view("hazards", _hazards)
 register_view("incidents", _incidents)
+register_view("land_release", _land_release)
 register_view("stockpiles", _stockpiles)

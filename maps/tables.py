@@ -17,6 +17,7 @@ import pandas as pd
 from layers.summary import Summary
 from maps.safehtml import escape, fmt_number
 from maps.safetext import csv_text, markdown_text, terminal_text
+from maps.stacked import RELEASE_PARTS, stack_key, stacked_bar
 
 __all__ = ["FORMATS", "to_csv", "to_html", "to_json", "to_markdown", "to_text", "write"]
 
@@ -101,17 +102,26 @@ def _html_cell(column: str, value: object) -> str:
 
 def to_html(summary: Summary) -> str:
     """Render an escaped HTML fragment: heading, table, notes."""
-    head = "".join(f"<th>{escape(c)}</th>" for c in summary.table.columns)
     columns = list(summary.table.columns)
-    rows = "".join(
-        "<tr>"
-        + "".join(f"<td>{escape(_html_cell(c, v))}</td>" for c, v in zip(columns, row, strict=True))
-        + "</tr>"
-        for row in summary.table.itertuples(index=False)
-    )
+    parts = [p for p in RELEASE_PARTS if p[0] in summary.stack]
+    at = min(3, len(columns)) if parts else -1  # parts of a whole: a bar per row, near the name
+    heads = [f"<th>{escape(c)}</th>" for c in columns]
+
+    def cells(row: tuple) -> str:
+        out = [f"<td>{escape(_html_cell(c, v))}</td>" for c, v in zip(columns, row, strict=True)]
+        if parts:
+            bar = stacked_bar(dict(zip(columns, row, strict=True)), parts, key=False)
+            out.insert(at, f'<td class="mm-bar">{bar}</td>')
+        return "".join(out)
+
+    if parts:
+        heads.insert(at, "<th>land release</th>")
+    head = "".join(heads)
+    rows = "".join(f"<tr>{cells(row)}</tr>" for row in summary.table.itertuples(index=False))
     notes = "".join(f"<li>{escape(n)}</li>" for n in summary.notes)
+    key = stack_key(parts) if parts else ""
     return (
-        f'<section class="mm-summary"><h2>{escape(summary.title)}</h2>'
+        f'<section class="mm-summary"><h2>{escape(summary.title)}</h2>{key}'
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         f"<ul>{notes}</ul></section>"
     )

@@ -36,6 +36,7 @@ from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import check_elements, detail_table, escape, fmt_number, stable_ids
 from maps.value_view import value_map
+from maps.stepper import YearStepper
 
 __all__ = [
     "clearance_map",
@@ -347,9 +348,9 @@ def contamination_map(
             outline=Outline(line="#6a3d9a", weight=2.0, dash="6 4"),
             simplify=Simplify(tolerance=0.02, east=east),
         ).add_to(fmap)
-    start = 0
+    start, drawn = 0, []
     for name, frame, css_class, show in polygon_layers:
-        polygon_layer(
+        layer = polygon_layer(
             frame,
             name=name,
             css_class=css_class,
@@ -357,8 +358,15 @@ def contamination_map(
             show=show,
             outline=Outline(line="#333333", weight=1.2),
             simplify=Simplify(tolerance=0.005, east=east),
-        ).add_to(fmap)
+        )
+        layer.add_to(fmap)
+        drawn.append(layer)
         start += len(frame)
+    dated = [(t.removeprefix("Estimates dated "), layer) for (t, _, _), layer
+             in zip(by_year, drawn[1:], strict=True) if t.startswith("Estimates dated ")]  # fmt: skip
+    if len(dated) > 1:  # one classification for every year: the slider steps through them
+        YearStepper(dated, drawn[0], title="Estimates of one year",
+                    all_label="all years (highest)").add_to(fmap)  # fmt: skip
     Legend(
         "Reported contaminated area (km²)",
         [*legend, ("dashed:#6a3d9a", "Country-level figure (dashed outline)")]
@@ -367,7 +375,8 @@ def contamination_map(
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
             "Estimates are never averaged or picked from."
-            + (" The layer control has a layer per year of estimate." if by_year else ""),
+            + (" The year control shows one year's estimates at a time, in the same classes."
+               if by_year else ""),
             f"Areas: geodesic (WGS84) on {bset.source}.",
         ],
     ).add_to(fmap)

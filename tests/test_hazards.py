@@ -147,3 +147,33 @@ def test_a_survey_of_thousands_of_polygons_matches_an_independent_overlay():
         )
     assert (mine["polygons"] == reference.loc[mine.index, "polygons"]).all()
     assert result.outside_km2 == pytest.approx(reference.loc["", "sum_km2"], rel=1e-3)
+
+
+def test_a_hazard_build_reports_its_overlay_and_land_release(tmp_path):
+    import json
+
+    from maps.build import build_project
+
+    boxes = [shapely.box(36.0 + i * 0.1, 49.5, 36.05 + i * 0.1, 49.55) for i in range(3)]
+    frame = gpd.GeoDataFrame(
+        {"record_id": ["a", "b", "c"], "hazard_class": "CHA",
+         "status": ["open", "cleared", "reduced"],
+         "status_date": ["2020-01-05", "2023-07-01", "2024-03-03"], "source": "Export 2024"},
+        geometry=boxes, crs=4326,
+    )  # fmt: skip
+    frame.to_file(tmp_path / "h.gpkg", engine="pyogrio")
+    (tmp_path / "project.toml").write_text(
+        '[[layers]]\nname = "hazards"\nkind = "hazards"\npath = "h.gpkg"\n\n'
+        '[[maps]]\nlayer = "hazards"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build_project(tmp_path / "project.toml", out)
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    overlay = manifest["layers"]["hazards"]["overlay"]
+    assert (overlay["polygons"], overlay["units"]) == (3, len(embedded("admin1").frame))
+    assert overlay["seconds"] >= 0
+    release = (out / "summaries" / "hazards_by_admin1_land_release.csv").read_text("utf-8")
+    assert release.splitlines()[0].startswith("unit,name,period,source,basis,estimate_km2")
+    assert [line.split(",")[2] for line in release.splitlines()[1:]] == ["2023", "2024"]
+    assert 'class="mm-stack"' in (out / "index.html").read_text(encoding="utf-8")

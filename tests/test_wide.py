@@ -41,3 +41,10 @@ def test_a_wide_table_reads_as_records_by_year_with_per_year_totals(tmp_path):
     assert rows[3] == ["UA-65", 2022, 7.0, 2.0]
     ranged = summaries(done)[("areas", "admin1")]
     assert any(n.startswith("2 unit(s) have estimates of different years") for n in ranged.notes)
+    # By country: each year's units summed, and no change between sums of other units.
+    country = summaries(done)[("areas", "admin0_and_year")]
+    rows = country.table[["year", "basis", "high_km2"]].values.tolist()
+    assert rows == [[2015, "sum of 2 unit(s)", 15.0], [2019, "sum of 1 unit(s)", 8.0],
+                    [2022, "sum of 1 unit(s)", 7.0]]  # fmt: skip
+    assert country.table["change_km2"].isna().all()
+    assert any(n.startswith("change_km2 is left empty in 2 row(s)") for n in country.notes)

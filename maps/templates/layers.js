@@ -183,7 +183,57 @@
     return control;
   }
 
+  // One layer per year, stepped through one at a time with a slider and buttons, all
+  // coloured with one classification (maps/stepper.py). "All years" shows the base
+  // layer again. The panel's data-mm-year names what is shown.
+  function yearStepper(map, labels, steps, base, o) {
+    var control = L.control({position: o.position});
+    var at = -1, div, label, slider;
+    function show(i) {
+      at = i;
+      steps.forEach(function (layer, j) {
+        if (j === i) { if (!map.hasLayer(layer)) { layer.addTo(map); } }
+        else if (map.hasLayer(layer)) { map.removeLayer(layer); }
+      });
+      if (i < 0) { if (!map.hasLayer(base)) { base.addTo(map); } }
+      else if (map.hasLayer(base)) { map.removeLayer(base); }
+      var text = i < 0 ? o.allLabel : labels[i];
+      label.textContent = text;
+      div.setAttribute("data-mm-year", i < 0 ? "all" : labels[i]);
+      slider.value = String(i < 0 ? labels.length : i);
+    }
+    control.onAdd = function () {
+      div = L.DomUtil.create("div", "mm-panel mm-stepper");
+      var head = L.DomUtil.create("h2", "", div);
+      head.textContent = o.title;
+      var row = L.DomUtil.create("div", "mm-stepper-row", div);
+      var prev = L.DomUtil.create("button", "mm-prev", row);
+      prev.type = "button"; prev.textContent = "\u25c0"; prev.setAttribute("aria-label", "earlier");
+      label = L.DomUtil.create("output", "mm-step-label", row);
+      var next = L.DomUtil.create("button", "mm-next", row);
+      next.type = "button"; next.textContent = "\u25b6"; next.setAttribute("aria-label", "later");
+      slider = L.DomUtil.create("input", "mm-slider", div);
+      slider.type = "range"; slider.min = "0"; slider.max = String(labels.length);
+      slider.step = "1"; slider.setAttribute("aria-label", o.title);
+      var ends = L.DomUtil.create("div", "mm-stepper-ends", div);
+      ends.textContent = labels[0] + " \u2026 " + labels[labels.length - 1] + ", " + o.allLabel;
+      prev.onclick = function () { show(at < 0 ? labels.length - 1 : Math.max(at - 1, 0)); };
+      next.onclick = function () { show(at < 0 ? -1 : (at + 1 < labels.length ? at + 1 : -1)); };
+      slider.oninput = function () {
+        var v = parseInt(slider.value, 10);
+        show(v >= labels.length ? -1 : v);
+      };
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    control.addTo(map);
+    show(-1);
+    return control;
+  }
+
   window.minemapLayers = {
+    yearStepper: yearStepper,
     store: store,
     polygons: polygons,
     clusteredMarkers: clusteredMarkers,
