@@ -125,8 +125,10 @@ def by_year(records: pd.DataFrame, by: str) -> Summary:
         for (country, when), group in units.groupby(["country", "year"], sort=True):
             rows.append({
                 "unit": country, "name": unit_name("admin0", country), "year": int(when),
-                "basis": f"sum of {len(group)} unit(s)", "estimates": int(group["estimates"].sum()),
-                "low_km2": float(group["low_km2"].sum()), "high_km2": float(group["high_km2"].sum()),
+                "basis": f"sum of {len(group)} unit(s)",
+                "estimates": int(group["estimates"].sum()),
+                "low_km2": float(group["low_km2"].sum()),
+                "high_km2": float(group["high_km2"].sum()),
                 "records": ";".join(group["records"]), "_units": ";".join(group["unit"]),
             })  # fmt: skip
     table = pd.DataFrame(rows, columns=[*[c for c in columns if c != "change_km2"], "_units"])

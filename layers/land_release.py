@@ -1,4 +1,4 @@
-"""Land release accounting (IMAS 08.10): per unit and period, land cancelled, reduced, cleared and left.
+"""Land release (IMAS 08.10): per unit and period, land cancelled, reduced, cleared and left.
 
 Two inputs give one table:
 
@@ -77,7 +77,9 @@ def check(estimate: float, released: float, remaining: float, remaining_given: b
     said = []
     slack = max(TOLERANCE_KM2, TOLERANCE_SHARE * estimate)
     if not np.isnan(released) and released > estimate + slack:
-        said.append(f"released {released:,.6g} km² is more than the estimate of {estimate:,.6g} km²")
+        said.append(
+            f"released {released:,.6g} km² is more than the estimate of {estimate:,.6g} km²"
+        )
     if remaining_given and not np.isnan(remaining):
         left = estimate - (0.0 if np.isnan(released) else released)
         if abs(remaining - left) > slack:
@@ -144,7 +146,7 @@ def reported(records: pd.DataFrame, by: str) -> Summary:
             for rec in rows_of(national):
                 out.append(_row(rec["unit"], unit_name("admin0", rec["unit"]), [rec],
                                 "reported for the country"))  # fmt: skip
-            for (country, _, source), group in regional.groupby(
+            for (country, _, _), group in regional.groupby(
                 ["country", "period", "source"], sort=False
             ):
                 recs = rows_of(group)
@@ -157,14 +159,15 @@ def reported(records: pd.DataFrame, by: str) -> Summary:
     table = pd.DataFrame(out, columns=[*COLUMNS, "_start"])
     table = table.sort_values(["unit", "_start", "period", "source"], kind="stable",
                               na_position="last").drop(columns="_start")  # fmt: skip
-    notes = _notes(table, f"as reported, areas converted to km² from each record's area_unit")
+    notes = _notes(table, "as reported, areas converted to km² from each record's area_unit")
     if by == "admin1" and len(frame) and frame["level"].eq("admin0").any():
         notes.append(
             f"{int(frame['level'].eq('admin0').sum())} country-level record(s) are in the "
             "summary by admin0."
         )
-    return Summary(f"Land release by {by} and period", table.reset_index(drop=True), notes,
-                   stack=STACK)
+    return Summary(
+        f"Land release by {by} and period", table.reset_index(drop=True), notes, stack=STACK
+    )
 
 
 def _row(unit: str, name: str, recs: list[dict], basis: str) -> dict:

@@ -60,7 +60,8 @@ _LEAFLET = "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet"
 #: Attribution shown on every map (escaped HTML is built from it).
 BOUNDARY_CREDIT = "Boundaries: Made with Natural Earth (public domain)"
 
-_CSS = """
+_CSS = (
+    """
 <style>
 .folium-map.leaflet-container { background: #dde8f0; }
 .leaflet-container { font: 13px/1.4 "DejaVu Sans", Arial, sans-serif; }
@@ -97,8 +98,11 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-stepper-row output { min-width: 7em; text-align: center; font-weight: bold; }
 .mm-slider { width: 100%; margin: 4px 0 0 0; }
 .mm-stepper-ends { color: #444; font-size: 11px; }
-""" + STACK_CSS + """</style>
 """
+    + STACK_CSS
+    + """</style>
+"""
+)
 
 
 class NothingToDraw(MinemapError, ValueError):

@@ -18,7 +18,7 @@ from geo.boundary_sets import BoundarySet, embedded
 from layers import land_release
 from layers.frames import rows_of
 from maps.base import Legend, NothingToDraw, add_background, display_bounds, new_map
-from maps.choropleth import Outline, Simplify, classify, polygon_layer
+from maps.choropleth import Outline, classify, polygon_layer
 from maps.popups import km2_text
 from maps.safehtml import escape
 from maps.stacked import RELEASE_PARTS, stacked_bar
@@ -44,7 +44,7 @@ def _period_block(row: dict) -> str:
 
 
 def _unit_texts(name: str, rows: list[dict]) -> tuple[str, str, float, bool]:
-    """Tooltip, popup, fill value (remaining at the latest period) and whether any row is flagged."""
+    """Tooltip, popup, fill (remaining at the latest period), and whether a row is flagged."""
     latest = rows[-1]["period"]
     last = [r for r in rows if r["period"] == latest]
     left = [r["remaining_km2"] for r in last if not np.isnan(r["remaining_km2"])]
@@ -53,8 +53,10 @@ def _unit_texts(name: str, rows: list[dict]) -> tuple[str, str, float, bool]:
     tip = f"<b>{escape(name)}</b>: {escape(km2_text(value) or 'no remaining figure')} remaining"
     tip += f" ({escape(latest)})" if latest else ""
     if differ:
-        tip += f"; {len(left)} sources differ ({escape(km2_text(min(left)))} – " \
-               f"{escape(km2_text(max(left)))})"
+        tip += (
+            f"; {len(left)} sources differ ({escape(km2_text(min(left)))} – "
+            f"{escape(km2_text(max(left)))})"
+        )
     flagged = any(r["check"] for r in rows)
     if flagged:
         tip += "; figures do not add up"

@@ -39,11 +39,15 @@ STACK_CSS = """
 
 def stack_key(parts: Sequence[tuple[str, str, str]] = RELEASE_PARTS) -> str:
     """Return an escaped HTML key of the parts' colours."""
-    return '<div class="mm-stack-key">' + "".join(
-        f'<span class="mm-key"><span class="mm-swatch" style="background:{escape(colour)}">'
-        f"</span>{escape(label)}</span>"
-        for _, label, colour in parts
-    ) + "</div>"
+    return (
+        '<div class="mm-stack-key">'
+        + "".join(
+            f'<span class="mm-key"><span class="mm-swatch" style="background:{escape(colour)}">'
+            f"</span>{escape(label)}</span>"
+            for _, label, colour in parts
+        )
+        + "</div>"
+    )
 
 
 def _given(value: object) -> float:

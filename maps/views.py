@@ -35,8 +35,8 @@ from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
 from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import check_elements, detail_table, escape, fmt_number, stable_ids
-from maps.value_view import value_map
 from maps.stepper import YearStepper
+from maps.value_view import value_map
 
 __all__ = [
     "clearance_map",
@@ -362,8 +362,9 @@ def contamination_map(
         layer.add_to(fmap)
         drawn.append(layer)
         start += len(frame)
-    dated = [(t.removeprefix("Estimates dated "), layer) for (t, _, _), layer
-             in zip(by_year, drawn[1:], strict=True) if t.startswith("Estimates dated ")]  # fmt: skip
+    dated = [(t.removeprefix("Estimates dated "), layer)
+             for (t, _, _), layer in zip(by_year, drawn[1:], strict=True)
+             if t.startswith("Estimates dated ")]  # fmt: skip
     if len(dated) > 1:  # one classification for every year: the slider steps through them
         YearStepper(dated, drawn[0], title="Estimates of one year",
                     all_label="all years (highest)").add_to(fmap)  # fmt: skip
@@ -375,8 +376,11 @@ def contamination_map(
         [
             "Fill shows the highest estimate; popups list every estimate with its date and source.",
             "Estimates are never averaged or picked from."
-            + (" The year control shows one year's estimates at a time, in the same classes."
-               if by_year else ""),
+            + (
+                " The year control shows one year's estimates at a time, in the same classes."
+                if by_year
+                else ""
+            ),
             f"Areas: geodesic (WGS84) on {bset.source}.",
         ],
     ).add_to(fmap)

@@ -35,7 +35,7 @@ Kherson,2023,3000000,2500000,600000,100000,,Authority report 2024,
 Mykolaiv,2023,1000000,100000,0,50000,800000,Authority report 2024,
 Mykolaiv,2023,1000000,100000,0,50000,852000,Operator report 2024,
 Ukraine,2023,25000000,,,900000,,Landmine Monitor 2024,admin0
-"""  # noqa: E501
+"""
 
 PROJECT = """\
 [[layers]]

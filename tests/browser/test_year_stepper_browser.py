@@ -70,8 +70,11 @@ def test_the_year_control_steps_through_years_in_one_classification(wide_map, op
     expect(stepper).to_have_attribute("data-mm-year", "all")
     expect(mp.page.locator("path.mm-choropleth")).to_have_count(4)
     # The layer control follows: the year layers are unticked again.
-    ticked = mp.layer_control().locator("label", has_text="Estimates dated").locator("input:checked")
+    ticked = (
+        mp.layer_control().locator("label", has_text="Estimates dated").locator("input:checked")
+    )
     expect(ticked).to_have_count(0)
-    expect(mp.layer_control().locator("label", has_text="highest estimate").locator("input"))\
-        .to_be_checked()
+    expect(
+        mp.layer_control().locator("label", has_text="highest estimate").locator("input")
+    ).to_be_checked()
     mp.assert_clean()
