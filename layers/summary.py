@@ -198,6 +198,7 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
                 f"{other} country-level record(s) are not shown by admin1; use --by admin0."
             )
         title = "Reported contamination by admin-1 unit (range of estimates)"
+        _measured_beside_reported(table, regional, notes)
         years = pd.to_datetime(regional.get("date_end"), errors="coerce").dt.year
         spans = years.groupby(regional["unit_code"]).nunique()
         if (spans > 1).any():
@@ -265,6 +266,32 @@ def contamination(records: pd.DataFrame, by: str, *, on: dt.date | None = None) 
         )
         title = "Reported contamination by country"
     return Summary(title, table.reset_index(drop=True), notes)
+
+
+def _measured_beside_reported(table: pd.DataFrame, regional: pd.DataFrame, notes: list) -> None:
+    """Add the highest measured and reported areas of each unit, and their difference.
+
+    Only when some area was measured from a polygon: the low-high range holds
+    both, and a reader needs to see which is which.
+    """
+    basis = regional.get("area_basis")
+    if basis is None or not basis.astype(str).str.startswith("measured").any():
+        return
+    measured = basis.astype(str).str.startswith("measured")
+    area = regional["area_km2"]
+    high_measured = area[measured].groupby(regional.loc[measured, "unit_code"]).max()
+    high_reported = area[~measured].groupby(regional.loc[~measured, "unit_code"]).max()
+    at = list(table.columns).index("high_km2") + 1
+    table.insert(at, "measured_km2", table["unit_code"].map(high_measured).astype(float))
+    table.insert(at + 1, "reported_km2", table["unit_code"].map(high_reported).astype(float))
+    table.insert(at + 2, "reported_less_measured_km2",
+                 table["reported_km2"] - table["measured_km2"])  # fmt: skip
+    both = table["reported_less_measured_km2"].notna()
+    notes.append(
+        "measured_km2: the largest area minemap measured from a polygon (geodesic); "
+        "reported_km2: the largest a source gave as a figure; "
+        f"reported_less_measured_km2 is their difference ({int(both.sum())} unit(s) have both)."
+    )
 
 
 _AREA_MEASURES = {"planned_area": "planned_km2", "cleared_area": "cleared_km2"}

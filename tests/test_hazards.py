@@ -111,6 +111,12 @@ def test_a_contamination_area_minemap_measured_is_labelled_measured(tmp_path):
     basis = dict(zip(p.records["record_id"], p.records["area_basis"], strict=True))
     assert basis == {"measured": "measured (geodesic area of the polygon, WGS84)",
                      "reported": "reported"}  # fmt: skip
+    # Side by side in the summary, with the difference.
+    row = kinds.get("contamination").summarise(p.records, "admin1").table.iloc[0]
+    measured = _geodesic(shapely.box(36.0, 49.5, 36.1, 49.6))
+    assert row["measured_km2"] == pytest.approx(measured, rel=1e-6)
+    assert row["reported_km2"] == 12.0
+    assert row["reported_less_measured_km2"] == pytest.approx(12.0 - measured, rel=1e-6)
 
 
 def test_land_release_sums_by_status(tmp_path):
