@@ -36,7 +36,7 @@ from maps.polygons import (
     display_geometries,
     east_of_180,
 )
-from maps.safehtml import escape, js_string
+from maps.safehtml import escape, js_literal, js_string
 from maps.safetext import terminal_text
 from maps.scripts import LayersScript
 from maps.stacked import STACK_CSS
@@ -93,6 +93,18 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-year { display: block; white-space: nowrap; font-size: 12px; }
 .mm-years button { font-size: 11px; margin: 4px 4px 0 0; }
 .mm-years p { margin: 4px 0 0 0; color: #444; font-size: 11px; }
+.mm-foldable { position: relative; }
+.mm-foldable > .mm-toggle { position: absolute; top: 4px; right: 4px; border: 1px solid #999;
+  background: #fff; border-radius: 3px; font-size: 12px; line-height: 1; padding: 2px 6px;
+  cursor: pointer; }
+.mm-foldable:not(.mm-folded) > h2 { padding-right: 26px; }
+.mm-panel.mm-folded { padding: 0; overflow: visible; }
+.mm-folded > :not(.mm-toggle) { display: none !important; }
+.mm-folded > .mm-toggle { position: static; font: bold 13px/1.2 "DejaVu Sans", Arial, sans-serif;
+  padding: 7px 10px; border: 0; background: transparent; }
+.mm-title.mm-terse p { display: none; }
+.leaflet-container .leaflet-top { z-index: 1001; }  /* an opened layer list: over the legend */
+.leaflet-control-attribution { white-space: normal; }
 .mm-stepper h2 { font-size: 13px; margin: 0 0 4px 0; }
 .mm-stepper-row { display: flex; align-items: center; gap: 6px; }
 .mm-stepper-row output { min-width: 7em; text-align: center; font-weight: bold; }
@@ -133,17 +145,21 @@ class MapText(LayersScript, MacroElement):
         """
         {% macro script(this, kwargs) %}
         minemapLayers.panel({{ this._parent.get_name() }}, {{ this.html_js }},
-                            {{ this.position_js }}, {{ this.class_js }});
+                            {{ this.position_js }}, {{ this.class_js }}, {{ this.fold_js }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, html: str, *, position: str, css_class: str) -> None:
+    def __init__(
+        self, html: str, *, position: str, css_class: str, fold: tuple[str, int] | None = None
+    ) -> None:
         super().__init__()
         self._name = "MapText"
         self.html_js = js_string(html)
         self.position_js = js_string(position)
         self.class_js = js_string(f"mm-panel {css_class}")
+        # A panel that folds into a button named fold[0] when the map is small (fold[1]: order).
+        self.fold_js = js_literal({"name": fold[0], "order": fold[1]}) if fold else "null"
 
 
 class Attribution(MacroElement):
@@ -177,8 +193,7 @@ class FitWhenShown(LayersScript, MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        minemapLayers.fitWhenShown({{ this._parent.get_name() }}, {{ this.bounds_js }},
-            {paddingTopLeft: [40, 90], paddingBottomRight: [380, 40]});
+        minemapLayers.fitWhenShown({{ this._parent.get_name() }}, {{ this.bounds_js }});
         {% endmacro %}
         """
     )
@@ -246,7 +261,8 @@ class Legend(MapText):
         )
         text = "".join(f"<p>{escape(n)}</p>" for n in notes)
         super().__init__(
-            f"<h2>{escape(title)}</h2>{rows}{text}", position=position, css_class="mm-legend"
+            f"<h2>{escape(title)}</h2>{rows}{text}", position=position, css_class="mm-legend",
+            fold=("Legend", 1),
         )
 
 
@@ -307,12 +323,13 @@ def new_map(
         zoom_start=3,
         # Map-level zoom limits (folium passes its own min/max_zoom to tiles only);
         # marker clustering needs maxZoom on the map.
-        minZoom=2,
+        minZoom=1,
         maxZoom=12,
         zoomSnap=0.25,
         prefer_canvas=False,
     )
     fmap.get_root().header.add_child(Element(_CSS), name="minemap_css")
+    fmap.get_root().title = escape(title)  # the page's <title>: tabs, bookmarks, screen readers
     if tiles:
         folium.TileLayer(check_tiles(tiles), name="Tiles (online)").add_to(fmap)
     heading = f"<h1>{escape(title)}</h1>" + (f"<p>{escape(subtitle)}</p>" if subtitle else "")

@@ -188,6 +188,7 @@ def _export_one(browser, html: Path, png: Path, options: PngOptions, error: type
             ) from err
         page.add_style_tag(content=script_text("print.css"))
         page.evaluate("() => minemapPrint.addNorthArrow()")
+        page.wait_for_function("() => minemapPrint.ready()")  # laid out again: settled
         if errors:
             raise PngExportError(
                 f"{html}: the page logged {len(errors)} error(s): {'; '.join(errors[:5])}; "

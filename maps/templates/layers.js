@@ -124,27 +124,175 @@
     return group;
   }
 
-  // Padding for the panels (title top left, legend bottom right), never more than a
-  // share of the map: on a phone, fixed padding wider than the map would leave no room
-  // and Leaflet would fit at its maximum zoom.
-  function fitOptions(map, options) {
-    var size = map.getSize();
-    function at(value, total, share) { return Math.min(value, Math.floor(total * share)); }
+  // ---- Layout: panels and controls that never overlap, at any size from 320 px ----
+  //
+  // Below COMPACT (width or height) the legend, years panel and year control fold into
+  // buttons; at any size a panel that would still overlap another corner's controls
+  // folds too (legend first), then the title drops its subtitle. Widths and heights
+  // are set from the space the other corners leave. A panel the reader opened or
+  // folded stays so. The fit to the data is computed after, from what is left.
+  var COMPACT = {width: 700, height: 500};
+  var CORNERS = ["topleft", "topright", "bottomleft", "bottomright"];
+
+  // Make a panel foldable into a button named `name`; panels fold in `order`.
+  function foldable(div, name, order) {
+    div.classList.add("mm-foldable");
+    div.setAttribute("data-mm-fold", String(order));
+    var button = L.DomUtil.create("button", "mm-toggle");
+    button.type = "button";
+    div.insertBefore(button, div.firstChild);
+    div.mmName = name;
+    setFolded(div, false);
+    button.addEventListener("click", function () {
+      div.mmUser = true;
+      setFolded(div, !div.classList.contains("mm-folded"));
+    });
+  }
+
+  function setFolded(div, folded) {
+    div.classList.toggle("mm-folded", folded);
+    var button = div.querySelector(".mm-toggle");
+    button.textContent = folded ? div.mmName : "\u2212";
+    button.setAttribute("aria-expanded", folded ? "false" : "true");
+    button.setAttribute("aria-label", (folded ? "Show " : "Fold ") + div.mmName.toLowerCase());
+    button.title = folded ? "Show" : "Fold";
+  }
+
+  function corner(el, name) {
+    var v = name.indexOf("top") === 0 ? "top" : "bottom";
+    return el.querySelector(".leaflet-" + v + ".leaflet-" + name.slice(v.length));
+  }
+
+  function shown(e) {
+    return e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+  }
+
+  // Pairs of controls of different corners whose boxes meet, and controls outside the map.
+  function overlaps(el) {
+    var box = el.getBoundingClientRect(), found = [];
+    var items = [];
+    CORNERS.forEach(function (c) {
+      var k = corner(el, c);
+      if (!k) { return; }
+      Array.prototype.forEach.call(k.children, function (e) {
+        if (shown(e)) { items.push([c, e, e.getBoundingClientRect()]); }
+      });
+    });
+    items.forEach(function (a, i) {
+      var r = a[2];
+      if (r.left < box.left - 0.5 || r.top < box.top - 0.5 || r.right > box.right + 0.5 ||
+          r.bottom > box.bottom + 0.5) { found.push([a[1], null]); }
+      items.slice(i + 1).forEach(function (b) {
+        var q = b[2];
+        if (a[0] !== b[0] && r.left < q.right - 0.5 && q.left < r.right - 0.5 &&
+            r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5) { found.push([a[1], b[1]]); }
+      });
+    });
+    return found;
+  }
+
+  function height(k) { return k ? k.getBoundingClientRect().height : 0; }
+  function width(k) { return k ? k.getBoundingClientRect().width : 0; }
+
+  // Sizes of the panels from the room the other corners leave.
+  function size(el) {
+    var W = el.clientWidth, H = el.clientHeight;
+    function each(c, fn) {
+      var k = corner(el, c);
+      if (k) { Array.prototype.forEach.call(k.querySelectorAll(".mm-panel"), fn); }
+    }
+    var scale = el.querySelector(".leaflet-control-scale");
+    var attribution = el.querySelector(".leaflet-control-attribution");
+    var bottomLeft = width(corner(el, "bottomleft"));
+    if (attribution) {
+      attribution.style.maxWidth = Math.max(W - bottomLeft - 20, 80) + "px";
+    }
+    each("topright", function (p) {
+      p.style.maxWidth = Math.min(340, W - 20) + "px";
+      p.style.maxHeight = Math.max(Math.floor(H * 0.45), 60) + "px";
+    });
+    var topRight = corner(el, "topright");
+    each("topleft", function (p) {
+      p.style.maxWidth = Math.min(360, Math.max(W - width(topRight) - 40, 110)) + "px";
+      p.style.maxHeight = Math.max(Math.floor(H * 0.35), 60) + "px";
+    });
+    var room = H - height(topRight) - height(attribution) - (scale ? 0 : 0) - 40;
+    each("bottomright", function (p) {
+      p.style.maxWidth = Math.min(340, Math.max(W - bottomLeft - 30, 110)) + "px";
+      p.style.maxHeight = Math.max(room, 60) + "px";
+    });
+  }
+
+  function layout(map) {
+    var el = map.getContainer();
+    var W = el.clientWidth, H = el.clientHeight;
+    if (!W || !H) { return; }
+    var compact = W < COMPACT.width || H < COMPACT.height;
+    el.classList.toggle("mm-compact", compact);
+    var panels = Array.prototype.slice.call(el.querySelectorAll(".mm-foldable"));
+    panels.sort(function (a, b) { return a.getAttribute("data-mm-fold") - b.getAttribute("data-mm-fold"); });
+    var keep = el.classList.contains("mm-keep-legend");  // PNG export: the legend stays open
+    function may(p) { return !p.mmUser && !(keep && p.classList.contains("mm-legend")); }
+    panels.forEach(function (p) { if (may(p)) { setFolded(p, compact && !keep); } });
+    var title = el.querySelector(".mm-title");
+    if (title) { title.classList.toggle("mm-terse", compact && H < 420); }
+    size(el);
+    panels.forEach(function (p) {
+      if (may(p) && !p.classList.contains("mm-folded") && overlaps(el).length) {
+        setFolded(p, true);
+        size(el);
+      }
+    });
+    if (title && overlaps(el).length) { title.classList.add("mm-terse"); size(el); }
+  }
+
+  // Padding for the fit: the room the panels take at the map's edges, never more than a
+  // share of the map (a fixed padding wider than a phone would leave Leaflet no room).
+  function fitOptions(map) {
+    var el = map.getContainer(), size = map.getSize(), box = el.getBoundingClientRect();
+    function at(value, total, share) { return Math.max(Math.min(value, Math.floor(total * share)), 8); }
+    var top = 0, bottom = 0, right = 0;
+    ["topleft", "topright"].forEach(function (c) {
+      var k = corner(el, c);
+      if (k && k.children.length) { top = Math.max(top, k.getBoundingClientRect().bottom - box.top); }
+    });
+    var br = corner(el, "bottomright"), legend = el.querySelector(".mm-legend");
+    if (legend && shown(legend) && !legend.classList.contains("mm-folded")) {
+      right = legend.getBoundingClientRect().width + 10;
+    } else if (br) {
+      bottom = box.bottom - br.getBoundingClientRect().top;
+    }
+    var bl = corner(el, "bottomleft");
+    if (bl) { bottom = Math.max(bottom, box.bottom - bl.getBoundingClientRect().top); }
+    // A title across the top leaves the sides free: pad the top only where it is narrow.
     return {
-      paddingTopLeft: [at(options.paddingTopLeft[0], size.x, 0.1),
-                       at(options.paddingTopLeft[1], size.y, 0.2)],
-      paddingBottomRight: [at(options.paddingBottomRight[0], size.x, 0.35),
-                           at(options.paddingBottomRight[1], size.y, 0.1)]
+      paddingTopLeft: [8, at(top + 6, size.y, 0.3)],
+      paddingBottomRight: [at(right, size.x, 0.4), at(bottom + 6, size.y, 0.25)],
+      animate: false
     };
   }
 
-  // Fit the map to its bounds for its size, now and again when its container first
-  // gets one: a map drawn while hidden, or in a frame not yet laid out, has none.
-  function fitWhenShown(map, bounds, options) {
-    var el = map.getContainer();
+  // Lay out the panels and fit the map to its bounds for its size: now, when its
+  // container first gets a size (a map drawn while hidden, or in a frame not yet
+  // laid out), once drawn, and when it is resized, until the reader moves the map.
+  function fitWhenShown(map, bounds) {
+    var el = map.getContainer(), moved = false, fitting = false;
     function sized() { return el.clientWidth > 0 && el.clientHeight > 0; }
-    function fit() { map.fitBounds(L.latLngBounds(bounds), fitOptions(map, options)); }
-    if (sized()) { fit(); return; }
+    function fit() {
+      if (!sized()) { return; }
+      layout(map);
+      if (moved) { return; }
+      fitting = true;
+      map.fitBounds(L.latLngBounds(bounds), fitOptions(map));
+      fitting = false;
+      el.setAttribute("data-mm-fit-zoom", String(map.getZoom()));
+    }
+    map.on("dragstart", function () { moved = true; });
+    map.on("zoomstart", function () { if (!fitting) { moved = true; } });
+    map.on("resize", fit);
+    map.mmRelayout = fit;
+    el.setAttribute("data-mm-bounds", JSON.stringify(bounds));
+    if (sized()) { fit(); }
     if (typeof ResizeObserver === "undefined") { return; }
     var observer = new ResizeObserver(function () {
       if (!sized()) { return; }
@@ -153,6 +301,7 @@
       fit();
     });
     observer.observe(el);
+    window.addEventListener("beforeprint", function () { map.invalidateSize(); });
   }
 
   // Mark the container data-mm-drawn="true" once every layer is drawn: once the
@@ -160,6 +309,7 @@
   function signalDrawn(map) {
     requestAnimationFrame(function () {
       Promise.all(window.minemapPending || []).then(function () {
+        if (map.mmRelayout) { map.mmRelayout(); }  // every panel is filled in by now
         requestAnimationFrame(function () {
           requestAnimationFrame(function () {
             map.getContainer().setAttribute("data-mm-drawn", "true");
@@ -170,11 +320,12 @@
   }
 
   // A panel of escaped HTML (maps/base.py MapText) as a Leaflet control.
-  function panel(map, html, position, className) {
+  function panel(map, html, position, className, fold) {
     var control = L.control({position: position});
     control.onAdd = function () {
       var div = L.DomUtil.create("div", className);
       div.innerHTML = html;
+      if (fold) { foldable(div, fold.name, fold.order); }
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -204,6 +355,7 @@
     }
     control.onAdd = function () {
       div = L.DomUtil.create("div", "mm-panel mm-stepper");
+      foldable(div, "Year", 3);
       var head = L.DomUtil.create("h2", "", div);
       head.textContent = o.title;
       var row = L.DomUtil.create("div", "mm-stepper-row", div);
@@ -239,6 +391,8 @@
     clusteredMarkers: clusteredMarkers,
     fitWhenShown: fitWhenShown,
     signalDrawn: signalDrawn,
-    panel: panel
+    panel: panel,
+    foldable: foldable,
+    layout: layout
   };
 })();

@@ -412,6 +412,7 @@ var minemapPoints = (function () {
       var layers = this.layers, boxes = [];
       var box = el("div", "mm-panel mm-years");
       box.appendChild(el("h2", "", "Years shown"));
+      if (window.minemapLayers) { window.minemapLayers.foldable(box, "Years", 2); }
       var list = el("div", "mm-years-list"), status = el("p", "mm-years-status", "");
       function shown() {
         var n = 0;

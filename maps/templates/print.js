@@ -16,7 +16,12 @@
   }
 
   // A north arrow at the top right, then two animation frames: drawn with the print CSS.
+  // The panels are laid out again first, the legend kept open (a print needs it whole).
   function addNorthArrow() {
+    var map = document.querySelector(".folium-map");
+    map.classList.add("mm-keep-legend");
+    var m = window[map.id];
+    if (m && m.mmRelayout) { m.mmRelayout(); }
     var corner = document.querySelector(".leaflet-top.leaflet-right");
     var arrow = document.createElement("div");
     arrow.className = "leaflet-control mm-north";
