@@ -261,7 +261,9 @@ class Legend(MapText):
         )
         text = "".join(f"<p>{escape(n)}</p>" for n in notes)
         super().__init__(
-            f"<h2>{escape(title)}</h2>{rows}{text}", position=position, css_class="mm-legend",
+            f"<h2>{escape(title)}</h2>{rows}{text}",
+            position=position,
+            css_class="mm-legend",
             fold=("Legend", 1),
         )
 
