@@ -103,6 +103,24 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-folded > .mm-toggle { position: static; font: bold 13px/1.2 "DejaVu Sans", Arial, sans-serif;
   padding: 7px 10px; border: 0; background: transparent; }
 .mm-title.mm-terse p { display: none; }
+@media print {
+  /* Printed (a standalone map or a report with an embed): no controls to press, the legend
+     and credits whole, colours (cluster bubbles, fills, swatches) as on screen. */
+  .leaflet-control-zoom, .leaflet-control-layers, .mm-years, .mm-stepper, .mm-toggle,
+  .leaflet-tooltip { display: none !important; }
+  .mm-legend.mm-folded > :not(.mm-toggle) { display: block !important; }
+  .mm-legend.mm-folded { padding: 4px 6px; }
+  .mm-panel { box-shadow: none; border: 1px solid #999; padding: 4px 6px;
+    max-height: none !important; overflow: visible !important; }
+  .mm-title h1 { font-size: 12px; }
+  .mm-title p, .mm-legend p { font-size: 8px; margin-top: 2px; }
+  .mm-legend h2 { font-size: 10px; margin-bottom: 2px; }
+  .mm-legend .mm-row { font-size: 9px; line-height: 1.25; }
+  .mm-legend .mm-swatch { width: 9px; height: 8px; }
+  .leaflet-control-attribution, .leaflet-control-scale-line { font-size: 8px; }
+  html, body, .leaflet-container, .leaflet-container * {
+    -webkit-print-color-adjust: exact !important; print-color-adjust: exact !important; }
+}
 .leaflet-container .leaflet-top { z-index: 1001; }  /* an opened layer list: over the legend */
 .leaflet-control-attribution { white-space: normal; }
 .mm-stepper h2 { font-size: 13px; margin: 0 0 4px 0; }

@@ -292,6 +292,18 @@
     map.on("resize", fit);
     map.mmRelayout = fit;
     el.setAttribute("data-mm-bounds", JSON.stringify(bounds));
+    // Printed: the legend kept open, the panels laid out and the map fitted again for the
+    // paper (the print stylesheet hides the controls), then as before.
+    window.addEventListener("beforeprint", function () {
+      el.classList.add("mm-keep-legend");
+      map.invalidateSize();
+      fit();
+    });
+    window.addEventListener("afterprint", function () {
+      el.classList.remove("mm-keep-legend");
+      map.invalidateSize();
+      fit();
+    });
     if (sized()) { fit(); }
     if (typeof ResizeObserver === "undefined") { return; }
     var observer = new ResizeObserver(function () {
@@ -301,7 +313,6 @@
       fit();
     });
     observer.observe(el);
-    window.addEventListener("beforeprint", function () { map.invalidateSize(); });
   }
 
   // Mark the container data-mm-drawn="true" once every layer is drawn: once the
