@@ -392,7 +392,8 @@ def clearance(records: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
             qualifier = f"{rec['value_qualifier']} " if rec.get("value_qualifier") else ""
             notes.append(
                 f"The source states a total of {qualifier}{rec['value']:g} {rec['value_unit']} "
-                f"({rec['measure']}, {period_label(rec)}; record {rec['record_id']}); "
+                f"({str(rec['measure']).replace('_', ' ')}, {period_label(rec)}; "
+                f"record {rec['record_id']}); "
                 f"the Total row is the sum of the {noun} figures."
             )
     title = f"Clearance by {label}"

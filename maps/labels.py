@@ -5,8 +5,9 @@ from __future__ import annotations
 from layers.periods import period_label, year_label
 from maps.safehtml import fmt_number
 
-__all__ = ["HAZARDS", "PRECISION", "SOURCE_PLACED", "figure_text", "label", "located_text",
-           "period_label", "year_label"]  # fmt: skip
+__all__ = ["HAZARDS", "PRECISION", "SOURCE_PLACED", "cell_text", "column_label", "columns_worded",
+           "figure_text",
+           "label", "located_text", "period_label", "year_label"]  # fmt: skip
 
 #: IMAS hazard terms for the ``hazard_type`` codes.
 HAZARDS = {
@@ -103,3 +104,76 @@ def figure_text(value: object, unit: object, qualifier: object = "") -> str:
     unit_text = _UNITS.get(unit, label(unit)) if isinstance(unit, str) else ""
     qual = f"{qualifier} " if isinstance(qualifier, str) and qualifier else ""
     return f"{qual}{number} {unit_text}".strip()
+
+
+#: Words of column names written otherwise than in lower case (and units in parentheses).
+_WORDS = {"km2": "(km²)", "pct": "(%)", "ieds": "IEDs", "sha": "SHA", "cha": "CHA", "id": "ID",
+          "iso3": "ISO3", "erw": "ERW"}  # fmt: skip
+#: Column names whose words alone would mislead.
+_COLUMNS = {"as_of": "As of (source's words)", "unit": "Unit code", "unit_code": "Unit code",
+            "name": "Name", "unit_name": "Unit", "records": "Records (ids)"}  # fmt: skip
+
+
+def column_label(name: object) -> str:
+    """Name a table column in words, with its unit ('high_km2' -> 'High (km²)').
+
+    CSV and JSON keep the column names; HTML and Markdown show these labels.
+
+    Examples
+    --------
+    >>> column_label("regional_low_km2"), column_label("high_share_pct")
+    ('Regional low (km²)', 'High share (%)')
+    >>> column_label("ieds_destroyed"), column_label("unit_code"), column_label("district")
+    ('IEDs destroyed', 'Unit code', 'District')
+    """
+    text = str(name)
+    if text in _COLUMNS:
+        return _COLUMNS[text]
+    words = [_WORDS.get(w, w) for w in text.split("_") if w]
+    if not words:
+        return text
+    first = words[0]
+    words[0] = first[:1].upper() + first[1:] if first == first.lower() else first
+    return " ".join(words)
+
+
+#: Coded values of the schemas a table cell may hold, in words.
+_CODES = {**HAZARDS, **{k: v for k, v in PRECISION.items()}}
+
+
+def cell_text(column: str, text: str) -> str:
+    """Write a table cell's coded values in words (hazard types, statuses), else as given.
+
+    Examples
+    --------
+    >>> cell_text("hazard_types", "ap_mines;erw")
+    'Anti-personnel mines; Explosive remnants of war'
+    >>> cell_text("status", "remaining_to_clear"), cell_text("place", "Grozny_City")
+    ('remaining to clear', 'Grozny_City')
+    """
+    if column == "without_value":  # "mines: not_known; cmr: none"
+        pairs = [part.split(": ", 1) for part in text.split("; ") if part]
+        return "; ".join(f"{HAZARDS.get(p[0], label(p[0]))}: {label(p[-1])}" for p in pairs)
+    if column in ("hazard_type", "hazard_types"):
+        return "; ".join(HAZARDS.get(part, label(part)) for part in text.split(";") if part)
+    if column in ("status", "measure", "event_type", "record_type", "statuses", "measures",
+                  "event_types") and "_" in text:  # fmt: skip
+        return "; ".join(label(part) for part in text.split(";"))
+    return text
+
+
+def columns_worded(text: str, columns) -> str:
+    """Write the table's column names in a note as their labels, quoted.
+
+    Examples
+    --------
+    >>> columns_worded("change_km2: the high figure less the last", ["high_km2", "change_km2"])
+    "'Change (km²)': the high figure less the last"
+    """
+    import re
+
+    names = sorted((str(c) for c in columns if "_" in str(c)), key=len, reverse=True)
+    if not names:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    return pattern.sub(lambda m: f"'{column_label(m.group(1))}'", text)

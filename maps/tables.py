@@ -15,6 +15,7 @@ import math
 import pandas as pd
 
 from layers.summary import Summary
+from maps.labels import cell_text, column_label, columns_worded
 from maps.safehtml import escape, fmt_number
 from maps.safetext import csv_text, markdown_text, terminal_text
 from maps.stacked import RELEASE_PARTS, stack_key, stacked_bar
@@ -61,8 +62,8 @@ def to_json(summary: Summary) -> str:
     )
 
 
-def _md_cell(value: object) -> str:
-    return markdown_text(_display(value))
+def _md_cell(column: str, value: object) -> str:
+    return markdown_text(cell_text(column, _display(value)))
 
 
 def to_markdown(summary: Summary) -> str:
@@ -70,12 +71,13 @@ def to_markdown(summary: Summary) -> str:
     cols = list(summary.table.columns)
     lines = [f"## {markdown_text(summary.title)}", ""]
     if cols:
-        lines.append("| " + " | ".join(markdown_text(c) for c in cols) + " |")
+        lines.append("| " + " | ".join(markdown_text(column_label(c)) for c in cols) + " |")
         lines.append("|" + "---|" * len(cols))
         for row in summary.table.itertuples(index=False):
-            lines.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+            cells = (_md_cell(c, v) for c, v in zip(cols, row, strict=True))
+            lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
-    lines.extend(f"- {markdown_text(n)}" for n in summary.notes)
+    lines.extend(f"- {markdown_text(columns_worded(n, cols))}" for n in summary.notes)
     return "\n".join(lines) + "\n"
 
 
@@ -93,7 +95,7 @@ def _html_cell(column: str, value: object) -> str:
     >>> _html_cell("place", "a;b;c;d;e;f;g;h;i;j;k;l")
     'a;b;c;d;e;f;g;h;i;j;k;l'
     """
-    text = _display(value)
+    text = cell_text(column, _display(value))
     ids = text.split(";")
     if column == "records" and len(ids) > HTML_IDS_SHOWN:
         text = ";".join(ids[:HTML_IDS_SHOWN]) + f" … ({len(ids)} in all: see the CSV)"
@@ -105,7 +107,7 @@ def to_html(summary: Summary) -> str:
     columns = list(summary.table.columns)
     parts = [p for p in RELEASE_PARTS if p[0] in summary.stack]
     at = min(3, len(columns)) if parts else -1  # parts of a whole: a bar per row, near the name
-    heads = [f"<th>{escape(c)}</th>" for c in columns]
+    heads = [f'<th title="{escape(c)}">{escape(column_label(c))}</th>' for c in columns]
 
     def cells(row: tuple) -> str:
         out = [f"<td>{escape(_html_cell(c, v))}</td>" for c, v in zip(columns, row, strict=True)]
@@ -115,10 +117,10 @@ def to_html(summary: Summary) -> str:
         return "".join(out)
 
     if parts:
-        heads.insert(at, "<th>land release</th>")
+        heads.insert(at, "<th>Land release</th>")
     head = "".join(heads)
     rows = "".join(f"<tr>{cells(row)}</tr>" for row in summary.table.itertuples(index=False))
-    notes = "".join(f"<li>{escape(n)}</li>" for n in summary.notes)
+    notes = "".join(f"<li>{escape(columns_worded(n, columns))}</li>" for n in summary.notes)
     key = stack_key(parts) if parts else ""
     return (
         f'<section class="mm-summary"><h2>{escape(summary.title)}</h2>{key}'

@@ -71,7 +71,8 @@ def test_period_without_change():
 
 def test_describe_names_grouping_date_counts_and_exclusions():
     text = composition("ru_military_districts_operational", "2018-06-30").describe()
-    assert text.startswith("ru_military_districts_operational as in force on 2018-06-30")
+    assert text.startswith("Russian military districts with the Northern Fleet (operational "
+                           "division), as in force on 2018-06-30")  # fmt: skip
     assert "Northern Fleet 4" in text and "UA-40, UA-43" in text
 
 

@@ -73,7 +73,7 @@ def test_incident_map_credits_geonames(built):
 
 def test_clearance_map_says_which_composition(built):
     page = (built[0] / "clearance.html").read_text(encoding="utf-8")
-    assert "ru_military_districts_operational as in force on 2018-01-01" in page
+    assert "(operational division), as in force on 2018-01-01" in page
 
 
 def test_index_links_every_map_and_table(built):

@@ -131,6 +131,6 @@ def test_a_grouping_defined_at_run_time_is_a_summary_level(prepared, monkeypatch
         "West": {"units": "RU-IN", "estimates": 1, "low_km2": 20.0, "high_km2": 20.0},
     }
     assert "3 record(s) outside the units of test_caucasus are not in members." in item.notes
-    assert any(n.startswith("Members: test_caucasus as in force on") for n in item.notes)
+    assert any(n.startswith("Members: Test sector, as in force on") for n in item.notes)
     with pytest.raises(GroupingError, match="is an embedded grouping"):
         groupings.define("district", table, title="x", source="x")

@@ -42,8 +42,15 @@
     };
   }
 
+  // Every tooltip and popup of the page, for checks of what a reader is shown.
+  function remember(texts) {
+    if (texts) { (window.minemapTexts = window.minemapTexts || []).push.apply(window.minemapTexts, texts); }
+  }
+
   // A layer of polygons drawn from the store (maps/polygons.py PolygonLayer).
   function polygons(map, geometry, o) {
+    remember(o.tips);
+    remember(o.pops);
     function style(f) {
       var s = Object.assign({}, o.style);
       if (o.fills) { s.fillColor = o.fills[f.id]; } else { s.fillOpacity = 0; }
@@ -99,6 +106,8 @@
       spiderfyDistanceMultiplier: 1.6,
       showCoverageOnHover: false
     });
+    remember(rows.map(function (r) { return r[5]; }));
+    remember(rows.map(function (r) { return r[6]; }));
     var markers = rows.map(function (r) {
       var m = L.circleMarker([r[0], r[1]], {
         radius: r[2], fillColor: r[3], color: "#222222", weight: 1.5,
