@@ -89,7 +89,8 @@ _CSS = (
 path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .mm-legend .mm-swatch.mm-dashed { background: none; border: 2px dashed; }
 .mm-years h2 { font-size: 13px; margin: 0 0 4px 0; }
-.mm-years-list { max-height: 220px; overflow-y: auto; columns: 2; }
+.mm-years-range { white-space: nowrap; font-size: 12px; margin-bottom: 4px; }
+.mm-years-range select { font-size: 12px; }
 .mm-year { display: block; white-space: nowrap; font-size: 12px; }
 .mm-years button { font-size: 11px; margin: 4px 4px 0 0; }
 .mm-years p { margin: 4px 0 0 0; color: #444; font-size: 11px; }

@@ -402,56 +402,85 @@ var minemapPoints = (function () {
     }
   });
 
-  // A year filter for one or more point layers: one checkbox per year, with all and none.
+  // The first and last year of a year label ("2014", "2014\u20132015"); null without a date.
+  function yearSpan(label) {
+    if (!label) { return null; }
+    var parts = label.split("\u2013");
+    return [parseInt(parts[0], 10), parseInt(parts[parts.length - 1], 10)];
+  }
+
+  // A year filter for one or more point layers: a range of years, from and to. A record
+  // is shown when its period overlaps the range (a record of 2014\u20132015 is shown for
+  // 2014, and for 2015); records without a date have their own box.
   var YearControl = L.Control.extend({
     initialize: function (layers, options) {
       L.setOptions(this, options);
       this.layers = layers;
     },
     onAdd: function () {
-      var layers = this.layers, boxes = [];
+      var layers = this.layers, labels = [], undated = false, first = null, last = null;
       var box = el("div", "mm-panel mm-years");
       box.appendChild(el("h2", "", "Years shown"));
       if (window.minemapLayers) { window.minemapLayers.foldable(box, "Years", 2); }
-      var list = el("div", "mm-years-list"), status = el("p", "mm-years-status", "");
+      var range = el("div", "mm-years-range");
+      var from = el("select", "mm-years-from"), to = el("select", "mm-years-to");
+      from.setAttribute("aria-label", "from the year");
+      to.setAttribute("aria-label", "to the year");
+      range.appendChild(el("span", "", "From "));
+      range.appendChild(from);
+      range.appendChild(el("span", "", " to "));
+      range.appendChild(to);
+      var dateless = el("label", "mm-year"), noDate = el("input", "mm-years-undated");
+      noDate.type = "checkbox"; noDate.checked = true;
+      dateless.appendChild(noDate);
+      dateless.appendChild(document.createTextNode(" records with no date"));
+      var status = el("p", "mm-years-status", "");
       function shown() {
         var n = 0;
         layers.forEach(function (l) { n += l.count; });
         status.textContent = n.toLocaleString("en") + (n === 1 ? " record shown" : " records shown");
+        box.setAttribute("data-mm-shown", String(n));
       }
       function update() {
-        var labels = [];
-        boxes.forEach(function (b) { if (b.checked) { labels.push(b.value); } });
-        layers.forEach(function (l) { l.selectYears(labels.length === boxes.length ? null : labels); });
+        var a = parseInt(from.value, 10), b = parseInt(to.value, 10);
+        if (a > b) { var t = a; a = b; b = t; from.value = String(a); to.value = String(b); }
+        var keep = labels.filter(function (label) {
+          var span = yearSpan(label);
+          return span === null ? noDate.checked : span[0] <= b && span[1] >= a;
+        });
+        layers.forEach(function (l) { l.selectYears(keep.length === labels.length ? null : keep); });
+        box.setAttribute("data-mm-range", a + "-" + b + (noDate.checked ? "+undated" : ""));
         shown();
       }
       // The years are known once the records are decoded.
       Promise.all(layers.map(function (l) { return l.ready; })).then(function () {
         var seen = {};
-        layers.forEach(function (l) {
-          l.yearValues.forEach(function (v) { seen[v] = true; });
+        layers.forEach(function (l) { l.yearValues.forEach(function (v) { seen[v] = true; }); });
+        labels = Object.keys(seen).sort();
+        labels.forEach(function (label) {
+          var span = yearSpan(label);
+          if (span === null) { undated = true; return; }
+          first = first === null ? span[0] : Math.min(first, span[0]);
+          last = last === null ? span[1] : Math.max(last, span[1]);
         });
-        Object.keys(seen).sort().forEach(function (label) {
-          var row = el("label", "mm-year"), input = el("input");
-          input.type = "checkbox"; input.checked = true; input.value = label;
-          input.addEventListener("change", update);
-          boxes.push(input);
-          row.appendChild(input);
-          row.appendChild(document.createTextNode(" " + (label || "no date")));
-          list.appendChild(row);
-        });
+        for (var y = first; y !== null && y <= last; y++) {
+          from.appendChild(el("option", "", String(y)));
+          to.appendChild(el("option", "", String(y)));
+        }
+        if (first !== null) { from.value = String(first); to.value = String(last); }
+        if (!undated) { dateless.style.display = "none"; }
         shown();
       });
-      box.appendChild(list);
-      [["All", true], ["None", false]].forEach(function (pair) {
-        var b = el("button", "mm-years-" + pair[0].toLowerCase(), pair[0]);
-        b.type = "button";
-        b.addEventListener("click", function () {
-          boxes.forEach(function (x) { x.checked = pair[1]; });
-          update();
-        });
-        box.appendChild(b);
+      box.appendChild(range);
+      box.appendChild(dateless);
+      [from, to, noDate].forEach(function (x) { x.addEventListener("change", update); });
+      var all = el("button", "mm-years-all", "All years");
+      all.type = "button";
+      all.addEventListener("click", function () {
+        from.value = String(first); to.value = String(last); noDate.checked = true;
+        update();
       });
+      box.appendChild(all);
       box.appendChild(status);
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
