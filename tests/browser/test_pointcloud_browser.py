@@ -135,7 +135,7 @@ def test_clusters_zoom_in_when_clicked(canvas_map, open_map):
 
 
 def test_year_filter_and_heat_layer(canvas_map, open_map):
-    path, events, total, years, _, _ = canvas_map
+    path, _events, total, years, _, _ = canvas_map
     mp = open_map(path, ready=".folium-map[data-mm-drawn='true']")
     _drawn(mp)
     # One year panel filters both canvas layers (events and aggregate counts).
