@@ -125,6 +125,15 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .leaflet-container .leaflet-top { z-index: 1001; }  /* an opened layer list: over the legend */
 .leaflet-control-attribution { white-space: normal; }
 .mm-stepper h2 { font-size: 13px; margin: 0 0 4px 0; }
+.mm-badge { width: 0; height: 0; }
+.mm-badge-inner { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  background: rgba(255,255,255,0.92); border: 2px dashed #6a3d9a; border-radius: 4px;
+  padding: 2px 6px; font-size: 11px; line-height: 1.25; text-align: center; color: #222;
+  box-shadow: 0 1px 3px rgba(0,0,0,0.3); cursor: pointer; }
+.mm-badge-compact { padding: 0 4px; }
+.mm-badge-compact b, .mm-badge-compact br { display: none; }
+.mm-badge-compact span { font-size: 0; }
+.mm-badge-compact::after { content: attr(data-mm-count); font-size: 11px; font-weight: bold; }
 .mm-stepper-row { display: flex; align-items: center; gap: 6px; }
 .mm-stepper-row output { min-width: 7em; text-align: center; font-weight: bold; }
 .mm-slider { width: 100%; margin: 4px 0 0 0; }

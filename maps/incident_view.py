@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 
 from geo import GEONAMES_ATTRIBUTION
+from geo.boundaries import unit_name
 from geo.boundary_sets import BoundarySet, embedded
 from layers.frames import first_positions, rows_of
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.labels import HAZARDS, label, located_text, period_label, year_label
-from maps.markers import ClusteredMarkers
+from maps.markers import ClusteredMarkers, UnitBadges
 from maps.pointcloud import (
     HEX_COLOURS,
     Dates,
@@ -258,6 +259,19 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     return layer, [*legend, (NO_EVENT, "no event")], note
 
 
+def _country_badges(records: pd.DataFrame) -> UnitBadges:
+    """One badge per country for the records given for the whole country: count and years."""
+    code = records["unit_code"].where(records["unit_level"].eq("admin0"), records["country"])
+    rows = []
+    for country, group in records.assign(_code=code.to_numpy()).groupby("_code", sort=True):
+        recs = rows_of(group)
+        point = recs[0]["geometry"]
+        rows.append((round(point.y, 5), round(point.x, 5), unit_name("admin0", country),
+                     [(year_label(r), r["popup_html"]) for r in recs]))  # fmt: skip
+    return UnitBadges(rows, name="Records given for a whole country (count, years)",
+                      css_class="mm-country-badge", said="given for the whole country")  # fmt: skip
+
+
 def incidents_map(
     located: gpd.GeoDataFrame,
     *,
@@ -311,7 +325,8 @@ def incidents_map(
     per_unit = _events_per_unit(frame, boundary_set, show=not big)
     if per_unit is not None:
         per_unit[0].add_to(fmap)
-    filtered: list[PointCloud | ClusteredMarkers] = []
+    filtered: list[PointCloud | ClusteredMarkers | UnitBadges] = []
+    nationals: list[pd.DataFrame] = []
     for record_type, name, clustered in (
         ("event", "Events and reported use", "Events and reported use (clustered)"),
         (
@@ -330,6 +345,12 @@ def incidents_map(
             HeatOption(points, name=f"{name}: heat map").add_to(fmap)
             filtered.append(points)
             continue
+        whole = part["precision"].eq("admin0")  # given for a whole country: a badge, below
+        if whole.any():
+            nationals.append(part[whole])
+            part = part[~whole]
+            if part.empty:
+                continue
         rows = [
             (
                 round(r["geometry"].y, 5),
@@ -350,6 +371,10 @@ def incidents_map(
         )
         markers.add_to(fmap)
         filtered.append(markers)
+    if nationals:
+        badges = _country_badges(pd.concat(nationals))
+        badges.add_to(fmap)
+        filtered.append(badges)
     if len({year for layer in filtered for year in layer.years}) > 1:
         YearFilter(filtered).add_to(fmap)
     if big:
@@ -360,14 +385,13 @@ def incidents_map(
     elif "source_precision" in frame.columns:  # points a source placed, as precisely as it says
         notes.append(
             "Small solid circles: the source's coordinates of a place. Larger dashed circles: "
-            "the source's coordinates stand for a region or a country (its precision code), or "
-            "minemap placed the record at a region's or country's representative point."
+            "the source's coordinates stand for a region (its precision code), or minemap "
+            "placed the record at a region's representative point."
         )
     else:
         notes.append(
             "Small solid circles: a settlement (GeoNames). Larger dashed circles: placed at a "
-            "region's or country's representative point or a border midpoint: the source names no "
-            "finer place."
+            "region's representative point or a border midpoint: the source names no finer place."
         )
         notes.append("Numbers in clusters count records, not casualties.")
     entries = [
@@ -380,6 +404,10 @@ def incidents_map(
             (HEX_COLOURS[0], "hexagon: fewest records in view"),
             (HEX_COLOURS[-1], "hexagon: most"),
         ]
+    if nationals:
+        entries.append(("dashed:#6a3d9a", "badge: a country's records"))
+        notes.append("A badge gives a country's records that name no place in it: how many, "
+                     "and their years; it is no place where they happened.")  # fmt: skip
     if per_unit is not None and not big:  # a hidden layer's key would only crowd the legend
         entries += per_unit[1]
         notes.append(per_unit[2])

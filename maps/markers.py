@@ -20,7 +20,7 @@ from jinja2 import Template
 from maps.safehtml import js_literal, layer_label
 from maps.scripts import LayersScript
 
-__all__ = ["ClusteredMarkers"]
+__all__ = ["ClusteredMarkers", "UnitBadges"]
 
 _CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 
@@ -81,3 +81,50 @@ class ClusteredMarkers(LayersScript, JSCSSMixin, Layer):
             "maxClusterRadius": int(max_cluster_radius), "className": css_class,
             "years": labels, "yearValues": self.years,
         })  # fmt: skip
+
+
+class UnitBadges(LayersScript, Layer):
+    """Badges of records given for a whole unit (a country), one per unit: its records' count and years.
+
+    Parameters
+    ----------
+    rows : sequence of tuple
+        ``(lat, lon, unit name, [(year label, popup_html), ...])`` per unit; the
+        popups must be built from escaped text.
+    name : str
+        Layer name in the layer control.
+    css_class : str
+        Class of every badge (for styling and tests).
+    said : str
+        What the records are, after their count in a badge's popup heading
+        ("given for the whole country").
+    listed : int
+        Records a popup shows; the rest are counted.
+    """  # noqa: E501
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = minemapLayers.badges({{ this._parent.get_name() }},
+            {{ this.rows_js }}, {{ this.options_js }});
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        rows: Sequence[tuple],
+        *,
+        name: str,
+        css_class: str,
+        said: str,
+        listed: int = 10,
+        show: bool = True,
+    ) -> None:
+        super().__init__(name=layer_label(name), overlay=True, control=True, show=show)
+        self._name = "UnitBadges"
+        self.rows_js = js_literal([[r[0], r[1], r[2], [list(x) for x in r[3]]] for r in rows])
+        #: The distinct years (or periods) of the records, for a year filter.
+        self.years = sorted({str(x[0]) for r in rows for x in r[3]})
+        self.options_js = js_literal({"className": css_class, "said": said, "listed": listed})

@@ -242,7 +242,10 @@
     panels.sort(function (a, b) { return a.getAttribute("data-mm-fold") - b.getAttribute("data-mm-fold"); });
     var keep = el.classList.contains("mm-keep-legend");  // PNG export: the legend stays open
     function may(p) { return !p.mmUser && !(keep && p.classList.contains("mm-legend")); }
-    panels.forEach(function (p) { if (may(p)) { setFolded(p, compact && !keep); } });
+    panels.forEach(function (p) {
+      if (may(p)) { setFolded(p, compact); }
+      else if (keep && p.classList.contains("mm-legend")) { setFolded(p, false); }
+    });
     var title = el.querySelector(".mm-title");
     if (title) { title.classList.toggle("mm-terse", compact && H < 420); }
     size(el);
@@ -253,6 +256,119 @@
       }
     });
     if (title && overlaps(el).length) { title.classList.add("mm-terse"); size(el); }
+  }
+
+  // The first and last year of a year label ("2014", "2014\u20132015"); null without a date.
+  function yearSpan(label) {
+    if (!label) { return null; }
+    var parts = label.split("\u2013");
+    return [parseInt(parts[0], 10), parseInt(parts[parts.length - 1], 10)];
+  }
+
+  // Badges of records a source gives for a whole country: one per country, with the
+  // number of its records and their years (never a cluster of points at its centre),
+  // with the year filter's interface. rows: [lat, lon, name, [[year label, popup], ...]].
+  function badges(map, rows, o) {
+    var group = L.layerGroup(), labels = {};
+    // Their own pane, below the markers (600): a cluster over a badge stays clickable.
+    if (!map.getPane("mmBadges")) { map.createPane("mmBadges").style.zIndex = 590; }
+    rows.forEach(function (r) {
+      r[3].forEach(function (x) { labels[x[0]] = true; });
+      remember(r[3].map(function (x) { return x[1]; }));
+    });
+    var items = rows.map(function (r) {
+      var inner = document.createElement("div");
+      inner.className = "mm-badge-inner";
+      var head = document.createElement("b");
+      head.textContent = r[2];
+      var text = document.createElement("span");
+      inner.appendChild(head);
+      inner.appendChild(document.createElement("br"));
+      inner.appendChild(text);
+      var icon = L.divIcon({className: "mm-badge " + o.className, html: inner, iconSize: null});
+      var marker = L.marker([r[0], r[1]], {icon: icon, pane: "mmBadges"});
+      return {row: r, marker: marker, inner: inner, text: text, shown: r[3]};
+    });
+    function years(list) {
+      var lo = null, hi = null, undated = 0;
+      list.forEach(function (x) {
+        var s = yearSpan(x[0]);
+        if (s === null) { undated++; return; }
+        lo = lo === null ? s[0] : Math.min(lo, s[0]);
+        hi = hi === null ? s[1] : Math.max(hi, s[1]);
+      });
+      var said = lo === null ? "" : (lo === hi ? String(lo) : lo + "\u2013" + hi);
+      if (!undated) { return said; }
+      return said ? said + ", " + undated + " with no date" : "no date";
+    }
+    function draw() {
+      var total = 0;
+      items.forEach(function (it) {
+        var n = it.shown.length, when = years(it.shown);
+        total += n;
+        if (!n) { group.removeLayer(it.marker); return; }
+        var count = n.toLocaleString("en") + (n === 1 ? " record" : " records");
+        it.text.textContent = count + (when ? ", " + when : "");
+        it.inner.setAttribute("data-mm-count", String(n));
+        var head = '<div class="mm-detail"><h4></h4><p></p></div>';
+        var box = document.createElement("div");
+        box.innerHTML = head;
+        box.querySelector("h4").textContent = it.row[2] + ": " + count + " " + o.said;
+        box.querySelector("p").textContent = when ? "Years: " + when : "";
+        var shown = it.shown.slice(0, o.listed).map(function (x) { return x[1]; }).join("");
+        var more = n > o.listed ? '<p class="mm-more"></p>' : "";
+        box.insertAdjacentHTML("beforeend", shown + more);
+        if (more) {
+          box.querySelector(".mm-more").textContent = "and " + (n - o.listed).toLocaleString("en") +
+            " more (records.csv lists them all)";
+        }
+        it.marker.bindPopup(box, {maxWidth: 420});
+        it.marker.bindTooltip(it.row[2] + ": " + count + (when ? ", " + when : ""));
+        if (!group.hasLayer(it.marker)) { group.addLayer(it.marker); }
+      });
+      group.count = total;
+      if (group._map) { declutter(); }
+    }
+    // A badge that would cover one drawn before it (larger counts first) shows its count
+    // only; its tooltip and popup still say all.
+    function declutter() {
+      var placed = [];
+      items.slice().sort(function (a, b) { return b.shown.length - a.shown.length; })
+        .forEach(function (it) {
+          if (!group.hasLayer(it.marker)) { return; }
+          it.inner.classList.remove("mm-badge-compact");
+          var r = it.inner.getBoundingClientRect();
+          var hit = placed.some(function (q) {
+            return r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom;
+          });
+          if (hit) {
+            it.inner.classList.add("mm-badge-compact");
+            r = it.inner.getBoundingClientRect();
+          }
+          placed.push(r);
+        });
+    }
+    group.on("add", function () {
+      map.on("zoomend", declutter);
+      requestAnimationFrame(declutter);
+    });
+    group.on("remove", function () { map.off("zoomend", declutter); });
+    group.yearValues = Object.keys(labels).sort();
+    // Each record's own popup (a badge's popup lists the first few): for checks.
+    group.recordPopups = [].concat.apply([], rows.map(function (r) {
+      return r[3].map(function (x) { return x[1]; });
+    }));
+    group.ready = Promise.resolve(group);
+    group.selectYears = function (chosen) {
+      items.forEach(function (it) {
+        it.shown = chosen === null ? it.row[3] : it.row[3].filter(function (x) {
+          return chosen.indexOf(x[0]) >= 0;
+        });
+      });
+      draw();
+    };
+    draw();
+    return group;
   }
 
   // Padding for the fit: the room the panels take at the map's edges, never more than a
@@ -409,6 +525,7 @@
     store: store,
     polygons: polygons,
     clusteredMarkers: clusteredMarkers,
+    badges: badges,
     fitWhenShown: fitWhenShown,
     signalDrawn: signalDrawn,
     panel: panel,

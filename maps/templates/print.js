@@ -19,9 +19,6 @@
   // The panels are laid out again first, the legend kept open (a print needs it whole).
   function addNorthArrow() {
     var map = document.querySelector(".folium-map");
-    map.classList.add("mm-keep-legend");
-    var m = window[map.id];
-    if (m && m.mmRelayout) { m.mmRelayout(); }
     var corner = document.querySelector(".leaflet-top.leaflet-right");
     var arrow = document.createElement("div");
     arrow.className = "leaflet-control mm-north";
@@ -31,6 +28,9 @@
       'style="font: bold 13px sans-serif" fill="#222">N</text>' +
       '<polygon points="12,15 20,38 12,32 4,38" fill="#222"/></svg>';
     if (corner && !corner.querySelector(".mm-north")) { corner.prepend(arrow); }
+    map.classList.add("mm-keep-legend");
+    var m = window[map.id];
+    if (m && m.mmRelayout) { m.mmRelayout(); }
     return new Promise(function (r) {
       requestAnimationFrame(function () { requestAnimationFrame(r); });
     });
@@ -53,6 +53,12 @@
       if (!r || !r.width || !r.height) { problems.push(b[0] + " (" + b[1] + ") is missing"); }
       else if (r.left < 0 || r.top < 0 || r.right > W + 0.5 || r.bottom > H + 0.5) {
         problems.push(b[0] + " does not fit");
+      } else {
+        var el = document.querySelector(b[1]);  // a panel shown whole, not cut to scroll
+        if (el.classList.contains("mm-panel") && (el.scrollHeight > el.clientHeight + 1 ||
+            el.scrollWidth > el.clientWidth + 1)) {
+          problems.push(b[0] + " does not fit (it would be cut)");
+        }
       }
     });
     boxes.forEach(function (p, i) {

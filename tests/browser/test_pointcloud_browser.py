@@ -185,12 +185,16 @@ def test_canvas_layer_draws_inside_a_sandboxed_embed(canvas_map, open_map, tmp_p
 _SVG_POPUPS_JS = """() => {
   const m = window[document.querySelector('.folium-map').id];
   const found = {};
+  const read = (html) => {
+    const box = document.createElement('div');
+    box.innerHTML = html;
+    found[box.querySelector('h4').textContent] = [...box.querySelectorAll('tr')]
+      .map((tr) => [tr.children[0].textContent, tr.children[1].textContent]);
+  };
   const walk = (l) => {
+    if (l.recordPopups) { l.recordPopups.forEach(read); return; }  // a country's badges
     if (l.getPopup && l.getPopup() && typeof l.getPopup()._content === 'string') {
-      const box = document.createElement('div');
-      box.innerHTML = l.getPopup()._content;
-      found[box.querySelector('h4').textContent] = [...box.querySelectorAll('tr')]
-        .map((tr) => [tr.children[0].textContent, tr.children[1].textContent]);
+      read(l.getPopup()._content);
     }
     if (l.getLayers) { l.getLayers().forEach(walk); }
   };
