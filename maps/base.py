@@ -125,6 +125,10 @@ path.leaflet-interactive:focus:not(:focus-visible) { outline: 0; }
 .leaflet-container .leaflet-top { z-index: 1001; }  /* an opened layer list: over the legend */
 .leaflet-control-attribution { white-space: normal; }
 .mm-stepper h2 { font-size: 13px; margin: 0 0 4px 0; }
+.mm-place-anchor { width: 0; height: 0; }
+.mm-place { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
+  font-size: 11px; font-weight: bold; color: #333; text-shadow: 0 0 2px #fff, 0 0 2px #fff,
+  0 0 3px #fff; pointer-events: none; }
 .mm-badge { width: 0; height: 0; }
 .mm-badge-inner { position: absolute; transform: translate(-50%, -50%); white-space: nowrap;
   background: rgba(255,255,255,0.92); border: 2px dashed #6a3d9a; border-radius: 4px;

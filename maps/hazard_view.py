@@ -17,6 +17,7 @@ from layers import area_summaries
 from maps.base import Legend, add_background, display_bounds, new_map
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.labels import HAZARDS
+from maps.place_labels import PlaceLabels
 from maps.popups import km2_text
 from maps.safehtml import detail_table, escape, fmt_number
 
@@ -91,6 +92,7 @@ def hazards_map(
         outline=Outline(line="#555555", weight=1.0, fill_opacity=0.55),
         simplify=Simplify(tolerance=0.005),
     ).add_to(fmap)  # fmt: skip
+    PlaceLabels(frame[["name", "geometry"]]).add_to(fmap)
     drawn = records[~records.geometry.is_empty & records.geometry.notna()].copy()
     drawn["tooltip_html"] = [
         f"<b>{escape(r['record_id'])}</b>: {escape(r['hazard_class'])}, "

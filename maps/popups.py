@@ -57,8 +57,24 @@ def source_rows(rec: dict) -> list[tuple[str, object]]:
 
 
 def km2_text(value: object) -> str:
-    """Format an area for display: '14.7 km²', or '' when missing."""
-    text = fmt_number(value)
+    """Format an area for display: to 0.1 km², or 3 significant figures below 10 km².
+
+    A hazard polygon of a field (0.006 km²) is never written "0 km²".
+
+    Examples
+    --------
+    >>> km2_text(14.73), km2_text(3187), km2_text(1.2345), km2_text(0.006123), km2_text(None)
+    ('14.7 km²', '3,187 km²', '1.23 km²', '0.00612 km²', '')
+    """
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float("nan")
+    if number == number and 0 < abs(number) < 10:
+        text = f"{number:.3g}"
+        text = fmt_number(float(text), digits=max(2 - int(np.floor(np.log10(abs(number)))), 1))
+    else:
+        text = fmt_number(value)
     return f"{text} km²" if text else ""
 
 

@@ -19,6 +19,7 @@ from layers import land_release
 from layers.frames import rows_of
 from maps.base import Legend, NothingToDraw, add_background, display_bounds, new_map
 from maps.choropleth import Outline, classify, polygon_layer
+from maps.place_labels import PlaceLabels
 from maps.popups import km2_text
 from maps.safehtml import escape
 from maps.stacked import RELEASE_PARTS, stacked_bar
@@ -82,8 +83,8 @@ def land_release_map(
     for unit, group in table.groupby("unit", sort=True):
         recs = rows_of(group)
         tip, popup, value, flagged = _unit_texts(str(recs[0]["name"]), recs)
-        rows.append({"code": unit, "tooltip_html": tip, "popup_html": popup, "value": value,
-                     "flagged": flagged})  # fmt: skip
+        rows.append({"code": unit, "name": str(recs[0]["name"]), "tooltip_html": tip,
+                     "popup_html": popup, "value": value, "flagged": flagged})  # fmt: skip
     texts = pd.DataFrame(rows)
     units = bset.frame[bset.frame["code"].isin(texts["code"])][["code", "geometry"]]
     units = units.dissolve(by="code", as_index=False).merge(texts, on="code")
@@ -103,6 +104,7 @@ def land_release_map(
         css_class="mm-choropleth", fill=list(fills),
         outline=Outline(line="#555555", weight=1.0, fill_opacity=0.75),
     ).add_to(fmap)  # fmt: skip
+    PlaceLabels(frame[["name", "geometry"]]).add_to(fmap)
     flagged = frame[frame["flagged"]]
     if len(flagged):
         polygon_layer(

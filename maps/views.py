@@ -33,6 +33,7 @@ from maps.base import (
 from maps.choropleth import Outline, Simplify, classify, polygon_layer
 from maps.incident_view import incidents_map
 from maps.labels import HAZARDS, figure_text, label, period_label, year_label
+from maps.place_labels import PlaceLabels
 from maps.popups import km2_text, percent_text, source_rows
 from maps.safehtml import check_elements, detail_table, escape, fmt_number, stable_ids
 from maps.stepper import YearStepper
@@ -169,6 +170,7 @@ def clearance_map(
     )
     district_layer.add_to(fmap)
     subject_layer.add_to(fmap)
+    PlaceLabels(drawn.assign(name=drawn["unit_code"])[["name", "geometry"]], east=east).add_to(fmap)
     Legend(
         f"Planned clearance {year} (km²)",
         legend,
@@ -348,6 +350,7 @@ def contamination_map(
             outline=Outline(line="#6a3d9a", weight=2.0, dash="6 4"),
             simplify=Simplify(tolerance=0.02, east=east),
         ).add_to(fmap)
+    PlaceLabels(shown[["name", "geometry"]], east=east).add_to(fmap)
     start, drawn = 0, []
     for name, frame, css_class, show in polygon_layers:
         layer = polygon_layer(
@@ -468,6 +471,8 @@ def stockpiles_map(
         outline=Outline(line="#333333", weight=1.0),
         simplify=Simplify(tolerance=0.02),
     ).add_to(fmap)
+    PlaceLabels(countries.assign(name=[unit_name("admin0", c) for c in countries["code"]])
+                [["name", "geometry"]]).add_to(fmap)  # fmt: skip
     first = declared.iloc[0] if len(declared) else None
     Legend(
         "Declared cluster munitions",

@@ -371,6 +371,52 @@
     return group;
   }
 
+  // Place labels: a unit's name at a point inside it, shown where the unit is as wide on
+  // screen as its name and the name meets no label placed before it (larger units first).
+  // rows: [lat, lon, name, west, south, east, north].
+  function placeLabels(map, rows) {
+    if (!map.getPane("mmLabels")) {
+      var pane = map.createPane("mmLabels");
+      pane.style.zIndex = 580;
+      pane.style.pointerEvents = "none";
+    }
+    var group = L.layerGroup();
+    var items = rows.map(function (r) {
+      var inner = document.createElement("div");
+      inner.className = "mm-place";
+      inner.textContent = r[2];
+      var icon = L.divIcon({className: "mm-place-anchor", html: inner, iconSize: null});
+      var marker = L.marker([r[0], r[1]], {icon: icon, pane: "mmLabels", interactive: false,
+                                          keyboard: false});
+      group.addLayer(marker);
+      return {row: r, inner: inner};
+    });
+    function place() {
+      if (!group._map) { return; }
+      var placed = [];
+      items.forEach(function (it) {
+        var r = it.row;
+        var a = map.latLngToContainerPoint([r[4], r[3]]), b = map.latLngToContainerPoint([r[6], r[5]]);
+        it.inner.style.display = "";
+        var box = it.inner.getBoundingClientRect();
+        var fits = Math.abs(b.x - a.x) >= box.width && Math.abs(b.y - a.y) >= box.height;
+        var meets = placed.some(function (q) {
+          return box.left < q.right + 2 && q.left < box.right + 2 && box.top < q.bottom &&
+            q.top < box.bottom;
+        });
+        if (fits && !meets) { placed.push(box); it.inner.setAttribute("data-mm-shown", "1"); }
+        else { it.inner.style.display = "none"; it.inner.removeAttribute("data-mm-shown"); }
+      });
+    }
+    group.on("add", function () {
+      map.on("zoomend", place);
+      map.on("resize", place);
+      requestAnimationFrame(place);
+    });
+    group.on("remove", function () { map.off("zoomend", place); map.off("resize", place); });
+    return group;
+  }
+
   // Padding for the fit: the room the panels take at the map's edges, never more than a
   // share of the map (a fixed padding wider than a phone would leave Leaflet no room).
   function fitOptions(map) {
@@ -526,6 +572,7 @@
     polygons: polygons,
     clusteredMarkers: clusteredMarkers,
     badges: badges,
+    placeLabels: placeLabels,
     fitWhenShown: fitWhenShown,
     signalDrawn: signalDrawn,
     panel: panel,

@@ -57,7 +57,7 @@ def _clearance(records) -> tuple[Expected, object]:
     year = str(latest.year)
     title = f"Planned clearance {year} (km²)"
     units = [Unit(r["unit_code"], {r["source_file"]}) for r in period.to_dict("records")]
-    layers = [BACKGROUND, title, "Federal subjects (Natural Earth admin-1)"]
+    layers = [BACKGROUND, title, "Federal subjects (Natural Earth admin-1)", "Place labels"]
     return Expected(units, title, layers, choropleth_layer=title), latest
 
 
@@ -74,6 +74,7 @@ def _contamination(records) -> Expected:
     layers = [BACKGROUND, "Regions without a regional figure"]
     if records["unit_level"].eq("admin0").any():
         layers.append("Country-level figures")
+    layers.append("Place labels")
     layers.append("Reported contamination (km², highest estimate)")
     # A layer per year of estimate, off at first: dated years in order, then undated.
     dated = regional[regional["area_km2"].notna()]
@@ -116,8 +117,8 @@ def _stockpiles(records) -> Expected:
         Unit(group["unit_name"].iloc[0], set(group["source_file"]))
         for _code, group in declared.groupby("country", sort=True)
     ]
-    layers = [BACKGROUND, "Declared cluster munitions (count)"]
-    return Expected(units, "Declared cluster munitions", layers, choropleth_layer=layers[-1])
+    layers = [BACKGROUND, "Declared cluster munitions (count)", "Place labels"]
+    return Expected(units, "Declared cluster munitions", layers, choropleth_layer=layers[1])
 
 
 @pytest.fixture(scope="session")
