@@ -56,26 +56,29 @@ __all__ = ["FORMATS", "FileReadError", "RawTable", "ReadLimits", "list_layers",
            "normalise_hxl_tag", "read_table"]  # fmt: skip
 
 #: Values of :attr:`RawTable.format`.
-FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml", "json")
+FORMATS = ("csv", "xlsx", "geojson", "gpkg", "shapefile", "kml", "json", "parquet")
 
 # Kinds of file as detected; "shapezip" and "kmz" are the zipped "shapefile" and "kml".
 _EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".json": "geojson",
                ".geojson": "geojson", ".gpkg": "gpkg", ".shp": "shapefile", ".zip": "shapezip",
-               ".kml": "kml", ".kmz": "kmz"}  # fmt: skip
+               ".kml": "kml", ".kmz": "kmz", ".parquet": "parquet",
+               ".geoparquet": "parquet"}  # fmt: skip
 _DESCRIBE = {"csv": "delimited text (CSV)", "xlsx": "an Excel workbook", "geojson": "GeoJSON",
              "gpkg": "a GeoPackage (SQLite)", "shapefile": "a shapefile", "kml": "KML",
              "shapezip": "a zip archive", "kmz": "KMZ (zipped KML)",
-             "json": "JSON records (an API's response)"}  # fmt: skip
+             "json": "JSON records (an API's response)",
+             "parquet": "Parquet (GeoParquet, or a table of columns)"}  # fmt: skip
 _VECTOR = {"geojson", "gpkg", "shapefile", "shapezip", "kml", "kmz"}
 _ACCEPTED = (
     "CSV (.csv, .tsv, .txt), Excel (.xlsx), GeoJSON (.geojson, .json), JSON records "
     '(.json: a list of objects, or an API response with them under "data"), GeoPackage '
-    "(.gpkg), Shapefile (.shp, or a .zip holding one), KML (.kml, .kmz)"
+    "(.gpkg), Shapefile (.shp, or a .zip holding one), KML (.kml, .kmz), GeoParquet or Parquet "
+    "(.parquet)"
 )
 _MAGIC = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
           (b"%PDF", "a PDF document"), (b"\xd0\xcf\x11\xe0", "an old Office file (.xls, .doc)"),
           (b"\x1f\x8b", "a gzip archive"), (b"Rar!", "a RAR archive"),
-          (b"7z\xbc\xaf", "a 7-Zip archive"), (b"PAR1", "a Parquet file"))  # fmt: skip
+          (b"7z\xbc\xaf", "a 7-Zip archive"))  # fmt: skip
 # Fields the LIBKML driver adds to every layer; dropped when they hold only their default.
 _KML_EXTRAS = {"id": "", "timestamp": "", "begin": "", "end": "", "altitudeMode": "",
                "tessellate": "-1", "extrude": "0", "visibility": "-1", "drawOrder": "",
@@ -182,6 +185,8 @@ def _content_kind(file: str, path: Path, limits: ReadLimits) -> tuple[str | None
             return None, "an OpenDocument or Word file"
         shp, kml = (any(n.endswith(e) for n in names) for e in (".shp", ".kml"))
         return ("kmz", _DESCRIBE["kmz"]) if kml and not shp else ("shapezip", "a zip archive")
+    if head.startswith(b"PAR1"):
+        return "parquet", _DESCRIBE["parquet"]
     if head.startswith(b"SQLite format 3\x00"):
         return "gpkg", _DESCRIBE["gpkg"]
     if head.startswith(b"\x00\x00\x27\x0a"):
@@ -452,6 +457,36 @@ def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> 
                     encoding, fmt, notes)  # fmt: skip
 
 
+def _read_parquet(file: str, path: Path, crs: str | None, limits: ReadLimits) -> RawTable:
+    """Read a (Geo)Parquet file: its columns as text, its geometry (GeoParquet) in EPSG:4326.
+
+    A partition of a partitioned dataset is one such file; the row count is
+    read from the file's metadata and checked before its data.
+    """
+    import pyarrow.parquet as pq
+
+    with guard("the Parquet file cannot be read", "write it again (pyarrow, GeoPandas)"):
+        meta = pq.ParquetFile(path)
+        rows = meta.metadata.num_rows
+        geo = (meta.schema_arrow.metadata or {}).get(b"geo")
+    too_many_rows(rows, limits, "the file", exact=True)
+    if rows == 0:
+        raise FileReadError(file, "no data rows: the file is empty", "export the data again")
+    with guard("the Parquet file cannot be read", "write it again (pyarrow, GeoPandas)"):
+        df = gpd.read_parquet(path) if geo else pd.read_parquet(path)
+    geom = df.geometry if isinstance(df, gpd.GeoDataFrame) else None
+    texts = {}
+    for c in df.columns:
+        if geom is None or c != geom.name:
+            values = list(df[c]) if df[c].dtype.kind == "M" else df[c].to_numpy()
+            texts[str(c)] = [cell_text(v) for v in values]
+    frame = pd.DataFrame(texts, index=range(len(df)), dtype=str)
+    geometry, crs_name = (None, None) if geom is None else to_wgs84(
+        geom.reset_index(drop=True), "parquet", crs)  # fmt: skip
+    return RawTable(file, path.name, frame, list(range(1, len(df) + 1)), geometry, crs_name, {},
+                    None, "parquet")  # fmt: skip
+
+
 @_naming_the_file
 def list_layers(path: str | os.PathLike, *, limits: ReadLimits | None = None) -> list[str]:
     r"""List the names that ``layer=`` (for Excel, ``sheet=``) of :func:`read_table` takes.
@@ -532,7 +567,8 @@ def read_table(
     """
     file, p, limits = str(path), Path(path), limits or ReadLimits()
     kind = _kind(file, p, limits)
-    options = {"layer": (layer, _VECTOR), "sheet": (sheet, {"xlsx"}), "crs": (crs, _VECTOR),
+    options = {"layer": (layer, _VECTOR), "sheet": (sheet, {"xlsx"}),
+               "crs": (crs, _VECTOR | {"parquet"}),
                "delimiter": (delimiter, {"csv"}),
                "encoding": (encoding, {"csv", "shapefile", "shapezip"})}  # fmt: skip
     for option, (value, kinds) in options.items():
@@ -546,6 +582,8 @@ def read_table(
         return _read_xlsx(file, p, sheet, limits)
     if kind == "json":
         return _read_json(file, p, limits)
+    if kind == "parquet":
+        return _read_parquet(file, p, crs, limits)
     if kind in _VECTOR:
         return _read_vector(file, p, kind, layer, encoding, crs, limits)
     with guard("the file cannot be read", "check that it can be read"):

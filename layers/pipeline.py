@@ -68,6 +68,7 @@ def prepare_project(
     limits: ReadLimits | None = None,
     say: Callable[[str], None] = lambda _msg: None,
     only: set[str] | None = None,
+    engine=None,
 ) -> PreparedProject:
     """Load a project's boundary sets, groupings and aliases, then read and prepare each layer.
 
@@ -87,21 +88,54 @@ def prepare_project(
         done.boundary_sets[name], report = spec.load()
         done.reports[name] = report.lines()
     aliases = load_alias_files(project.alias_files)
-    for spec in project.layers:
-        if only is not None and spec.name not in only:
-            continue
-        shown = spec.name
-        p = prepare_layer(
-            spec, project.path, done.boundary_sets.get(spec.boundaries), aliases, limits=limits,
-            say=say,
-        )  # fmt: skip
-        done.layers[spec.name] = p
-        done.notes += [f"Layer {spec.name!r}: {note}" for note in p.notes]
-        for note in p.notes:
-            say(f"{shown}: {note}")
-        say(f"{shown}: {p.counts()}")
-        release()  # what reading and preparing freed, before the next layer or the maps
+    engine = engine or project.engine
+    wanted = [s for s in project.layers if only is None or s.name in only]
+    with _engine_client(engine, wanted, say) as dask_client:
+        for spec in wanted:
+            _prepare_into(done, spec, project, aliases, limits, say, engine, dask_client)
     return done
+
+
+def _engine_client(engine, specs, say):
+    """Open a Dask client when the engine is dask and a layer runs on the cluster; else none."""
+    import contextlib
+
+    from layers import engine as cluster
+
+    if engine.kind != "dask" or not any(cluster.on_cluster(s) for s in specs):
+        return contextlib.nullcontext(None)
+    say(
+        "starting the Dask engine"
+        + (
+            f" on {engine.scheduler}"
+            if engine.scheduler
+            else f" (a local cluster of {engine.workers} workers)"
+        )
+    )
+    return cluster.client(engine)
+
+
+def _prepare_into(done, spec, project, aliases, limits, say, engine, dask_client) -> None:
+    """Prepare one layer (on the cluster when the engine runs it) and say how it went."""
+    from layers import engine as cluster
+
+    shown = spec.name
+    bset = done.boundary_sets.get(spec.boundaries)
+    if dask_client is not None and cluster.on_cluster(spec):
+        say(f"preparing {shown!r}: {len(spec.files)} partitions on the Dask cluster")
+        p = cluster.prepare_on_cluster(spec, project.path, bset, aliases, engine=engine,
+                                       limits=limits, dask_client=dask_client)  # fmt: skip
+    else:
+        p = prepare_layer(spec, project.path, bset, aliases, limits=limits, say=say)
+        if engine.kind == "dask":
+            p.notes.append("Prepared on this machine, not the Dask cluster: the cluster takes "
+                           "incident layers of several files (partitions).")  # fmt: skip
+    done.layers[spec.name] = p
+    done.notes += [f"Layer {spec.name!r}: {note}" for note in p.notes]
+    for note in p.notes:
+        say(f"{shown}: {note}")
+    say(f"{shown}: {p.counts()}")
+    release()  # what reading and preparing freed, before the next layer or the maps
 
 
 def prepare_layer(
@@ -121,21 +155,32 @@ def prepare_layer(
     """
     from layers.merge import merge
 
-    options = {**spec.read_options, **({"limits": limits} if limits else {})}
     parts = []
     for path in spec.files:
         say(f"reading {path.name} as {spec.kind} layer {spec.name!r}")
-        level = boundary_set.level if boundary_set is not None else "admin1"
-        layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules,
-                            default_level=level, **options)  # fmt: skip
-        prepared = layers.prepare(
-            layer, boundary_set=boundary_set, aliases=aliases, point_place=spec.point_place
-        )
-        parts.append(_as_the_project_names_it(prepared, path, project_path))
-        del layer
+        parts.append(prepare_file(spec, path, project_path, boundary_set, aliases, limits))
     if len(parts) == 1 and not spec.dedupe_on:
         return parts[0]
     return merge(parts, dedupe_on=spec.dedupe_on)
+
+
+def prepare_file(
+    spec: LayerSpec,
+    path,
+    project_path,
+    boundary_set=None,
+    aliases=None,
+    limits: ReadLimits | None = None,
+) -> Prepared:
+    """Read and prepare one file of a project layer (one partition of a dataset)."""
+    options = {**spec.read_options, **({"limits": limits} if limits else {})}
+    level = boundary_set.level if boundary_set is not None else "admin1"
+    layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules,
+                        default_level=level, **options)  # fmt: skip
+    prepared = layers.prepare(
+        layer, boundary_set=boundary_set, aliases=aliases, point_place=spec.point_place
+    )
+    return _as_the_project_names_it(prepared, path, project_path)
 
 
 def load_default() -> dict[str, Prepared]:
@@ -158,6 +203,11 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
             continue
         said = _as_the_source_counts(prepared.preset)
         for by in kind.summary_by(done.project.summary_levels):
+            if prepared.summaries is not None:  # made on a cluster from all the records
+                if by in prepared.summaries:
+                    out[(spec.name, by)] = item = prepared.summaries[by]
+                    item.notes += said
+                continue
             out[(spec.name, by)] = item = kind.summarise(records, by)
             item.notes += said
             if spec.rules.years and kind.area_values and by in ("admin1", "admin0"):

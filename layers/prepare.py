@@ -61,6 +61,11 @@ class Prepared:
     mapping, unmapped
         How each field's column was found, and the columns not used
         (:class:`layers.read.Layer`).
+    accepted : int, optional
+        Records accepted, when ``records`` holds only those drawn (a layer
+        prepared on a cluster, :mod:`layers.engine`); else ``len(records)``.
+    summaries : dict, optional
+        Summaries by level made where the records were (a cluster's workers).
     """
 
     kind: str
@@ -76,6 +81,13 @@ class Prepared:
     preset: Preset | None = None
     mapping: dict[str, str] = field(default_factory=dict)
     unmapped: list[str] = field(default_factory=list)
+    accepted: int | None = None
+    summaries: dict | None = None
+
+    @property
+    def n_accepted(self) -> int:
+        """Records accepted (all of them, also when only some are held)."""
+        return len(self.records) if self.accepted is None else self.accepted
 
     @property
     def rejected(self) -> int:
@@ -86,7 +98,7 @@ class Prepared:
 
     def counts(self) -> str:
         """Say how many rows were read, left out, accepted, rejected and merged as duplicates."""
-        return counts_text(self.rows_read, self.left_out, len(self.records), self.rejected,
+        return counts_text(self.rows_read, self.left_out, self.n_accepted, self.rejected,
                            self.duplicates)  # fmt: skip
 
 

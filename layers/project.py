@@ -156,6 +156,49 @@ class GroupingSpec:
 DEFAULT_SUMMARY_LEVELS = ("admin1", "admin0")
 
 
+_ENGINE_KEYS = {"kind", "scheduler", "workers", "memory_limit", "points_on_map"}
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """Where a project's layers are prepared: ``local`` (this process) or ``dask``.
+
+    ``dask`` runs on ``scheduler`` (a dask.distributed address) when given,
+    else on a LocalCluster of ``workers`` processes of ``memory_limit`` each;
+    its maps draw at most ``points_on_map`` records (the most recent) as points.
+    """
+
+    kind: str = "local"
+    scheduler: str | None = None
+    workers: int = 2
+    memory_limit: str = "2GiB"
+    points_on_map: int = 10_000
+
+
+def _engine(check: Checker, data: dict) -> EngineSpec:
+    """Return the project's ``[engine]`` (the local engine when it has none)."""
+    if "engine" not in data:
+        return EngineSpec()
+    fix = 'write [engine] with kind = "dask" (and scheduler, workers, memory_limit, points_on_map)'
+    table = check.table("engine", data["engine"], _ENGINE_KEYS, fix)
+    kind = table.get("kind", "local")
+    if kind not in ("local", "dask"):
+        check.fail("engine.kind", f"expected 'local' or 'dask', {got(kind)}", fix)
+    scheduler = table.get("scheduler")
+    if scheduler is not None:
+        check.string("engine.scheduler", scheduler, 'write scheduler = "tcp://10.0.0.5:8786"')
+    numbers = {}
+    for name, default in (("workers", 2), ("points_on_map", 10_000)):
+        value = table.get(name, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            check.fail(f"engine.{name}", f"expected a whole number of at least 1, {got(value)}",
+                       f"write {name} = {default}")  # fmt: skip
+        numbers[name] = value
+    memory = table.get("memory_limit", "2GiB")
+    check.string("engine.memory_limit", memory, 'write memory_limit = "2GiB"')
+    return EngineSpec(kind, scheduler, numbers["workers"], memory, numbers["points_on_map"])
+
+
 @dataclass(frozen=True)
 class Project:
     """A parsed project file.
@@ -180,6 +223,7 @@ class Project:
     sources: Path | None = None
     presets: tuple[Preset, ...] = ()
     title_given: bool = False
+    engine: EngineSpec = EngineSpec()
 
     def layer(self, name: str) -> LayerSpec:
         """Return the layer called ``name``."""
@@ -190,7 +234,7 @@ class Project:
 
 
 _TOP_KEYS = {"title", "boundaries", "aliases", "layers", "maps", "limits", "groupings",
-             "summaries", "sources", "presets"}  # fmt: skip
+             "summaries", "sources", "presets", "engine"}  # fmt: skip
 _LAYER_KEYS = {"name", "kind", "path", "boundaries", "columns", "constants", "layer", "sheet",
                "encoding", "delimiter", "crs", "format", "where", "values", "date_format",
                "dedupe_on", "point_place", "years"}  # fmt: skip
@@ -322,8 +366,26 @@ def _presets(check: Checker, data: dict) -> tuple[Preset, ...]:
     return found
 
 
+#: Files a folder given as a layer's path is read as: the partitions of a dataset.
+PARTITION_SUFFIXES = (".parquet", ".geoparquet", ".csv")
+
+
 def _paths(check: Checker, key: str, value: object) -> tuple[Path, ...]:
-    """Return a layer's file, or its files: ``path = "a.csv"`` or ``path = ["a.csv", "b.csv"]``."""
+    """Return a layer's file, or its files: ``path = "a.csv"`` or ``path = ["a.csv", "b.csv"]``.
+
+    A glob (``"events/*.parquet"``) or a folder (its Parquet and CSV files) names
+    the partitions of a dataset, in the order of their names.
+    """
+    if isinstance(value, str) and (any(c in value for c in "*?[") or (check.base / value).is_dir()):
+        fix = 'write path = "events/*.parquet", or the folder of the partitions'
+        text = check.string(f"{key}.path", value, fix)
+        target = check.base / text
+        found = (sorted(p for p in target.iterdir() if p.suffix.lower() in PARTITION_SUFFIXES)
+                 if target.is_dir() else sorted(check.base.glob(text)))  # fmt: skip
+        found = [p for p in found if p.is_file()]
+        if not found:
+            check.fail(f"{key}.path", f"no file matches {text!r} (looked in {check.base})", fix)
+        return tuple(p.resolve() for p in found)
     if isinstance(value, list):
         if not value:
             check.fail(f"{key}.path", "the list of files is empty", 'write path = ["a.csv"]')
@@ -548,4 +610,5 @@ def load_project(path: str | Path) -> Project:
     return Project(path=path, title=title, boundaries=bounds, alias_files=alias_files,
                    layers=tuple(specs), maps=tuple(maps), groupings=own,
                    summary_levels=_summary_levels(check, data, own), sources=sources,
-                   presets=own_presets, title_given="title" in data)  # fmt: skip
+                   presets=own_presets, title_given="title" in data,
+                   engine=_engine(check, data))  # fmt: skip

@@ -454,6 +454,119 @@ def _units_without_records(by: str, seen: set, located: pd.DataFrame, notes: lis
             for c in codes]  # fmt: skip
 
 
+#: Count columns of incident summaries: summed over records, and over partitions.
+INCIDENT_COUNTS = ("events", "reported_use", "casualty_events", "casualties_in_events",
+                   "killed_in_events", "injured_in_events", "aggregate_records")  # fmt: skip
+
+
+@dataclass
+class IncidentPartial:
+    """Incident counts per unit of some records, to be combined with others' and finished.
+
+    By ``admin1`` or ``admin0``, an incident summary is a sum over records, so
+    it can be made from parts (partitions of a large layer, :mod:`layers.engine`)
+    and gives the same table: :func:`combine_incidents` adds counts, keeps the
+    first largest aggregate count (in record order) and joins the ids;
+    :func:`finish_incidents` lists units without records and writes the notes.
+    """
+
+    by: str
+    rows: dict = field(default_factory=dict)  # key -> row (as the table's), ids as a list
+    unplaced: int = 0
+    derived: int = 0
+    countries: set = field(default_factory=set)
+
+
+def incident_partial(located: pd.DataFrame, by: str) -> IncidentPartial:
+    """Count incidents per unit (``admin1``) or country (``admin0``) of ``located``."""
+    part = IncidentPartial(by, countries=set(located["country"].dropna().astype(str)))
+    frame = located.copy(deep=False)  # a column is added; the caller's frame is kept
+    if by == "admin1":
+        frame["key"] = frame["located_unit"].where(
+            frame["precision"].isin(["settlement", "admin1", "exact"])
+        )
+        part.unplaced = int(frame["key"].isna().sum())
+        frame = frame[frame["key"].notna()]
+    else:
+        frame["key"] = frame["country"]
+    # Units named as the set the records resolved on names them (a user set's names).
+    own = dict(zip(frame["unit_code"], frame["unit_name"], strict=True)) if (
+        "unit_name" in frame.columns and by == "admin1") else {}  # fmt: skip
+    for key, group in frame.groupby("key", sort=True):
+        events = group[group["record_type"].eq("event")]
+        aggregates = group[group["record_type"].eq("aggregate")]
+        casualties, killed, injured, derived = _event_casualties(events)
+        part.derived += derived
+        row = {
+            "unit": key,
+            "name": own.get(key) or unit_name(by, key),
+            "events": len(events),
+            "reported_use": int(events["event_type"].eq("reported_use").sum()),
+            "casualty_events": int(events["event_type"].eq("casualty").sum()),
+            "casualties_in_events": casualties,
+            "killed_in_events": killed,
+            "injured_in_events": injured,
+            "aggregate_records": len(aggregates),
+            "largest_casualty_count": None,
+            "largest_count_period": "",
+            "records": list(group["record_id"].astype(str)),
+        }
+        counted = aggregates[aggregates["casualties"].notna()]
+        if not counted.empty:
+            top = counted.sort_values("casualties", ascending=False, kind="stable").iloc[0]
+            row["largest_casualty_count"] = int(top["casualties"])
+            row["largest_count_period"] = f"{period_label(top.to_dict())} ({top['record_id']})"
+        part.rows[key] = row
+    return part
+
+
+def combine_incidents(first: IncidentPartial, then: IncidentPartial) -> IncidentPartial:
+    """Combine the counts of two parts, ``first`` holding the earlier records."""
+    out = IncidentPartial(first.by, {k: dict(r) for k, r in first.rows.items()},
+                          first.unplaced + then.unplaced, first.derived + then.derived,
+                          first.countries | then.countries)  # fmt: skip
+    for key, row in then.rows.items():
+        mine = out.rows.get(key)
+        if mine is None:
+            out.rows[key] = dict(row)
+            continue
+        for column in INCIDENT_COUNTS:
+            mine[column] += row[column]
+        mine["records"] = mine["records"] + row["records"]
+        top = row["largest_casualty_count"]
+        if top is not None and (mine["largest_casualty_count"] is None
+                                or top > mine["largest_casualty_count"]):  # fmt: skip
+            mine["largest_casualty_count"] = top
+            mine["largest_count_period"] = row["largest_count_period"]
+    return out
+
+
+def finish_incidents(part: IncidentPartial, located: pd.DataFrame | None = None) -> Summary:
+    """Make the summary table and notes of combined counts (units without records listed)."""
+    notes: list[str] = []
+    by = part.by
+    if by == "admin1" and part.unplaced:
+        notes.append(
+            f"{part.unplaced} record(s) located only to a country or border are not shown by "
+            "admin1."
+        )
+    rows = [{**r, "records": _join_ids(r["records"])} for r in part.rows.values()]
+    countries = located if located is not None else pd.DataFrame(
+        {"country": sorted(part.countries)})  # fmt: skip
+    rows += _units_without_records(by, {r["unit"] for r in rows}, countries, notes)
+    rows.sort(key=lambda r: str(r["unit"]))
+    table = pd.DataFrame(rows)
+    if part.derived:
+        notes.append(
+            f"{part.derived:,} event(s) give killed or injured but no casualties: their "
+            "casualties_in_events are killed + injured (a source's fatalities are killed)."
+        )
+    notes.append(
+        "Aggregate counts cover overlapping periods and are not added; the largest is shown."
+    )
+    return Summary(f"Incidents by {by}", table, notes)
+
+
 def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
     """Summarise incidents by unit: events, casualties in events, largest counts.
 
@@ -464,6 +577,8 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     end 2016"), so they are never added: the table shows the largest with its
     period.
     """
+    if by in UNIT_LEVELS:  # a sum over records: made as the partitions of a large layer are
+        return finish_incidents(incident_partial(located, by), located)
     notes: list[str] = []
     frame = located.copy(deep=False)  # a column is added; the caller's frame is kept
     if by == "admin1":

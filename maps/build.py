@@ -122,6 +122,8 @@ def build(
     progress: Callable[[str], None] | None = None,
     png: PngOptions | None = None,
     limits: ReadLimits | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> BuildResult:
     """Build the maps, summaries, rejects and index of a project (the built-in one by default).
 
@@ -142,6 +144,9 @@ def build(
         Also write ``<stem>.png`` beside each map (headless Chromium), listed in ``build.json``.
     limits : layers.limits.ReadLimits, optional
         Bounds on reading each layer file, over the project's own ``[limits]``.
+    engine, scheduler : str, optional
+        ``"local"`` or ``"dask"``, and a Dask scheduler's address, over the
+        project's ``[engine]`` (:mod:`layers.engine`).
 
     File stems are slugs of the layer and boundary names
     (:func:`maps.safetext.unique_slugs`); ``build.json`` says which name each
@@ -156,7 +161,8 @@ def build(
                      unique_slugs(s.name for s in spec.layers), strict=True))  # fmt: skip
     bstems = dict(zip(spec.boundaries, unique_slugs(spec.boundaries), strict=True))
     with _building(out) as result:
-        done = prepare_project(spec, limits=limits, say=say)
+        used = _engine(spec.engine, engine, scheduler)
+        done = prepare_project(spec, limits=limits, say=say, engine=used)
         for name, lines in done.reports.items():
             source = done.boundary_sets[name].source
             result.write(
@@ -210,7 +216,7 @@ def build(
             title=spec.title,
             maps=drawn,
             tables_html=tables_html,
-            n_rejects=int(sum(p.rejects["row"].nunique() for p in done.layers.values())),
+            n_rejects=int(sum(p.rejected for p in done.layers.values())),
             sources=_sources(spec),
             boundary_note="; ".join([b.source for b in sets.values()]
                                     or [BOUNDARY_VERSION["admin1"]]),
@@ -218,6 +224,8 @@ def build(
         )  # fmt: skip
         result.write("index.html", page)
         manifest = _manifest(spec, done, stems, bstems, drawn, assets_mode)
+        manifest["engine"] = {"kind": used.kind, **({"scheduler": used.scheduler}
+                                                    if used.scheduler else {})}  # fmt: skip
         if png:
             manifest["pngs"] = pngs
             manifest["png"] = {"css_px": [png.width, png.height], "scale": png.scale,
@@ -246,8 +254,8 @@ def _manifest(spec, done, stems, bstems, drawn, assets_mode) -> dict:
                 "name": name,
                 "kind": spec.layer(name).kind,
                 "rows_read": p.rows_read,
-                "accepted": len(p.records),
-                "rejected": int(p.rejects["row"].nunique()),
+                "accepted": p.n_accepted,
+                "rejected": p.rejected,
                 **_overlay_time(p),
             }
             for name, p in done.layers.items()
@@ -256,6 +264,19 @@ def _manifest(spec, done, stems, bstems, drawn, assets_mode) -> dict:
         "embeds": [file.replace(".html", ".embed.html") for file, *_ in drawn],
         "assets": assets_mode,
     }
+
+
+def _engine(spec, kind: str | None, scheduler: str | None):
+    """Return the project's engine with the command line's choices over it."""
+    import dataclasses
+
+    if scheduler and (kind or spec.kind) != "dask":
+        from layers.engine import EngineError
+
+        raise EngineError("--scheduler names a Dask scheduler, but the engine is local. "
+                          "Fix: add --engine dask")  # fmt: skip
+    changes = {k: v for k, v in (("kind", kind), ("scheduler", scheduler)) if v}
+    return dataclasses.replace(spec, **changes)
 
 
 def _overlay_time(p) -> dict:

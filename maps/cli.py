@@ -157,6 +157,21 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     _limit_option(b)
+    b.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default=None,
+        help="where layers are prepared: local (this process, the default) or dask (incident "
+        "layers of several files on a Dask cluster; pip install 'minemap[dask]'); over the "
+        "project's [engine] kind",
+    )
+    b.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="the Dask scheduler to run on (tcp://HOST:8786); without it --engine dask starts a "
+        "local cluster",
+    )
 
     c = sub.add_parser(
         "check",
@@ -479,6 +494,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 progress=_progress,
                 png=png,
                 limits=_limits(args.limit),
+                engine=args.engine,
+                scheduler=args.scheduler,
             )
             _report_rejects(result)
             return 0

@@ -224,6 +224,10 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     bset = boundary_set if boundary_set is not None else embedded("admin1")
     counts = events.groupby("unit_code", sort=True).size()
     killed = pd.to_numeric(events.get("killed"), errors="coerce").groupby(events["unit_code"]).sum()
+    engine = frame.attrs.get("engine")
+    if engine is not None and engine.get("unit_events") is not None:  # all records, not those drawn
+        counts = engine["unit_events"].sort_index()
+        killed = engine["unit_killed"]
     countries = set(events["country"].astype(str))
     units = bset.frame
     keep = units["code"].isin(set(counts.index)) | units["country"].isin(countries)
@@ -257,6 +261,16 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
         "was given; pale grey: none."
     )
     return layer, [*legend, (NO_EVENT, "no event")], note
+
+
+def _sampled(frame: pd.DataFrame) -> str:
+    """Say that the points are some of the records, when a cluster prepared more than drawn."""
+    engine = frame.attrs.get("engine") or {}
+    accepted, shown = engine.get("accepted"), engine.get("shown")
+    if accepted is None or shown is None or shown >= accepted:
+        return ""
+    return (f"Points: the {fmt_number(shown)} most recent of {fmt_number(accepted)} records; "
+            "units are shaded by all of them. ")  # fmt: skip
 
 
 def _country_badges(records: pd.DataFrame) -> UnitBadges:
@@ -313,10 +327,13 @@ def incidents_map(
     fmap = new_map(
         bounds,
         title=title,
-        subtitle="Marker size and dashed outline show how precisely a record is placed."
-        if not big
-        else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "
-        "zoom in for clusters and single records.",
+        subtitle=_sampled(frame)
+        + (
+            "Marker size and dashed outline show how precisely a record is placed."
+            if not big
+            else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "
+            "zoom in for clusters and single records."
+        ),
         credits=[*credits, GEONAMES_ATTRIBUTION],
         tiles=tiles,
     )

@@ -1,0 +1,218 @@
+"""Prepare a project's large layers on a Dask cluster: partitions read and counted on workers.
+
+``[engine] kind = "dask"`` in a project (or ``minemap build --engine dask``)
+prepares each incident layer of several files (the partitions of a dataset:
+GeoParquet or CSV files, named by a glob, a folder or a list) on a
+dask.distributed cluster: the one at ``scheduler``, else a LocalCluster of
+``workers`` processes. Each partition is read, validated, resolved to units
+and located on a worker by the same code as the local engine
+(:func:`layers.pipeline.prepare_file`); the worker returns only what is
+small: its counts per unit (:func:`layers.summary.incident_partial`), its
+rejects and notes, and its most recent records up to the map's limit. A
+tree reduction (``dask.bag``) combines them; nothing collects every record
+on the driver. Summaries by admin1 and admin0 are the local engine's, made
+from the combined counts (:func:`layers.summary.finish_incidents`).
+
+Every other layer (small tables, other kinds, a layer of one file) is
+prepared on the driver as by the local engine, and the notes say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import partial
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import REJECT_COLUMNS, MinemapError
+from layers import kinds, summary
+from layers.prepare import Prepared
+from layers.project import EngineSpec, LayerSpec
+
+__all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "prepare_on_cluster",
+           "reduction"]  # fmt: skip
+
+#: Levels the cluster summarises (sums over records); groupings are summarised locally.
+LEVELS = summary.UNIT_LEVELS
+
+
+class EngineError(MinemapError, RuntimeError):
+    """The Dask engine cannot run: Dask is not installed, or the scheduler cannot be reached."""
+
+
+@dataclass
+class Part:
+    """What a worker returns for one partition, or several combined (in file order)."""
+
+    rows_read: int = 0
+    accepted: int = 0
+    left_out: int = 0
+    rejects: list = field(default_factory=list)
+    fuzzy: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    partials: dict = field(default_factory=dict)
+    unit_events: pd.Series | None = None
+    unit_killed: pd.Series | None = None
+    recent: gpd.GeoDataFrame | None = None
+    files: int = 0
+
+
+def on_cluster(spec: LayerSpec) -> bool:
+    """Whether the engine prepares ``spec`` on the cluster: an incident layer of several files."""
+    return kinds.get(spec.kind).reach == "locate" and len(spec.files) > 1
+
+
+def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
+    """Keep the ``keep`` most recent records (by end, else start date; record order on ties)."""
+    end = pd.to_datetime(records.get("date_end"), errors="coerce")
+    when = end.fillna(pd.to_datetime(records.get("date_start"), errors="coerce"))
+    key = pd.DataFrame({"when": when.to_numpy(), "order": records["_order"].to_numpy()})
+    ranked = key.sort_values(["when", "order"], ascending=[False, True], na_position="last",
+                             kind="stable")  # fmt: skip
+    return records.iloc[ranked.index.to_numpy()[:keep]]
+
+
+def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
+    """Prepare one partition on a worker and keep what is small."""
+    from layers.pipeline import prepare_file
+
+    index, path = item
+    p = prepare_file(spec, path, project_path, boundary_set, aliases, limits)
+    records = p.records
+    level = boundary_set.level if boundary_set is not None else "admin1"
+    events = records[records["record_type"].eq("event") & records["unit_level"].eq(level)]
+    killed = pd.to_numeric(events.get("killed"), errors="coerce")
+    part = Part(
+        rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
+        rejects=[p.rejects] if len(p.rejects) else [], fuzzy=list(p.fuzzy), notes=list(p.notes),
+        partials={by: summary.incident_partial(records, by) for by in LEVELS},
+        unit_events=events.groupby("unit_code").size(),
+        unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
+    )  # fmt: skip
+    if keep and len(records):
+        tagged = records.assign(_order=np.arange(len(records)) + index * 10**12)
+        part.recent = _recent(tagged, keep)
+    return part
+
+
+def _combine(parts, *, keep: int) -> Part:
+    """Combine parts in order: counts added, rejects and notes joined, the most recent kept."""
+    parts = [p for p in list(parts) if p is not None]
+    out = Part()
+    for p in parts:
+        out.rows_read += p.rows_read
+        out.accepted += p.accepted
+        out.left_out += p.left_out
+        out.files += p.files
+        out.rejects += p.rejects
+        out.fuzzy += p.fuzzy
+        out.notes += [n for n in p.notes if n not in out.notes]
+        for by, counted in p.partials.items():
+            mine = out.partials.get(by)
+            out.partials[by] = counted if mine is None else summary.combine_incidents(mine, counted)
+        for name in ("unit_events", "unit_killed"):
+            mine, theirs = getattr(out, name), getattr(p, name)
+            setattr(out, name, theirs if mine is None else mine.add(theirs, fill_value=0))
+        if p.recent is not None:
+            both = p.recent if out.recent is None else pd.concat([out.recent, p.recent])
+            out.recent = _recent(both, keep)
+    return out
+
+
+@contextlib.contextmanager
+def client(engine: EngineSpec) -> Iterator[object]:
+    """Connect to the engine's scheduler, or start a LocalCluster; close what was started."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as err:
+        raise EngineError(
+            f'the dask engine needs Dask ({err}). Fix: pip install "minemap[dask]", or use '
+            'kind = "local"'
+        ) from None
+    if engine.scheduler:
+        try:
+            with Client(engine.scheduler, timeout="30s") as c:
+                yield c
+        except OSError as err:
+            raise EngineError(
+                f"cannot reach the Dask scheduler {engine.scheduler!r} ({err}). Fix: start it, "
+                "or give its address as tcp://HOST:8786, or leave scheduler out for a local cluster"
+            ) from None
+        return
+    with LocalCluster(n_workers=engine.workers, threads_per_worker=1, processes=True,
+                      memory_limit=engine.memory_limit, dashboard_address=None) as cluster, \
+            Client(cluster) as c:  # fmt: skip
+        yield c
+
+
+def prepare_on_cluster(
+    spec: LayerSpec,
+    project_path,
+    boundary_set,
+    aliases,
+    *,
+    engine: EngineSpec,
+    limits=None,
+    dask_client=None,
+) -> Prepared:
+    """Prepare an incident layer of several files on the cluster (see the module's docstring)."""
+    reduced = reduction(spec, project_path, boundary_set, aliases, engine=engine, limits=limits)
+    total = reduced.compute() if dask_client is None else dask_client.compute(reduced).result()
+    return finish(total, spec, project_path, boundary_set, engine)
+
+
+def reduction(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
+              limits=None):  # fmt: skip
+    """Build the layer's tree reduction (a ``dask.bag`` Item): a task per partition, combined."""
+    import dask.bag as db
+
+    keep = engine.points_on_map
+    items = list(enumerate(spec.files))
+    bag = db.from_sequence(items, npartitions=len(items)).map(
+        _one, spec, project_path, boundary_set, aliases, limits, keep
+    )
+    return bag.reduction(partial(_combine, keep=keep), partial(_combine, keep=keep),
+                         split_every=8)  # fmt: skip
+
+
+def finish(
+    total: Part, spec: LayerSpec, project_path, boundary_set, engine: EngineSpec
+) -> Prepared:
+    """Make the layer's Prepared from the combined part: rejects, summaries, drawn records."""
+    rejects = (pd.concat(total.rejects, ignore_index=True) if total.rejects
+               else pd.DataFrame(columns=REJECT_COLUMNS))  # fmt: skip
+    recent = total.recent
+    if recent is None:  # no record accepted
+        recent = gpd.GeoDataFrame({"_order": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
+    recent = recent.sort_values("_order", kind="stable").drop(columns="_order")
+    recent.attrs["engine"] = {
+        "accepted": total.accepted, "shown": len(recent),
+        "unit_events": total.unit_events, "unit_killed": total.unit_killed,
+    }  # fmt: skip
+    summaries = {by: summary.finish_incidents(partial) for by, partial in total.partials.items()}
+    where = (f"scheduler {engine.scheduler}" if engine.scheduler
+             else f"a local cluster of {engine.workers} worker(s)")  # fmt: skip
+    notes = [
+        *total.notes,
+        f"Prepared on a Dask cluster ({where}): {total.files} partitions read, "
+        "checked and counted on its workers; summaries by admin1 and admin0 combine their "
+        "counts (summaries by a grouping are not made on the cluster); the maps draw the "
+        f"{len(recent):,} most recent of {total.accepted:,} records as points, and shade "
+        "units by all of them.",
+    ]
+    if total.accepted > len(recent):
+        notes.append(f"records.csv lists the {len(recent):,} records drawn, not all "
+                     f"{total.accepted:,}.")  # fmt: skip
+    from layers.pipeline import shown_path
+
+    return dataclasses.replace(
+        Prepared(spec.kind, shown_path(spec.files[0].parent, project_path), recent, rejects,
+                 total.rows_read),
+        fuzzy=total.fuzzy, boundary_set=boundary_set, notes=notes, left_out=total.left_out,
+        accepted=total.accepted, summaries=summaries,
+    )  # fmt: skip

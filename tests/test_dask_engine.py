@@ -1,0 +1,168 @@
+"""The Dask engine: an incident layer of partitions prepared on a LocalCluster gives the local answers.
+
+The dataset is made in code as partitioned GeoParquet (and the same rows as a
+glob of CSV files): events and aggregate counts over Ukraine and its
+neighbours, with dates in several years, some rows without a valid date and
+some points outside the country (both rejected), so every partition has
+accepted and rejected rows. Each test compares the cluster's output with the
+local engine's on the same project.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from layers import engine as cluster
+from layers.pipeline import prepare_project, summaries
+from layers.project import EngineSpec, ProjectError, load_project
+from maps.build import build_project
+
+pytest.importorskip("dask.distributed")
+
+PARTS, ROWS = 4, 250
+
+
+def _partition(rng, part: int) -> gpd.GeoDataFrame:
+    n = ROWS
+    frame = gpd.GeoDataFrame(
+        {
+            "record_id": [f"p{part}-{i}" for i in range(n)],
+            "record_type": rng.choice(["event", "aggregate"], n, p=[0.9, 0.1]),
+            "event_type": rng.choice(["casualty", "reported_use"], n),
+            "hazard_type": "mines",
+            "place": "",
+            "country": "UKR",
+            "date_start": [f"{2019 + part}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(n)],
+            "source": "Synthetic survey",
+            "casualties": rng.integers(0, 6, n),
+            "killed": rng.integers(0, 3, n),
+        },
+        geometry=gpd.points_from_xy(rng.uniform(29, 40, n), rng.uniform(45.5, 52.5, n)),
+        crs=4326,
+    )
+    frame.loc[frame.index[:2], "date_start"] = "sometime"  # refused: not a date
+    return frame
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("partitions")
+    rng = np.random.default_rng(20261206)
+    (folder / "events").mkdir()
+    (folder / "csv").mkdir()
+    for part in range(PARTS):
+        frame = _partition(rng, part)
+        frame.to_parquet(folder / "events" / f"part-{part:03d}.parquet")
+        table = pd.DataFrame(frame.drop(columns="geometry"))
+        table["latitude"], table["longitude"] = frame.geometry.y, frame.geometry.x
+        table.to_csv(folder / "csv" / f"part-{part:03d}.csv", index=False)
+    layer = '[[layers]]\nname = "events"\nkind = "incidents"\npath = "{path}"\n'
+    engine = '[engine]\nkind = "dask"\nworkers = 2\nmemory_limit = "1GiB"\npoints_on_map = 50\n'
+    for name, path in (("parquet", "events"), ("csv", "csv/part-*.csv")):
+        (folder / f"{name}_local.toml").write_text(layer.format(path=path), encoding="utf-8")
+        (folder / f"{name}_dask.toml").write_text(engine + layer.format(path=path),
+                                                  encoding="utf-8")  # fmt: skip
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    with cluster.client(EngineSpec("dask", workers=2, memory_limit="1GiB")) as c:
+        yield c
+
+
+def _same_answers(local, on_cluster) -> None:
+    a, b = local.layers["events"], on_cluster.layers["events"]
+    assert (a.rows_read, a.n_accepted, a.rejected) == (b.rows_read, b.n_accepted, b.rejected)
+    assert a.rows_read == a.n_accepted + a.rejected == PARTS * ROWS
+    assert a.rejected >= PARTS * 2  # the dates, and points outside the country
+    columns = ["file", "row", "field", "reason"]
+    assert a.rejects[columns].values.tolist() == b.rejects[columns].values.tolist()
+    ours, theirs = summaries(local), summaries(on_cluster)
+    assert set(ours) == set(theirs) == {("events", "admin1"), ("events", "admin0")}
+    for key, item in ours.items():
+        pd.testing.assert_frame_equal(item.table, theirs[key].table)
+        assert item.notes == theirs[key].notes
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_the_cluster_gives_the_local_engines_answers(dataset, fmt):
+    local = prepare_project(load_project(dataset / f"{fmt}_local.toml"))
+    on_cluster = prepare_project(load_project(dataset / f"{fmt}_dask.toml"))
+    _same_answers(local, on_cluster)
+    p = on_cluster.layers["events"]
+    # The driver holds the 50 most recent records, not every record.
+    assert len(p.records) == 50 < p.n_accepted
+    def when(frame):
+        return pd.to_datetime(frame["date_end"]).fillna(pd.to_datetime(frame["date_start"]))
+
+    latest = when(local.layers["events"].records).sort_values()
+    assert when(p.records).min() >= latest.iloc[-50]
+    assert any(n.startswith("Prepared on a Dask cluster (a local cluster of 2 worker(s)): 4 "
+                            "partitions") for n in p.notes)  # fmt: skip
+
+
+def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
+    out = tmp_path / "out"
+    build_project(dataset / "parquet_dask.toml", out)
+    manifest = json.loads((out / "build.json").read_text(encoding="utf-8"))
+    assert manifest["engine"] == {"kind": "dask"}
+    layer = manifest["layers"]["events"]
+    assert layer["rows_read"] == layer["accepted"] + layer["rejected"] == PARTS * ROWS
+    page = (out / "events.html").read_text(encoding="utf-8")
+    assert f"Points: the 50 most recent of {layer['accepted']:,} records" in page
+    assert len(pd.read_csv(out / "records.csv")) == 50
+    # The same summaries as the local engine's build.
+    local = tmp_path / "local"
+    build_project(dataset / "parquet_local.toml", local)
+    for name in ("events_by_admin1.csv", "events_by_admin0.csv"):
+        assert (out / "summaries" / name).read_bytes() == (local / "summaries" / name).read_bytes()
+
+
+def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset, dask_client):
+    project = load_project(dataset / "parquet_dask.toml")
+    spec = project.layers[0]
+    engine = project.engine
+    future = dask_client.compute(cluster.reduction(spec, project.path, None, None, engine=engine))
+    # Once a task runs, kill the process of a worker (SIGKILL: no goodbye to the scheduler).
+    dask_client.sync(_first_task_running, dask_client)
+    pids = dask_client.run(os.getpid)
+    victim = sorted(pids)[0]
+    os.kill(pids[victim], signal.SIGKILL)
+    total = future.result()
+    p = cluster.finish(total, spec, project.path, None, engine)
+    local = prepare_project(load_project(dataset / "parquet_local.toml"))
+    done = prepare_project(load_project(dataset / "parquet_local.toml"))
+    done.layers["events"] = p
+    _same_answers(local, done)
+
+
+async def _first_task_running(client) -> None:
+    """Wait until the scheduler has a task processing (or done): the run is under way."""
+    import asyncio
+
+    while True:
+        info = await client.scheduler.processing()
+        if any(info.values()) or client.futures and all(
+            f.status == "finished" for f in client.futures.values()
+        ):
+            return
+        await asyncio.sleep(0.01)
+
+
+def test_the_engine_table_is_checked(tmp_path):
+    (tmp_path / "e.csv").write_text("x\n1\n", encoding="utf-8")
+    layer = '[[layers]]\nname = "e"\nkind = "incidents"\npath = "e.csv"\n'
+    for engine, key in (('kind = "spark"', "engine.kind"), ("workers = 0", "engine.workers"),
+                        ("cores = 4", "engine")):  # fmt: skip
+        (tmp_path / "p.toml").write_text(f"[engine]\n{engine}\n{layer}", encoding="utf-8")
+        with pytest.raises(ProjectError) as err:
+            load_project(tmp_path / "p.toml")
+        assert err.value.key == key
