@@ -62,8 +62,10 @@ def write_partitions(folder: Path, rows: int, per_file: int) -> int:
             ys.append(y[inside])
         x, y = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
         stray = rng.random(n) < 0.05
-        x[stray], y[stray] = rng.uniform(22.0, 40.3, stray.sum()), rng.uniform(44.3, 52.4,
-                                                                               stray.sum())
+        x[stray], y[stray] = (
+            rng.uniform(22.0, 40.3, stray.sum()),
+            rng.uniform(44.3, 52.4, stray.sum()),
+        )
         return gpd.points_from_xy(x, y)
 
     files, done = 0, 0

@@ -383,6 +383,9 @@ def _paths(check: Checker, key: str, value: object) -> tuple[Path, ...]:
         found = (sorted(p for p in target.iterdir() if p.suffix.lower() in PARTITION_SUFFIXES)
                  if target.is_dir() else sorted(check.base.glob(text)))  # fmt: skip
         found = [p for p in found if p.is_file()]
+        if not found and target.is_dir():
+            check.fail(f"{key}.path", f"{text!r} is a folder holding no partition file "
+                       f"({', '.join(PARTITION_SUFFIXES)})", fix)  # fmt: skip
         if not found:
             check.fail(f"{key}.path", f"no file matches {text!r} (looked in {check.base})", fix)
         return tuple(p.resolve() for p in found)

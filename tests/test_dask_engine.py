@@ -100,6 +100,7 @@ def test_the_cluster_gives_the_local_engines_answers(dataset, fmt):
     p = on_cluster.layers["events"]
     # The driver holds the 50 most recent records, not every record.
     assert len(p.records) == 50 < p.n_accepted
+
     def when(frame):
         return pd.to_datetime(frame["date_end"]).fillna(pd.to_datetime(frame["date_start"]))
 
@@ -132,7 +133,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset,
     engine = project.engine
     future = dask_client.compute(cluster.reduction(spec, project.path, None, None, engine=engine))
     # Once a task runs, kill the process of a worker (SIGKILL: no goodbye to the scheduler).
-    dask_client.sync(_first_task_running, dask_client)
+    dask_client.sync(_first_task_running, dask_client, future)
     pids = dask_client.run(os.getpid)
     victim = sorted(pids)[0]
     os.kill(pids[victim], signal.SIGKILL)
@@ -144,17 +145,14 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset,
     _same_answers(local, done)
 
 
-async def _first_task_running(client) -> None:
-    """Wait until the scheduler has a task processing (or done): the run is under way."""
+async def _first_task_running(client, future) -> None:
+    """Wait until a worker is processing a task of the run (or the run is over)."""
     import asyncio
 
-    while True:
-        info = await client.scheduler.processing()
-        if any(info.values()) or client.futures and all(
-            f.status == "finished" for f in client.futures.values()
-        ):
+    while not future.done():
+        if any((await client.scheduler.processing()).values()):
             return
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0.01)  # the next look at the scheduler's state
 
 
 def test_the_engine_table_is_checked(tmp_path):
