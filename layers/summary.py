@@ -454,6 +454,10 @@ def _units_without_records(by: str, seen: set, located: pd.DataFrame, notes: lis
             for c in codes]  # fmt: skip
 
 
+#: Record ids an incident summary's ``records`` cell lists (the first, in text order); past
+#: these it says how many there are in all (records.csv gives every record's unit).
+IDS_IN_CELL = 1000
+
 #: Count columns of incident summaries: summed over records, and over partitions.
 INCIDENT_COUNTS = ("events", "reported_use", "casualty_events", "casualties_in_events",
                    "killed_in_events", "injured_in_events", "aggregate_records")  # fmt: skip
@@ -509,7 +513,8 @@ def incident_partial(located: pd.DataFrame, by: str) -> IncidentPartial:
             "aggregate_records": len(aggregates),
             "largest_casualty_count": None,
             "largest_count_period": "",
-            "records": list(group["record_id"].astype(str)),
+            "records": sorted(group["record_id"].astype(str))[:IDS_IN_CELL],
+            "n_records": len(group),
         }
         counted = aggregates[aggregates["casualties"].notna()]
         if not counted.empty:
@@ -532,13 +537,28 @@ def combine_incidents(first: IncidentPartial, then: IncidentPartial) -> Incident
             continue
         for column in INCIDENT_COUNTS:
             mine[column] += row[column]
-        mine["records"] = mine["records"] + row["records"]
+        mine["records"] = sorted(mine["records"] + row["records"])[:IDS_IN_CELL]
+        mine["n_records"] += row["n_records"]
         top = row["largest_casualty_count"]
         if top is not None and (mine["largest_casualty_count"] is None
                                 or top > mine["largest_casualty_count"]):  # fmt: skip
             mine["largest_casualty_count"] = top
             mine["largest_count_period"] = row["largest_count_period"]
     return out
+
+
+def _ids_cell(ids: list[str], total: int) -> str:
+    """Join the ids of a cell; past :data:`IDS_IN_CELL`, say how many there are in all.
+
+    Examples
+    --------
+    >>> _ids_cell(["a", "b"], 2), _ids_cell(["a", "b"], 5)
+    ('a;b', 'a;b;… (5 in all: records.csv gives each record with its unit)')
+    """
+    text = ";".join(ids)
+    if total > len(ids):
+        text += f";… ({total:,} in all: records.csv gives each record with its unit)"
+    return text
 
 
 def finish_incidents(part: IncidentPartial, located: pd.DataFrame | None = None) -> Summary:
@@ -550,7 +570,13 @@ def finish_incidents(part: IncidentPartial, located: pd.DataFrame | None = None)
             f"{part.unplaced} record(s) located only to a country or border are not shown by "
             "admin1."
         )
-    rows = [{**r, "records": _join_ids(r["records"])} for r in part.rows.values()]
+    rows = [
+        {
+            **{k: v for k, v in r.items() if k != "n_records"},
+            "records": _ids_cell(r["records"], r["n_records"]),
+        }
+        for r in part.rows.values()
+    ]
     countries = located if located is not None else pd.DataFrame(
         {"country": sorted(part.countries)})  # fmt: skip
     rows += _units_without_records(by, {r["unit"] for r in rows}, countries, notes)

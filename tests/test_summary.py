@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 import layers
@@ -134,3 +135,23 @@ def test_a_grouping_defined_at_run_time_is_a_summary_level(prepared, monkeypatch
     assert any(n.startswith("Members: Test sector, as in force on") for n in item.notes)
     with pytest.raises(GroupingError, match="is an embedded grouping"):
         groupings.define("district", table, title="x", source="x")
+
+
+def test_a_records_cell_lists_the_first_ids_and_counts_the_rest(prepared, monkeypatch):
+    # A unit of a million records lists the first ids and says how many there are in all,
+    # the same whether its records were counted at once or in parts.
+    records = prepared["incidents"].records
+    monkeypatch.setattr(summary, "IDS_IN_CELL", 2)
+    whole = summary.incidents(records, "admin0").table.set_index("unit")
+    half = len(records) // 2
+    parts = summary.combine_incidents(
+        summary.incident_partial(records.iloc[:half], "admin0"),
+        summary.incident_partial(records.iloc[half:], "admin0"),
+    )
+    combined = summary.finish_incidents(parts).table.set_index("unit")
+    pd.testing.assert_frame_equal(whole, combined)
+    n = int(records["country"].eq("RUS").sum())
+    first = sorted(records.loc[records["country"].eq("RUS"), "record_id"])[:2]
+    assert whole.loc["RUS", "records"] == (
+        f"{first[0]};{first[1]};… ({n:,} in all: records.csv gives each record with its unit)"
+    )
