@@ -24,7 +24,7 @@ from layers.schema import Field
 __all__ = ["parse_column"]
 
 _DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_WHOLE = r"[+-]?\d{1,18}"  # fits in int64 whatever the digits
+_WHOLE = r"[+-]?\d{1,18}(?:\.0+)?"  # fits in int64; "3.0", as pandas writes a float column, is 3
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 
 #: ``check(text, field) -> (value, reason, fix)``: the one-cell parser.
@@ -53,7 +53,7 @@ def _numbers(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarra
 
 def _wholes(cells: pd.Series, f: Field, bound: float | None) -> tuple[np.ndarray, list]:
     """Whole-number cells as ints: which are within the minimum and ``bound``, and their values."""
-    numbers = np.asarray([int(t) for t in cells.tolist()], dtype=np.int64)
+    numbers = np.asarray([int(t.split(".", 1)[0]) for t in cells.tolist()], dtype=np.int64)
     good = np.ones(len(numbers), dtype=bool)
     if f.minimum is not None:
         good &= numbers >= f.minimum

@@ -77,6 +77,8 @@ def _parse_number(text: str, f: Field) -> tuple[object, str | None, str | None]:
             f"write {f.name} as the figure the source gives (NaN and infinity are not "
             f"figures){empty}",
         )
+    if f.type == "integer" and re.fullmatch(r"[+-]?\d+\.0+", text):
+        text = text.split(".", 1)[0]  # "3.0", as pandas writes a float column: the whole number 3
     try:
         value: float = float(text) if f.type == "number" else int(text)
     except ValueError:

@@ -389,3 +389,15 @@ def test_check_file_reports_the_swap(tmp_path):
     assert (result.rows_read, result.accepted, result.rejected) == (3, 1, 2)
     assert ("latitude", "latitude and longitude look swapped", 1) in result.reasons()
     assert ("casualties", NOT_FINITE, 1) in result.reasons()
+
+
+def test_a_whole_number_written_as_a_float_is_read_as_one(tmp_path):
+    # pandas writes an integer column with gaps as floats: "3.0" is 3; "3.5" is no count.
+    rows = [
+        {**INCIDENT, "record_id": "float", "casualties": "3.0", "killed": "-0.00"},
+        {**INCIDENT, "record_id": "half", "casualties": "3.5"},
+    ]
+    p = _prepared(_csv(tmp_path / "incidents.csv", rows), "incidents")
+    kept = p.records.set_index("record_id")
+    assert kept.loc["float", "casualties"] == 3 and kept.loc["float", "killed"] == 0
+    assert _reject(p, "half")["reason"] == "expected a whole number"
