@@ -486,13 +486,21 @@ def incident_partial(located: pd.DataFrame, by: str) -> IncidentPartial:
     part = IncidentPartial(by, countries=set(located["country"].dropna().astype(str)))
     frame = located.copy(deep=False)  # a column is added; the caller's frame is kept
     if by == "admin1":
-        frame["key"] = frame["located_unit"].where(
-            frame["precision"].isin(["settlement", "admin1", "exact"])
-        )
+        frame["key"] = frame["located_unit"].where(frame["precision"].isin(_PLACED))
         part.unplaced = int(frame["key"].isna().sum())
         frame = frame[frame["key"].notna()]
     else:
         frame["key"] = frame["country"]
+    return _count_by_key(frame, part)
+
+
+#: Precisions of records placed within a unit (not only a country or a border).
+_PLACED = ("settlement", "admin1", "exact")
+
+
+def _count_by_key(frame: pd.DataFrame, part: IncidentPartial) -> IncidentPartial:
+    """Add to ``part`` a row of counts per value of ``frame``'s ``key`` column."""
+    by = part.by
     # Units named as the set the records resolved on names them (a user set's names).
     own = dict(zip(frame["unit_code"], frame["unit_name"], strict=True)) if (
         "unit_name" in frame.columns and by == "admin1") else {}  # fmt: skip
@@ -503,7 +511,7 @@ def incident_partial(located: pd.DataFrame, by: str) -> IncidentPartial:
         part.derived += derived
         row = {
             "unit": key,
-            "name": own.get(key) or unit_name(by, key),
+            "name": own.get(key) or (unit_name(by, key) if by in UNIT_LEVELS else key),
             "events": len(events),
             "reported_use": int(events["event_type"].eq("reported_use").sum()),
             "casualty_events": int(events["event_type"].eq("casualty").sum()),
@@ -561,9 +569,14 @@ def _ids_cell(ids: list[str], total: int) -> str:
     return text
 
 
-def finish_incidents(part: IncidentPartial, located: pd.DataFrame | None = None) -> Summary:
-    """Make the summary table and notes of combined counts (units without records listed)."""
-    notes: list[str] = []
+def finish_incidents(
+    part: IncidentPartial, located: pd.DataFrame | None = None, notes: list[str] | None = None
+) -> Summary:
+    """Make the summary table and notes of combined counts (units without records listed).
+
+    ``notes`` come first (what choosing the rows said, e.g. a grouping's composition).
+    """
+    notes = list(notes or [])
     by = part.by
     if by == "admin1" and part.unplaced:
         notes.append(
@@ -606,75 +619,19 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     if by in UNIT_LEVELS:  # a sum over records: made as the partitions of a large layer are
         return finish_incidents(incident_partial(located, by), located)
     notes: list[str] = []
-    frame = located.copy(deep=False)  # a column is added; the caller's frame is kept
-    if by == "admin1":
-        frame["key"] = frame["located_unit"].where(
-            frame["precision"].isin(["settlement", "admin1", "exact"])
-        )
-        unplaced = frame["key"].isna().sum()
-        if unplaced:
-            notes.append(
-                f"{unplaced} record(s) located only to a country or border are not shown by admin1."
-            )
-        frame = frame[frame["key"].notna()]
-    elif by == "admin0":
-        frame["key"] = frame["country"]
-    else:
-        gid = _grouping(by)
-        w = groupings.words(gid)
-        inside = frame[
-            frame["located_unit"].isin(groupings.unit_codes(gid))
-            & frame["precision"].isin(["settlement", "admin1", "exact"])
-        ].copy()
-        inside["unit_code"] = inside["located_unit"]
-        notes.append(
-            f"{len(frame) - len(inside)} record(s) outside {w['units_label']} are not in "
-            f"{w['members']}."
-        )
-        inside["key"] = _member_of(inside, gid, on, notes)
-        frame = inside
-    rows = []
-    derived_total = 0
-    # Units named as the set the records resolved on names them (a user set's names).
-    own = dict(zip(frame["unit_code"], frame["unit_name"], strict=True)) if (
-        "unit_name" in frame.columns and by == "admin1") else {}  # fmt: skip
-    for key, group in frame.groupby("key", sort=True):
-        events = group[group["record_type"].eq("event")]
-        aggregates = group[group["record_type"].eq("aggregate")]
-        casualties, killed, injured, derived = _event_casualties(events)
-        derived_total += derived
-        row = {
-            "unit": key,
-            "name": own.get(key) or (unit_name(by, key) if by in UNIT_LEVELS else key),
-            "events": len(events),
-            "reported_use": int(events["event_type"].eq("reported_use").sum()),
-            "casualty_events": int(events["event_type"].eq("casualty").sum()),
-            "casualties_in_events": casualties,
-            "killed_in_events": killed,
-            "injured_in_events": injured,
-            "aggregate_records": len(aggregates),
-            "largest_casualty_count": None,
-            "largest_count_period": "",
-            "records": _join_ids(group["record_id"]),
-        }
-        counted = aggregates[aggregates["casualties"].notna()]
-        if not counted.empty:
-            top = counted.sort_values("casualties", ascending=False, kind="stable").iloc[0]
-            row["largest_casualty_count"] = int(top["casualties"])
-            row["largest_count_period"] = f"{period_label(top.to_dict())} ({top['record_id']})"
-        rows.append(row)
-    rows += _units_without_records(by, {r["unit"] for r in rows}, located, notes)
-    rows.sort(key=lambda r: str(r["unit"]))
-    table = pd.DataFrame(rows)
-    if derived_total:
-        notes.append(
-            f"{derived_total:,} event(s) give killed or injured but no casualties: their "
-            "casualties_in_events are killed + injured (a source's fatalities are killed)."
-        )
+    gid = _grouping(by)
+    w = groupings.words(gid)
+    inside = located[
+        located["located_unit"].isin(groupings.unit_codes(gid)) & located["precision"].isin(_PLACED)
+    ].copy()
+    inside["unit_code"] = inside["located_unit"]
     notes.append(
-        "Aggregate counts cover overlapping periods and are not added; the largest is shown."
+        f"{len(located) - len(inside)} record(s) outside {w['units_label']} are not in "
+        f"{w['members']}."
     )
-    return Summary(f"Incidents by {by}", table, notes)
+    inside["key"] = _member_of(inside, gid, on, notes)
+    counted = _count_by_key(inside, IncidentPartial(by))
+    return finish_incidents(counted, located, notes)
 
 
 def stockpiles(records: pd.DataFrame) -> Summary:
