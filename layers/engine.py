@@ -7,11 +7,11 @@ dask.distributed cluster: the one at ``scheduler``, else a LocalCluster of
 ``workers`` processes. Each partition is read, validated, resolved to units
 and located on a worker by the same code as the local engine
 (:func:`layers.pipeline.prepare_file`); the worker returns only what is
-small: its counts per unit (:func:`layers.summary.incident_partial`), its
+small: its counts per unit (:func:`layers.incident_summary.incident_partial`), its
 rejects and notes, and its most recent records up to the map's limit. A
 tree reduction (``dask.bag``) combines them; nothing collects every record
 on the driver. Summaries by admin1 and admin0 are the local engine's, made
-from the combined counts (:func:`layers.summary.finish_incidents`).
+from the combined counts (:func:`layers.incident_summary.finish_incidents`).
 
 Every other layer (small tables, other kinds, a layer of one file) is
 prepared on the driver as by the local engine, and the notes say so.
@@ -31,6 +31,7 @@ import pandas as pd
 
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
+from layers.incident_summary import combine_incidents, finish_incidents, incident_partial
 from layers.prepare import Prepared
 from layers.project import EngineSpec, LayerSpec
 
@@ -90,7 +91,7 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
     part = Part(
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
         rejects=[p.rejects] if len(p.rejects) else [], fuzzy=list(p.fuzzy), notes=list(p.notes),
-        partials={by: summary.incident_partial(records, by) for by in LEVELS},
+        partials={by: incident_partial(records, by) for by in LEVELS},
         unit_events=events.groupby("unit_code").size(),
         unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
     )  # fmt: skip
@@ -114,7 +115,7 @@ def _combine(parts, *, keep: int) -> Part:
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
             mine = out.partials.get(by)
-            out.partials[by] = counted if mine is None else summary.combine_incidents(mine, counted)
+            out.partials[by] = counted if mine is None else combine_incidents(mine, counted)
         for name in ("unit_events", "unit_killed"):
             mine, theirs = getattr(out, name), getattr(p, name)
             setattr(out, name, theirs if mine is None else mine.add(theirs, fill_value=0))
@@ -194,7 +195,7 @@ def finish(
         "accepted": total.accepted, "shown": len(recent),
         "unit_events": total.unit_events, "unit_killed": total.unit_killed,
     }  # fmt: skip
-    summaries = {by: summary.finish_incidents(partial) for by, partial in total.partials.items()}
+    summaries = {by: finish_incidents(partial) for by, partial in total.partials.items()}
     where = (f"scheduler {engine.scheduler}" if engine.scheduler
              else f"a local cluster of {engine.workers} worker(s)")  # fmt: skip
     notes = [

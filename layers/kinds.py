@@ -23,7 +23,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from geo.errors import MinemapError
-from layers import area_summaries, land_release, summary, validate
+from layers import area_summaries, incident_summary, land_release, summary, validate
 from layers.schema import Schema, load_schema
 
 __all__ = ["REACHES", "LayerKind", "UnknownKindError", "get", "names", "register"]
@@ -187,7 +187,7 @@ register(LayerKind(
 ))  # fmt: skip
 register(LayerKind(
     name="incidents", schema_file=_builtin("incidents"), title="Incidents",
-    checks=(validate.location,), reach="locate", summarise=summary.incidents,
+    checks=(validate.location,), reach="locate", summarise=incident_summary.incidents,
     view="incidents", map_title="Incidents and reported use of mines and cluster munitions",
     default_data=_data("incidents"),
 ))  # fmt: skip

@@ -158,7 +158,7 @@ def test_a_point_needs_no_place_and_a_record_with_neither_is_refused(tmp_path):
 
 
 def test_event_summaries_count_killed_when_no_casualties_are_given(tmp_path):
-    from layers import summary
+    from layers import incident_summary
 
     base = {k: v for k, v in EVENT.items() if k != "casualties"}
     rows = [
@@ -167,7 +167,7 @@ def test_event_summaries_count_killed_when_no_casualties_are_given(tmp_path):
         {**EVENT, "record_id": "counted", "place": "Kharkiv", "casualties": "4", "killed": "1"},
     ]
     p = _prepare(_csv(tmp_path / "e.csv", rows))
-    result = summary.incidents(p.records, "admin1")
+    result = incident_summary.incidents(p.records, "admin1")
     row = result.table.set_index("unit").loc["UA-63"]
     assert (row["casualties_in_events"], row["killed_in_events"], row["injured_in_events"]) == (
         2 + 3 + 4,

@@ -3,7 +3,7 @@ import pytest
 
 import layers
 from geo.errors import GroupingError
-from layers import summary
+from layers import incident_summary, summary
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +71,7 @@ def test_clearance_by_country_adds_district_figures(prepared):
 
 
 def test_incident_counts_of_overlapping_periods_are_not_added(prepared):
-    result = summary.incidents(prepared["incidents"].records, "admin0")
+    result = incident_summary.incidents(prepared["incidents"].records, "admin0")
     russia = result.table.set_index("unit").loc["RUS"]
     assert russia["largest_casualty_count"] == 3187
     assert "ru-1994-2016-casualties" in russia["largest_count_period"]
@@ -79,7 +79,7 @@ def test_incident_counts_of_overlapping_periods_are_not_added(prepared):
 
 
 def test_incidents_by_admin1_says_what_it_leaves_out(prepared):
-    result = summary.incidents(prepared["incidents"].records, "admin1")
+    result = incident_summary.incidents(prepared["incidents"].records, "admin1")
     assert any("not shown by admin1" in n for n in result.notes)
     assert "RU-CE" in set(result.table["unit"])
 
@@ -141,14 +141,14 @@ def test_a_records_cell_lists_the_first_ids_and_counts_the_rest(prepared, monkey
     # A unit of a million records lists the first ids and says how many there are in all,
     # the same whether its records were counted at once or in parts.
     records = prepared["incidents"].records
-    monkeypatch.setattr(summary, "IDS_IN_CELL", 2)
-    whole = summary.incidents(records, "admin0").table.set_index("unit")
+    monkeypatch.setattr(incident_summary, "IDS_IN_CELL", 2)
+    whole = incident_summary.incidents(records, "admin0").table.set_index("unit")
     half = len(records) // 2
-    parts = summary.combine_incidents(
-        summary.incident_partial(records.iloc[:half], "admin0"),
-        summary.incident_partial(records.iloc[half:], "admin0"),
+    parts = incident_summary.combine_incidents(
+        incident_summary.incident_partial(records.iloc[:half], "admin0"),
+        incident_summary.incident_partial(records.iloc[half:], "admin0"),
     )
-    combined = summary.finish_incidents(parts).table.set_index("unit")
+    combined = incident_summary.finish_incidents(parts).table.set_index("unit")
     pd.testing.assert_frame_equal(whole, combined)
     n = int(records["country"].eq("RUS").sum())
     first = sorted(records.loc[records["country"].eq("RUS"), "record_id"])[:2]
