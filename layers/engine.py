@@ -31,9 +31,10 @@ import pandas as pd
 
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
+from layers.engine_spec import EngineSpec
 from layers.incident_summary import combine_incidents, finish_incidents, incident_partial
 from layers.prepare import Prepared
-from layers.project import EngineSpec, LayerSpec
+from layers.project import LayerSpec
 
 __all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "prepare_on_cluster",
            "reduction"]  # fmt: skip

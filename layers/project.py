@@ -36,6 +36,7 @@ from pathlib import Path
 import pyproj
 
 from layers import kinds
+from layers.engine_spec import EngineSpec, engine_spec
 from layers.limits import ReadLimits, limits_from
 from layers.mapping import GEOMETRY_FIELDS, ColumnMapping
 from layers.presets import BUILTIN, Preset, Rules, load_preset
@@ -156,49 +157,6 @@ class GroupingSpec:
 DEFAULT_SUMMARY_LEVELS = ("admin1", "admin0")
 
 
-_ENGINE_KEYS = {"kind", "scheduler", "workers", "memory_limit", "points_on_map"}
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    """Where a project's layers are prepared: ``local`` (this process) or ``dask``.
-
-    ``dask`` runs on ``scheduler`` (a dask.distributed address) when given,
-    else on a LocalCluster of ``workers`` processes of ``memory_limit`` each;
-    its maps draw at most ``points_on_map`` records (the most recent) as points.
-    """
-
-    kind: str = "local"
-    scheduler: str | None = None
-    workers: int = 2
-    memory_limit: str = "2GiB"
-    points_on_map: int = 10_000
-
-
-def _engine(check: Checker, data: dict) -> EngineSpec:
-    """Return the project's ``[engine]`` (the local engine when it has none)."""
-    if "engine" not in data:
-        return EngineSpec()
-    fix = 'write [engine] with kind = "dask" (and scheduler, workers, memory_limit, points_on_map)'
-    table = check.table("engine", data["engine"], _ENGINE_KEYS, fix)
-    kind = table.get("kind", "local")
-    if kind not in ("local", "dask"):
-        check.fail("engine.kind", f"expected 'local' or 'dask', {got(kind)}", fix)
-    scheduler = table.get("scheduler")
-    if scheduler is not None:
-        check.string("engine.scheduler", scheduler, 'write scheduler = "tcp://10.0.0.5:8786"')
-    numbers = {}
-    for name, default in (("workers", 2), ("points_on_map", 10_000)):
-        value = table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            check.fail(f"engine.{name}", f"expected a whole number of at least 1, {got(value)}",
-                       f"write {name} = {default}")  # fmt: skip
-        numbers[name] = value
-    memory = table.get("memory_limit", "2GiB")
-    check.string("engine.memory_limit", memory, 'write memory_limit = "2GiB"')
-    return EngineSpec(kind, scheduler, numbers["workers"], memory, numbers["points_on_map"])
-
-
 @dataclass(frozen=True)
 class Project:
     """A parsed project file.
@@ -223,7 +181,7 @@ class Project:
     sources: Path | None = None
     presets: tuple[Preset, ...] = ()
     title_given: bool = False
-    engine: EngineSpec = EngineSpec()
+    engine: EngineSpec = field(default_factory=EngineSpec)
 
     def layer(self, name: str) -> LayerSpec:
         """Return the layer called ``name``."""
@@ -614,4 +572,4 @@ def load_project(path: str | Path) -> Project:
                    layers=tuple(specs), maps=tuple(maps), groupings=own,
                    summary_levels=_summary_levels(check, data, own), sources=sources,
                    presets=own_presets, title_given="title" in data,
-                   engine=_engine(check, data))  # fmt: skip
+                   engine=engine_spec(check, data))  # fmt: skip
