@@ -8,9 +8,11 @@ dask.distributed cluster: the one at ``scheduler``, else a LocalCluster of
 and located on a worker by the same code as the local engine
 (:func:`layers.pipeline.prepare_file`); the worker returns only what is
 small: its counts per unit (:func:`layers.incident_summary.incident_partial`), its
-rejects and notes, and its most recent records up to the map's limit. A
-tree reduction (``dask.bag``) combines them; nothing collects every record
-on the driver. Summaries by admin1 and admin0 are the local engine's, made
+notes, and its most recent records up to the map's limit. A tree reduction
+(``dask.bag``) combines them; nothing collects every record on the driver.
+Each partition's rejects are then taken to the driver one partition at a time
+and written to disk (:class:`layers.rejects_spool.SpooledRejects`), and rows
+in = accepted + rejected is checked. Summaries by admin1 and admin0 are the local engine's, made
 from the combined counts (:func:`layers.incident_summary.finish_incidents`).
 
 Every other layer (small tables, other kinds, a layer of one file) is
@@ -35,9 +37,10 @@ from layers.engine_spec import EngineSpec
 from layers.incident_summary import combine_incidents, finish_incidents, incident_partial
 from layers.prepare import Prepared
 from layers.project import LayerSpec
+from layers.rejects_spool import SpooledRejects
 
-__all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "prepare_on_cluster",
-           "reduction"]  # fmt: skip
+__all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partitions",
+           "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
 
 #: Levels the cluster summarises (sums over records); groupings are summarised locally.
 LEVELS = summary.UNIT_LEVELS
@@ -54,7 +57,9 @@ class Part:
     rows_read: int = 0
     accepted: int = 0
     left_out: int = 0
-    rejects: list = field(default_factory=list)
+    rejected: int = 0
+    problems: int = 0
+    rejects: pd.DataFrame | None = None  # one partition's; taken to the driver on their own
     fuzzy: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     partials: dict = field(default_factory=dict)
@@ -91,7 +96,8 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
     killed = pd.to_numeric(events.get("killed"), errors="coerce")
     part = Part(
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
-        rejects=[p.rejects] if len(p.rejects) else [], fuzzy=list(p.fuzzy), notes=list(p.notes),
+        rejected=p.rejected, problems=len(p.rejects), rejects=p.rejects, fuzzy=list(p.fuzzy),
+        notes=list(p.notes),
         partials={by: incident_partial(records, by) for by in LEVELS},
         unit_events=events.groupby("unit_code").size(),
         unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
@@ -103,7 +109,11 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
 
 
 def _combine(parts, *, keep: int) -> Part:
-    """Combine parts in order: counts added, rejects and notes joined, the most recent kept."""
+    """Combine parts in order: counts added, notes joined, the most recent kept.
+
+    The rejects themselves are not combined: the driver takes them partition
+    by partition (:func:`spool_rejects`).
+    """
     parts = [p for p in list(parts) if p is not None]
     out = Part()
     for p in parts:
@@ -111,7 +121,8 @@ def _combine(parts, *, keep: int) -> Part:
         out.accepted += p.accepted
         out.left_out += p.left_out
         out.files += p.files
-        out.rejects += p.rejects
+        out.rejected += p.rejected
+        out.problems += p.problems
         out.fuzzy += p.fuzzy
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
@@ -163,31 +174,65 @@ def prepare_on_cluster(
     dask_client=None,
 ) -> Prepared:
     """Prepare an incident layer of several files on the cluster (see the module's docstring)."""
-    reduced = reduction(spec, project_path, boundary_set, aliases, engine=engine, limits=limits)
+    parts = partitions(spec, project_path, boundary_set, aliases, engine=engine, limits=limits)
+    parts = parts.persist() if dask_client is None else dask_client.persist(parts)
+    reduced = reduction(parts, keep=engine.points_on_map)
     total = reduced.compute() if dask_client is None else dask_client.compute(reduced).result()
-    return finish(total, spec, project_path, boundary_set, engine)
+    spool = spool_rejects(parts, dask_client)
+    return finish(total, spec, project_path, boundary_set, engine, spool)
 
 
-def reduction(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
-              limits=None):  # fmt: skip
-    """Build the layer's tree reduction (a ``dask.bag`` Item): a task per partition, combined."""
+def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
+               limits=None):  # fmt: skip
+    """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition."""
     import dask.bag as db
 
-    keep = engine.points_on_map
     items = list(enumerate(spec.files))
-    bag = db.from_sequence(items, npartitions=len(items)).map(
-        _one, spec, project_path, boundary_set, aliases, limits, keep
+    return db.from_sequence(items, npartitions=len(items)).map(
+        _one, spec, project_path, boundary_set, aliases, limits, engine.points_on_map
     )
-    return bag.reduction(partial(_combine, keep=keep), partial(_combine, keep=keep),
-                         split_every=8)  # fmt: skip
+
+
+def reduction(parts, *, keep: int):
+    """Build the tree reduction of a bag of parts (a ``dask.bag`` Item), 8 at a time."""
+    return parts.reduction(partial(_combine, keep=keep), partial(_combine, keep=keep),
+                           split_every=8)  # fmt: skip
+
+
+def _rejects_of(part: Part) -> pd.DataFrame:
+    return part.rejects if part.rejects is not None else pd.DataFrame(columns=REJECT_COLUMNS)
+
+
+def spool_rejects(parts, dask_client) -> SpooledRejects:
+    """Take each partition's rejects to the driver in turn and write them to a spool on disk."""
+    spool = SpooledRejects.temporary()
+    for one in parts.map(_rejects_of).to_delayed():
+        frames = one.compute() if dask_client is None else dask_client.compute(one).result()
+        for frame in frames:
+            spool.add(frame)
+        del frames
+    return spool
 
 
 def finish(
-    total: Part, spec: LayerSpec, project_path, boundary_set, engine: EngineSpec
-) -> Prepared:
-    """Make the layer's Prepared from the combined part: rejects, summaries, drawn records."""
-    rejects = (pd.concat(total.rejects, ignore_index=True) if total.rejects
-               else pd.DataFrame(columns=REJECT_COLUMNS))  # fmt: skip
+    total: Part, spec: LayerSpec, project_path, boundary_set, engine: EngineSpec,
+    spool: SpooledRejects,
+) -> Prepared:  # fmt: skip
+    """Make the layer's Prepared from the combined part: rejects, summaries, drawn records.
+
+    Rows in must equal rows accepted plus rows rejected, and the spool must
+    hold every reject the workers counted; else the run is refused.
+    """
+    if total.rows_read != total.accepted + total.rejected or (spool.rows, spool.problems) != (
+        total.rejected,
+        total.problems,
+    ):
+        raise EngineError(
+            f"the cluster's counts do not add up for layer {spec.name!r}: {total.rows_read:,} rows "
+            f"read, {total.accepted:,} accepted, {total.rejected:,} rejected by the workers and "
+            f"{spool.rows:,} rejected rows taken to the driver. Fix: run the build again; if it "
+            "persists, report it with the layer's files"
+        )
     recent = total.recent
     if recent is None:  # no record accepted
         recent = gpd.GeoDataFrame({"_order": []}, geometry=gpd.GeoSeries([], crs="EPSG:4326"))
@@ -206,6 +251,8 @@ def finish(
         "counts (summaries by a grouping are not made on the cluster); the maps draw the "
         f"{len(recent):,} most recent of {total.accepted:,} records as points, and shade "
         "units by all of them.",
+        f"Rows in = accepted + rejected: {total.rows_read:,} = {total.accepted:,} + "
+        f"{total.rejected:,} (rejects written partition by partition).",
     ]
     if total.accepted > len(recent):
         notes.append(f"records.csv lists the {len(recent):,} records drawn, not all "
@@ -213,8 +260,8 @@ def finish(
     from layers.pipeline import shown_path
 
     return dataclasses.replace(
-        Prepared(spec.kind, shown_path(spec.files[0].parent, project_path), recent, rejects,
-                 total.rows_read),
+        Prepared(spec.kind, shown_path(spec.files[0].parent, project_path), recent,
+                 pd.DataFrame(columns=REJECT_COLUMNS), total.rows_read),
         fuzzy=total.fuzzy, boundary_set=boundary_set, notes=notes, left_out=total.left_out,
-        accepted=total.accepted, summaries=summaries,
+        accepted=total.accepted, summaries=summaries, spool=spool,
     )  # fmt: skip

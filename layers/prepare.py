@@ -23,6 +23,7 @@ from layers.areas import over_unit
 from layers.locate import locate
 from layers.presets import PRECISION_AS, Preset
 from layers.read import Layer
+from layers.rejects_spool import SpooledRejects, rows_rejected
 
 __all__ = ["BEYOND_EXACT", "NAME_MATCH_COLUMNS", "RECORD_COLUMNS", "Prepared", "name_matches",
            "prepare", "record_listing"]  # fmt: skip
@@ -66,6 +67,9 @@ class Prepared:
         prepared on a cluster, :mod:`layers.engine`); else ``len(records)``.
     summaries : dict, optional
         Summaries by level made where the records were (a cluster's workers).
+    spool : layers.rejects_spool.SpooledRejects, optional
+        Rejects kept on disk, a file per partition (a layer prepared on a
+        cluster); ``rejects`` then holds none of them.
     """
 
     kind: str
@@ -83,6 +87,7 @@ class Prepared:
     unmapped: list[str] = field(default_factory=list)
     accepted: int | None = None
     summaries: dict | None = None
+    spool: SpooledRejects | None = None
 
     @property
     def n_accepted(self) -> int:
@@ -92,9 +97,18 @@ class Prepared:
     @property
     def rejected(self) -> int:
         """Rows rejected: a row with several problems counts once (rows of several files too)."""
-        if self.rejects.empty:
-            return 0
-        return int(self.rejects.groupby(["file", "row"], sort=False).ngroups)
+        return rows_rejected(self.rejects) + (self.spool.rows if self.spool else 0)
+
+    @property
+    def problems(self) -> int:
+        """Problems found in the rejected rows (a row may have several)."""
+        return len(self.rejects) + (self.spool.problems if self.spool else 0)
+
+    def all_rejects(self) -> pd.DataFrame:
+        """Every reject in one table, also those spooled to disk (holds them all in memory)."""
+        if self.spool is None:
+            return self.rejects
+        return pd.concat([self.rejects, self.spool.frame()], ignore_index=True)
 
     def counts(self) -> str:
         """Say how many rows were read, left out, accepted, rejected and merged as duplicates."""

@@ -35,6 +35,7 @@ from layers.pipeline import (
 )
 from layers.prepare import NAME_MATCH_COLUMNS, RECORD_COLUMNS, name_matches, record_listing
 from layers.project import Project, load_project
+from layers.rejects_spool import write_rejects_csv
 from maps import embed, tables, views
 from maps.base import check_tiles
 from maps.index_page import index_page
@@ -67,6 +68,8 @@ class BuildResult:
     out: Path
     files: list[Path] = field(default_factory=list)
     rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    rejected: int = 0
+    problems: int = 0
     folder: OutputFolder | None = field(default=None, repr=False)
 
     def write(self, name: str, text: str) -> None:
@@ -199,7 +202,12 @@ def build(
         ]
         parts = [p.rejects for p in done.layers.values() if not p.rejects.empty]
         result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-        result.write_csv("rejects.csv", result.rejects)
+        result.rejected = sum(p.rejected for p in done.layers.values())
+        result.problems = sum(p.problems for p in done.layers.values())
+        spools = [p.spool for p in done.layers.values() if p.spool is not None]
+        result.files.append(result.folder.write_with(
+            "rejects.csv", lambda path: write_rejects_csv(path, result.rejects, spools)
+        ))  # fmt: skip
         listings = [record_listing(name, p) for name, p in done.layers.items()]
         result.write_large_csv(
             "records.csv",
@@ -216,7 +224,7 @@ def build(
             title=spec.title,
             maps=drawn,
             tables_html=tables_html,
-            n_rejects=int(sum(p.rejected for p in done.layers.values())),
+            n_rejects=result.rejected,
             sources=_sources(spec),
             boundary_note="; ".join([b.source for b in sets.values()]
                                     or [BOUNDARY_VERSION["admin1"]]),

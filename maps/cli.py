@@ -296,10 +296,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _report_rejects(result) -> None:
     """Say on stderr how many input rows a build rejected, and where they are."""
-    rejects = result.rejects
-    rows = rejects.groupby(["file", "row"]).ngroups if len(rejects) else 0
     where = result.out / "rejects.csv"
-    _progress(f"{rows} input row(s) rejected ({len(rejects)} problem(s)): see {where}")
+    _progress(
+        f"{result.rejected} input row(s) rejected ({result.problems} problem(s)): see {where}"
+    )
 
 
 def _say(*parts: object, file=None) -> None:

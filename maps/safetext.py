@@ -63,8 +63,10 @@ def csv_cell(value: object) -> object:
     return "'" + value if formula and not _NUMBER.fullmatch(value) else value
 
 
-def csv_text(frame: pd.DataFrame) -> str:
+def csv_text(frame: pd.DataFrame, *, header: bool = True) -> str:
     r"""Write ``frame`` as CSV (UTF-8, LF line ends) with every text cell and header neutralised.
+
+    ``header=False`` writes the rows alone (a table written in parts).
 
     A cell holding a carriage return is quoted (a CR-LF inside a cell is
     written as LF).
@@ -105,7 +107,7 @@ def csv_text(frame: pd.DataFrame) -> str:
     buffer = io.StringIO()
     # Written with CRLF so that the writer quotes a cell holding a lone CR too
     # (it quotes only the characters of its line terminator), then rows end in LF.
-    safe.to_csv(buffer, index=False, lineterminator="\r\n")
+    safe.to_csv(buffer, index=False, header=header, lineterminator="\r\n")
     return buffer.getvalue().replace("\r\n", "\n")
 
 

@@ -84,7 +84,15 @@ def _same_answers(local, on_cluster) -> None:
     assert a.rows_read == a.n_accepted + a.rejected == PARTS * ROWS
     assert a.rejected >= PARTS * 2  # the dates, and points outside the country
     columns = ["file", "row", "field", "reason"]
-    assert a.rejects[columns].values.tolist() == b.rejects[columns].values.tolist()
+    # The cluster's rejects are on disk, a file per partition with rejects; the driver holds none.
+    assert b.rejects.empty and b.spool is not None and len(b.spool.files) == PARTS
+    assert (b.spool.rows, b.spool.problems) == (a.rejected, len(a.rejects))
+    assert a.rejects[columns].values.tolist() == b.all_rejects()[columns].values.tolist()
+    assert any(
+        n == f"Rows in = accepted + rejected: {a.rows_read:,} = {a.n_accepted:,} + "
+        f"{a.rejected:,} (rejects written partition by partition)."
+        for n in b.notes
+    )
     ours, theirs = summaries(local), summaries(on_cluster)
     assert set(ours) == set(theirs) == {("events", "admin1"), ("events", "admin0")}
     for key, item in ours.items():
@@ -125,20 +133,26 @@ def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     build_project(dataset / "parquet_local.toml", local)
     for name in ("events_by_admin1.csv", "events_by_admin0.csv"):
         assert (out / "summaries" / name).read_bytes() == (local / "summaries" / name).read_bytes()
+    # rejects.csv, written from the spool partition by partition, is the local build's.
+    assert (out / "rejects.csv").read_bytes() == (local / "rejects.csv").read_bytes()
+    assert len(pd.read_csv(out / "rejects.csv")) >= layer["rejected"] > 0
 
 
 def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(dataset, dask_client):
     project = load_project(dataset / "parquet_dask.toml")
     spec = project.layers[0]
     engine = project.engine
-    future = dask_client.compute(cluster.reduction(spec, project.path, None, None, engine=engine))
+    parts = dask_client.persist(cluster.partitions(spec, project.path, None, None, engine=engine))
+    future = dask_client.compute(cluster.reduction(parts, keep=engine.points_on_map))
     # Once a task runs, kill the process of a worker (SIGKILL: no goodbye to the scheduler).
     dask_client.sync(_first_task_running, dask_client, future)
     pids = dask_client.run(os.getpid)
     victim = sorted(pids)[0]
     os.kill(pids[victim], signal.SIGKILL)
     total = future.result()
-    p = cluster.finish(total, spec, project.path, None, engine)
+    # The rejects of the killed worker's partitions are made again when the driver asks for them.
+    p = cluster.finish(total, spec, project.path, None, engine,
+                       cluster.spool_rejects(parts, dask_client))  # fmt: skip
     local = prepare_project(load_project(dataset / "parquet_local.toml"))
     done = prepare_project(load_project(dataset / "parquet_local.toml"))
     done.layers["events"] = p
