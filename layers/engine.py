@@ -1,8 +1,9 @@
 """Prepare a project's large layers on a Dask cluster: partitions read and counted on workers.
 
 ``[engine] kind = "dask"`` in a project (or ``minemap build --engine dask``)
-prepares each incident layer of several files (the partitions of a dataset:
-GeoParquet or CSV files, named by a glob, a folder or a list) on a
+prepares each incident layer of several partitions (the files of a dataset:
+GeoParquet or CSV files, named by a glob, a folder or a list; and the runs of
+row groups of a large Parquet file, :func:`partition_items`) on a
 dask.distributed cluster: the one at ``scheduler``, else a LocalCluster of
 ``workers`` processes. Each partition is read, validated, resolved to units
 and located on a worker by the same code as the local engine
@@ -15,7 +16,7 @@ and written to disk (:class:`layers.rejects_spool.SpooledRejects`), and rows
 in = accepted + rejected is checked. Summaries by admin1 and admin0 are the local engine's, made
 from the combined counts (:func:`layers.incident_summary.finish_incidents`).
 
-Every other layer (small tables, other kinds, a layer of one file) is
+Every other layer (small tables, other kinds, a layer of one partition) is
 prepared on the driver as by the local engine, and the notes say so.
 """
 
@@ -26,6 +27,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -69,9 +71,44 @@ class Part:
     files: int = 0
 
 
-def on_cluster(spec: LayerSpec) -> bool:
-    """Whether the engine prepares ``spec`` on the cluster: an incident layer of several files."""
-    return kinds.get(spec.kind).reach == "locate" and len(spec.files) > 1
+def on_cluster(spec: LayerSpec, engine: EngineSpec) -> bool:
+    """Whether the engine prepares ``spec`` on the cluster: incidents in several partitions."""
+    return (kinds.get(spec.kind).reach == "locate"
+            and len(partition_items(spec, engine.partition_rows)) > 1)  # fmt: skip
+
+
+def partition_items(spec: LayerSpec, partition_rows: int) -> list[tuple[Path, tuple | None]]:
+    """Split a layer into partitions: each file, and a Parquet file by its row groups.
+
+    A Parquet file of several row groups is cut into runs of whole row groups
+    of at least ``partition_rows`` rows (the last may be smaller); a partition
+    ``(path, (first, stop))`` reads row groups ``first`` to ``stop - 1``, and
+    ``(path, None)`` the whole file.
+    """
+    items = []
+    for path in spec.files:
+        sizes = _row_group_sizes(path)
+        cuts, start, rows = [], 0, 0
+        for i, n in enumerate(sizes):
+            rows += n
+            if rows >= partition_rows or i == len(sizes) - 1:
+                cuts.append((start, i + 1))
+                start, rows = i + 1, 0
+        items += [(path, cut) for cut in cuts] if len(cuts) > 1 else [(path, None)]
+    return items
+
+
+def _row_group_sizes(path: Path) -> list[int]:
+    """Rows of each row group of a Parquet file; ``[]`` for other files (and unreadable ones)."""
+    if path.suffix.lower() not in (".parquet", ".geoparquet"):
+        return []
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except (OSError, ValueError):  # the reader says what is wrong, on a worker
+        return []
+    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
 
 
 def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
@@ -88,8 +125,8 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
     """Prepare one partition on a worker and keep what is small."""
     from layers.pipeline import prepare_file
 
-    index, path = item
-    p = prepare_file(spec, path, project_path, boundary_set, aliases, limits)
+    index, (path, row_groups) = item
+    p = prepare_file(spec, path, project_path, boundary_set, aliases, limits, row_groups)
     records = p.records
     level = boundary_set.level if boundary_set is not None else "admin1"
     events = records[records["record_type"].eq("event") & records["unit_level"].eq(level)]
@@ -173,7 +210,7 @@ def prepare_on_cluster(
     limits=None,
     dask_client=None,
 ) -> Prepared:
-    """Prepare an incident layer of several files on the cluster (see the module's docstring)."""
+    """Prepare an incident layer of several partitions on the cluster (see the module)."""
     parts = partitions(spec, project_path, boundary_set, aliases, engine=engine, limits=limits)
     parts = parts.persist() if dask_client is None else dask_client.persist(parts)
     reduced = reduction(parts, keep=engine.points_on_map)
@@ -187,7 +224,7 @@ def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: 
     """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition."""
     import dask.bag as db
 
-    items = list(enumerate(spec.files))
+    items = list(enumerate(partition_items(spec, engine.partition_rows)))
     return db.from_sequence(items, npartitions=len(items)).map(
         _one, spec, project_path, boundary_set, aliases, limits, engine.points_on_map
     )
@@ -259,8 +296,9 @@ def finish(
                      f"{total.accepted:,}.")  # fmt: skip
     from layers.pipeline import shown_path
 
+    shown = spec.files[0] if len(spec.files) == 1 else spec.files[0].parent
     return dataclasses.replace(
-        Prepared(spec.kind, shown_path(spec.files[0].parent, project_path), recent,
+        Prepared(spec.kind, shown_path(shown, project_path), recent,
                  pd.DataFrame(columns=REJECT_COLUMNS), total.rows_read),
         fuzzy=total.fuzzy, boundary_set=boundary_set, notes=notes, left_out=total.left_out,
         accepted=total.accepted, summaries=summaries, spool=spool,

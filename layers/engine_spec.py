@@ -8,7 +8,7 @@ from layers.toml_checks import Checker, got
 
 __all__ = ["EngineSpec", "engine_spec"]
 
-_ENGINE_KEYS = {"kind", "scheduler", "workers", "memory_limit", "points_on_map"}
+_ENGINE_KEYS = {"kind", "scheduler", "workers", "memory_limit", "points_on_map", "partition_rows"}
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,8 @@ class EngineSpec:
     ``dask`` runs on ``scheduler`` (a dask.distributed address) when given,
     else on a LocalCluster of ``workers`` processes of ``memory_limit`` each;
     its maps draw at most ``points_on_map`` records (the most recent) as points.
+    A Parquet file of several row groups is read in partitions of whole row
+    groups of about ``partition_rows`` rows each.
     """
 
     kind: str = "local"
@@ -25,6 +27,7 @@ class EngineSpec:
     workers: int = 2
     memory_limit: str = "2GiB"
     points_on_map: int = 10_000
+    partition_rows: int = 250_000
 
 
 def engine_spec(check: Checker, data: dict) -> EngineSpec:
@@ -40,7 +43,7 @@ def engine_spec(check: Checker, data: dict) -> EngineSpec:
     if scheduler is not None:
         check.string("engine.scheduler", scheduler, 'write scheduler = "tcp://10.0.0.5:8786"')
     numbers = {}
-    for name, default in (("workers", 2), ("points_on_map", 10_000)):
+    for name, default in (("workers", 2), ("points_on_map", 10_000), ("partition_rows", 250_000)):
         value = table.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             check.fail(f"engine.{name}", f"expected a whole number of at least 1, {got(value)}",
@@ -48,4 +51,5 @@ def engine_spec(check: Checker, data: dict) -> EngineSpec:
         numbers[name] = value
     memory = table.get("memory_limit", "2GiB")
     check.string("engine.memory_limit", memory, 'write memory_limit = "2GiB"')
-    return EngineSpec(kind, scheduler, numbers["workers"], memory, numbers["points_on_map"])
+    return EngineSpec(kind, scheduler, numbers["workers"], memory, numbers["points_on_map"],
+                      numbers["partition_rows"])  # fmt: skip

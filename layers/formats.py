@@ -457,12 +457,16 @@ def _read_vector(file, path, kind, layer, encoding, crs, limits: ReadLimits) -> 
                     encoding, fmt, notes)  # fmt: skip
 
 
-def _read_parquet(file: str, path: Path, crs: str | None, limits: ReadLimits) -> RawTable:
+def _read_parquet(file: str, path: Path, crs: str | None, limits: ReadLimits,
+                  row_groups: tuple[int, int] | None = None) -> RawTable:  # fmt: skip
     """Read a (Geo)Parquet file: its columns as text, its geometry (GeoParquet) in EPSG:4326.
 
-    A partition of a partitioned dataset is one such file; the row count is
-    read from the file's metadata and checked before its data.
+    A partition of a partitioned dataset is one such file, or the row groups
+    ``row_groups`` (first, past the last) of one; rows are numbered from the
+    file's first row either way. The row count is read from the file's
+    metadata and checked before its data.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     with guard("the Parquet file cannot be read", "write it again (pyarrow, GeoPandas)"):
@@ -472,8 +476,17 @@ def _read_parquet(file: str, path: Path, crs: str | None, limits: ReadLimits) ->
     too_many_rows(rows, limits, "the file", exact=True)
     if rows == 0:
         raise FileReadError(file, "no data rows: the file is empty", "export the data again")
+    first = 0
     with guard("the Parquet file cannot be read", "write it again (pyarrow, GeoPandas)"):
-        df = gpd.read_parquet(path) if geo else pd.read_parquet(path)
+        if row_groups is None:
+            df = gpd.read_parquet(path) if geo else pd.read_parquet(path)
+        else:  # the row groups alone, decoded as the whole file would be
+            start, stop = row_groups
+            first = sum(meta.metadata.row_group(i).num_rows for i in range(start))
+            sink = pa.BufferOutputStream()
+            pq.write_table(meta.read_row_groups(range(start, stop)), sink)
+            part = pa.BufferReader(sink.getvalue())
+            df = gpd.read_parquet(part) if geo else pd.read_parquet(part)
     geom = df.geometry if isinstance(df, gpd.GeoDataFrame) else None
     texts = {}
     for c in df.columns:
@@ -483,8 +496,8 @@ def _read_parquet(file: str, path: Path, crs: str | None, limits: ReadLimits) ->
     frame = pd.DataFrame(texts, index=range(len(df)), dtype=str)
     geometry, crs_name = (None, None) if geom is None else to_wgs84(
         geom.reset_index(drop=True), "parquet", crs)  # fmt: skip
-    return RawTable(file, path.name, frame, list(range(1, len(df) + 1)), geometry, crs_name, {},
-                    None, "parquet")  # fmt: skip
+    return RawTable(file, path.name, frame, list(range(first + 1, first + len(df) + 1)), geometry,
+                    crs_name, {}, None, "parquet")  # fmt: skip
 
 
 @_naming_the_file
@@ -517,6 +530,7 @@ def read_table(
     delimiter: str | None = None,
     crs: str | None = None,
     limits: ReadLimits | None = None,
+    row_groups: tuple[int, int] | None = None,
 ) -> RawTable:
     r"""Read one table of a user's file as rows of text, with its geometry if any.
 
@@ -544,6 +558,9 @@ def read_table(
         What reading may cost: size of the file, data rows, what its zip
         archive unpacks to; ``ReadLimits()`` by default. A file over a limit
         is refused before the costly part is read.
+    row_groups : (int, int), optional
+        Of a Parquet file, read only the row groups from the first to before
+        the second (a partition of a large file); rows keep the file's numbers.
 
     Returns
     -------
@@ -568,7 +585,7 @@ def read_table(
     file, p, limits = str(path), Path(path), limits or ReadLimits()
     kind = _kind(file, p, limits)
     options = {"layer": (layer, _VECTOR), "sheet": (sheet, {"xlsx"}),
-               "crs": (crs, _VECTOR | {"parquet"}),
+               "crs": (crs, _VECTOR | {"parquet"}), "row_groups": (row_groups, {"parquet"}),
                "delimiter": (delimiter, {"csv"}),
                "encoding": (encoding, {"csv", "shapefile", "shapezip"})}  # fmt: skip
     for option, (value, kinds) in options.items():
@@ -583,7 +600,7 @@ def read_table(
     if kind == "json":
         return _read_json(file, p, limits)
     if kind == "parquet":
-        return _read_parquet(file, p, crs, limits)
+        return _read_parquet(file, p, crs, limits, row_groups)
     if kind in _VECTOR:
         return _read_vector(file, p, kind, layer, encoding, crs, limits)
     with guard("the file cannot be read", "check that it can be read"):

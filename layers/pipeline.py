@@ -102,7 +102,7 @@ def _engine_client(engine, specs, say):
 
     from layers import engine as cluster
 
-    if engine.kind != "dask" or not any(cluster.on_cluster(s) for s in specs):
+    if engine.kind != "dask" or not any(cluster.on_cluster(s, engine) for s in specs):
         return contextlib.nullcontext(None)
     say(
         "starting the Dask engine"
@@ -121,15 +121,17 @@ def _prepare_into(done, spec, project, aliases, limits, say, engine, dask_client
 
     shown = spec.name
     bset = done.boundary_sets.get(spec.boundaries)
-    if dask_client is not None and cluster.on_cluster(spec):
-        say(f"preparing {shown!r}: {len(spec.files)} partitions on the Dask cluster")
+    if dask_client is not None and cluster.on_cluster(spec, engine):
+        n = len(cluster.partition_items(spec, engine.partition_rows))
+        say(f"preparing {shown!r}: {n} partitions on the Dask cluster")
         p = cluster.prepare_on_cluster(spec, project.path, bset, aliases, engine=engine,
                                        limits=limits, dask_client=dask_client)  # fmt: skip
     else:
         p = prepare_layer(spec, project.path, bset, aliases, limits=limits, say=say)
         if engine.kind == "dask":
             p.notes.append("Prepared on this machine, not the Dask cluster: the cluster takes "
-                           "incident layers of several files (partitions).")  # fmt: skip
+                           "incident layers of several partitions (files, or row groups of a "
+                           "Parquet file).")  # fmt: skip
     done.layers[spec.name] = p
     done.notes += [f"Layer {spec.name!r}: {note}" for note in p.notes]
     for note in p.notes:
@@ -171,9 +173,14 @@ def prepare_file(
     boundary_set=None,
     aliases=None,
     limits: ReadLimits | None = None,
+    row_groups: tuple[int, int] | None = None,
 ) -> Prepared:
-    """Read and prepare one file of a project layer (one partition of a dataset)."""
-    options = {**spec.read_options, **({"limits": limits} if limits else {})}
+    """Read and prepare one file of a project layer (one partition of a dataset).
+
+    ``row_groups`` reads only those row groups of a Parquet file (a partition of a large file).
+    """
+    options = {**spec.read_options, **({"limits": limits} if limits else {}),
+               **({"row_groups": row_groups} if row_groups else {})}  # fmt: skip
     level = boundary_set.level if boundary_set is not None else "admin1"
     layer = layers.read(path, spec.kind, mapping=spec.mapping, rules=spec.rules,
                         default_level=level, **options)  # fmt: skip

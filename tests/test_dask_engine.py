@@ -57,15 +57,21 @@ def dataset(tmp_path_factory):
     rng = np.random.default_rng(20261206)
     (folder / "events").mkdir()
     (folder / "csv").mkdir()
+    frames = []
     for part in range(PARTS):
-        frame = _partition(rng, part)
+        frames.append(frame := _partition(rng, part))
         frame.to_parquet(folder / "events" / f"part-{part:03d}.parquet")
         table = pd.DataFrame(frame.drop(columns="geometry"))
         table["latitude"], table["longitude"] = frame.geometry.y, frame.geometry.x
         table.to_csv(folder / "csv" / f"part-{part:03d}.csv", index=False)
+    # The same rows as one GeoParquet file of PARTS row groups: the cluster reads it in runs
+    # of row groups of at least partition_rows rows (here 2 partitions of 2 row groups).
+    whole = pd.concat(frames, ignore_index=True)
+    whole.to_parquet(folder / "one.parquet", row_group_size=ROWS)
     layer = '[[layers]]\nname = "events"\nkind = "incidents"\npath = "{path}"\n'
-    engine = '[engine]\nkind = "dask"\nworkers = 2\nmemory_limit = "1GiB"\npoints_on_map = 50\n'
-    for name, path in (("parquet", "events"), ("csv", "csv/part-*.csv")):
+    engine = ('[engine]\nkind = "dask"\nworkers = 2\nmemory_limit = "1GiB"\npoints_on_map = 50\n'
+              f"partition_rows = {ROWS + 1}\n")  # fmt: skip
+    for name, path in (("parquet", "events"), ("csv", "csv/part-*.csv"), ("one", "one.parquet")):
         (folder / f"{name}_local.toml").write_text(layer.format(path=path), encoding="utf-8")
         (folder / f"{name}_dask.toml").write_text(engine + layer.format(path=path),
                                                   encoding="utf-8")  # fmt: skip
@@ -78,16 +84,19 @@ def dask_client():
         yield c
 
 
-def _same_answers(local, on_cluster) -> None:
+def _same_answers(local, on_cluster, partitions=PARTS) -> None:
     a, b = local.layers["events"], on_cluster.layers["events"]
     assert (a.rows_read, a.n_accepted, a.rejected) == (b.rows_read, b.n_accepted, b.rejected)
     assert a.rows_read == a.n_accepted + a.rejected == PARTS * ROWS
     assert a.rejected >= PARTS * 2  # the dates, and points outside the country
     columns = ["file", "row", "field", "reason"]
     # The cluster's rejects are on disk, a file per partition with rejects; the driver holds none.
-    assert b.rejects.empty and b.spool is not None and len(b.spool.files) == PARTS
+    assert b.rejects.empty and b.spool is not None and len(b.spool.files) == partitions
     assert (b.spool.rows, b.spool.problems) == (a.rejected, len(a.rejects))
-    assert a.rejects[columns].values.tolist() == b.all_rejects()[columns].values.tolist()
+    # The same problems (a file read whole lists its date problems before its points').
+    assert sorted(a.rejects[columns].values.tolist()) == sorted(
+        b.all_rejects()[columns].values.tolist()
+    )
     assert any(
         n == f"Rows in = accepted + rejected: {a.rows_read:,} = {a.n_accepted:,} + "
         f"{a.rejected:,} (rejects written partition by partition)."
@@ -116,6 +125,21 @@ def test_the_cluster_gives_the_local_engines_answers(dataset, fmt):
     assert when(p.records).min() >= latest.iloc[-50]
     assert any(n.startswith("Prepared on a Dask cluster (a local cluster of 2 worker(s)): 4 "
                             "partitions") for n in p.notes)  # fmt: skip
+
+
+def test_one_large_geoparquet_file_is_read_in_runs_of_row_groups(dataset):
+    project = load_project(dataset / "one_dask.toml")
+    spec = project.layers[0]
+    assert cluster.partition_items(spec, project.engine.partition_rows) == [
+        (spec.path, (0, 2)), (spec.path, (2, 4))
+    ]  # fmt: skip
+    local = prepare_project(load_project(dataset / "one_local.toml"))
+    on_cluster = prepare_project(project)
+    # Rows keep the file's numbers (rejects of row 501 and 502 are in the second partition).
+    _same_answers(local, on_cluster, partitions=2)
+    assert {501, 502} <= set(on_cluster.layers["events"].all_rejects()["row"])
+    assert any(n.startswith("Prepared on a Dask cluster (a local cluster of 2 worker(s)): 2 "
+                            "partitions") for n in on_cluster.layers["events"].notes)  # fmt: skip
 
 
 def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
