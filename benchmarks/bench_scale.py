@@ -1,246 +1,200 @@
-"""Benchmark whole builds of many incident records: minemap against what people would use instead.
+"""Benchmark the engines at scale: N incident events in partitions, resolved and counted.
 
-Run (minemap installed, e.g. ``pip install -e ".[bench]"``; lonboard is optional)::
+Run (minemap installed with Dask, e.g. ``pip install -e ".[dask]"``)::
 
-    python benchmarks/bench_scale.py [--rows N ...] [--repeat K] [--out DIR] [--no-world]
+    python benchmarks/bench_scale.py [--rows N ...] [--partition-rows R] [--workers W]
+                                     [--memory-limit M] [--local-max-rows L] [--out DIR]
 
-For each N it writes one CSV of N incident events (points in Ukraine's
-oblasts, with oblast names, dates, event types and counts), then runs, each as
-a child process measured with ``os.wait4`` (CPU seconds user + system, peak
-RSS), in turn:
-
-- ``minemap build`` of a project naming the CSV (read, validate, resolve each
-  record to its unit, locate, summarise, draw, write);
-- the pipelines a user would write instead, each from the same CSV:
-  ``pandas.read_csv``, points with ``geopandas.points_from_xy``,
-  ``geopandas.sjoin`` to the same admin-1 units, a ``groupby`` summary per
-  unit written as CSV, and a map of the points saved as HTML, drawn with
-  ``folium.plugins.FastMarkerCluster``, with ``folium.plugins.HeatMap``, or
-  (when installed) with lonboard's ``ScatterplotLayer`` and ``Map.to_html``.
-
-It prints each figure and the ratios minemap/pipeline. The pipelines do no
-validation and report nothing about bad rows; minemap does both.
-
-Unless ``--no-world``, it also times one world choropleth of the 4,596
-admin-1 units (a value per unit, their geodesic area): minemap's
-``maps.views.value_map`` rendered and written, against
-``GeoDataFrame.explore()`` as-is and tuned (geometry simplified to 0.01°,
-``prefer_canvas=True``), each saved as HTML; explore() needs matplotlib
-(the ``bench`` extra).
+For each N (default 1,000,000, 10,000,000 and 30,000,000) it writes N
+synthetic events as partitioned GeoParquet (R rows per file, default 250,000;
+in ``--out``, a temporary folder by default, never in the repository): points
+uniform over Ukraine (those outside the country are rejected, as a real
+archive's stray points are), dates over 2022-2024, event types and casualty
+counts; 95% of the points are drawn inside the embedded outline of Ukraine,
+5% in the box around it. It then prepares the layer and makes its summaries by
+admin1 and admin0, once on the local engine and once on a LocalCluster of W
+workers (default 2), each in a child process measured with ``os.wait4`` (the
+launcher of ``bench_build.py``): wall and CPU seconds, rows per wall second,
+the driver's peak RSS (its own ``ru_maxrss``: the child's ``wait4`` figure
+would be the largest of its worker processes), and on the cluster each
+worker's peak RSS (``ru_maxrss``, asked of the workers at the end). The
+summaries of the two engines are compared; a difference is printed. The same N
+gives the same files. The local engine holds every row (about 1.3 GiB per
+million rows), so it is not run above ``--local-max-rows`` (default
+12,000,000) and the line says so. At the end it prints the Dask driver's peak
+RSS against the rows: flat when the driver holds no row.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
-import os
-import subprocess
+import json
+import platform
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from machine import cpu_model, package_versions, usable_cores
+from bench_build import run_child, source_version, table
+from machine import cpu_model, usable_cores
 
-import geo
-
-#: Read, join and summarise as a geopandas user would; ``draw(rows, points)`` makes the map.
-_JOIN = """
-import sys
-import geopandas as gpd
-import pandas as pd
-import geo
-
-path, out = sys.argv[1], sys.argv[2]
-rows = pd.read_csv(path)
-points = gpd.GeoDataFrame(
-    rows, geometry=gpd.points_from_xy(rows["longitude"], rows["latitude"]), crs="EPSG:4326"
-)
-units = geo.admin1()[["code", "name", "geometry"]]
-joined = gpd.sjoin(points, units, predicate="within", how="left")
-summary = joined.groupby("code").agg(events=("record_id", "size"), killed=("killed", "sum"),
-                                     injured=("injured", "sum"))
-summary.to_csv(out + "/summary.csv")
-"""
-
-PEERS = {
-    "FastMarkerCluster": _JOIN
-    + """
-import folium
-from folium.plugins import FastMarkerCluster
-fmap = folium.Map(location=[48.5, 31.5], zoom_start=6, tiles=None)
-FastMarkerCluster(list(zip(rows["latitude"], rows["longitude"]))).add_to(fmap)
-fmap.save(out + "/map.html")
-""",
-    "HeatMap": _JOIN
-    + """
-import folium
-from folium.plugins import HeatMap
-fmap = folium.Map(location=[48.5, 31.5], zoom_start=6, tiles=None)
-HeatMap(list(zip(rows["latitude"], rows["longitude"]))).add_to(fmap)
-fmap.save(out + "/map.html")
-""",
-    "lonboard": _JOIN
-    + """
-from lonboard import Map, ScatterplotLayer
-layer = ScatterplotLayer.from_geopandas(points[["record_id", "event_type", "geometry"]])
-Map(layer).to_html(out + "/map.html")
-""",
-}
-
-#: The world choropleth: minemap's value_map, explore() as-is, explore() tuned.
-WORLD = {
-    "minemap value_map": """
-import sys
-import geo
-from geo.area import area_km2
-from maps.views import render, value_map
-units = geo.admin1()[["code", "name", "geometry"]]
-units["value"] = [area_km2(g) for g in units.geometry]
-html = render(value_map(units, "value", title="Area", unit=" km²"))
-open(sys.argv[1] + "/world.html", "w", encoding="utf-8").write(html)
-""",
-    "explore() as-is": """
-import sys
-import geo
-from geo.area import area_km2
-units = geo.admin1()[["code", "name", "geometry"]]
-units["value"] = [area_km2(g) for g in units.geometry]
-units.explore(column="value").save(sys.argv[1] + "/world.html")
-""",
-    "explore() tuned": """
-import sys
-import geo
-from geo.area import area_km2
-units = geo.admin1()[["code", "name", "geometry"]]
-units["value"] = [area_km2(g) for g in units.geometry]
-units = units.set_geometry(units.geometry.simplify(0.01))
-units.explore(column="value", prefer_canvas=True, tiles=None).save(sys.argv[1] + "/world.html")
-""",
-}
+SEED = 20261206
+PROJECT = '[[layers]]\nname = "events"\nkind = "incidents"\npath = "events"\n'
 
 
-def make_rows(n: int, path: Path, seed: int = 1) -> None:
-    """Write ``n`` incident events with points inside Ukraine's oblasts."""
-    rng = np.random.default_rng(seed)
-    units = geo.admin1()
-    ukraine = units[units["code"].str.startswith("UA-")].reset_index(drop=True)
-    pick = rng.integers(0, len(ukraine), n)
-    inner = ukraine.geometry.representative_point()
-    frame = pd.DataFrame({
-        "record_id": [f"e{i}" for i in range(n)],
-        "place": ukraine["name"].to_numpy()[pick],
-        "country": "UKR",
-        "record_type": "event",
-        "event_type": rng.choice(["casualty", "reported_use", "attack"], n),
-        "hazard_type": rng.choice(["ap_mines", "av_mines", "erw"], n),
-        "latitude": np.round(inner.y.to_numpy()[pick] + rng.normal(0, 0.03, n), 5),
-        "longitude": np.round(inner.x.to_numpy()[pick] + rng.normal(0, 0.03, n), 5),
-        "killed": rng.integers(0, 3, n),
-        "injured": rng.integers(0, 3, n),
-        "source": rng.choice(["ACLED", "UN OHCHR", "HALO Trust"], n),
-    })  # fmt: skip
-    day = pd.Timestamp("2022-03-01") + pd.to_timedelta(rng.integers(0, 900, n), unit="D")
-    frame["date_start"] = frame["date_end"] = day.strftime("%Y-%m-%d")
-    frame.to_csv(path, index=False)
+def write_partitions(folder: Path, rows: int, per_file: int) -> int:
+    """Write ``rows`` synthetic events as GeoParquet files of ``per_file`` rows; count the files."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from geo import units
+
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(SEED)
+    country = shapely.union_all(units("admin0", ["UKR"]).geometry.to_numpy())
+    shapely.prepare(country)
+
+    def points(n: int):
+        xs, ys = [], []
+        while sum(len(x) for x in xs) < n:
+            x, y = rng.uniform(22.0, 40.3, 2 * n), rng.uniform(44.3, 52.4, 2 * n)
+            inside = shapely.contains_xy(country, x, y)
+            xs.append(x[inside])
+            ys.append(y[inside])
+        x, y = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+        stray = rng.random(n) < 0.05
+        x[stray], y[stray] = (
+            rng.uniform(22.0, 40.3, stray.sum()),
+            rng.uniform(44.3, 52.4, stray.sum()),
+        )
+        return gpd.points_from_xy(x, y)
+
+    files, done = 0, 0
+    days = pd.date_range("2022-01-01", "2024-12-31", freq="D").strftime("%Y-%m-%d").to_numpy()
+    while done < rows:
+        n = min(per_file, rows - done)
+        frame = gpd.GeoDataFrame(
+            {
+                "record_id": np.char.add("ev", np.arange(done, done + n).astype(str)),
+                "record_type": "event",
+                "event_type": rng.choice(["casualty", "reported_use", "attack"], n),
+                "hazard_type": "mines",
+                "place": "",
+                "country": "UKR",
+                "date_start": rng.choice(days, n),
+                "source": "Synthetic archive",
+                "casualties": rng.integers(0, 6, n),
+                "killed": rng.integers(0, 3, n),
+            },
+            geometry=points(n),
+            crs=4326,
+        )
+        frame.to_parquet(folder / f"part-{files:05d}.parquet")
+        files += 1
+        done += n
+    return files
 
 
-def run(cmd: list[str], cwd: Path) -> tuple[float, float, float]:
-    """Run a child; return (CPU seconds, wall seconds, peak RSS MB)."""
+def child(engine: str, project: Path, workers: int, memory_limit: str) -> None:
+    """Prepare the layer and make its summaries; print what was done as JSON."""
+    import resource
+
+    import pandas as pd
+
+    from layers import engine as cluster
+    from layers.pipeline import prepare_project, summaries
+    from layers.project import EngineSpec, load_project
+
+    spec = load_project(project)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stderr.read().decode(errors='replace')}")
-    return usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss / 1024
-
-
-def _median(runs: list[tuple[float, float, float]]) -> tuple[float, float]:
-    """Median CPU seconds and largest peak RSS of repeated runs."""
-    return float(np.median([r[0] for r in runs])), max(r[2] for r in runs)
-
-
-def _available(peers: dict[str, str]) -> dict[str, str]:
-    needs = {"lonboard": "lonboard", "explore() as-is": "matplotlib",
-             "explore() tuned": "matplotlib"}  # fmt: skip
-    out = {}
-    for name, script in peers.items():
-        module = needs.get(name)
-        if module and importlib.util.find_spec(module) is None:
-            print(f"({name}: {module} is not installed, skipped)")
-            continue
-        out[name] = script
-    return out
-
-
-HEADER = (
-    f"{'rows':>10}  {'peer':<18}  {'minemap CPU s':>13}  {'peer CPU s':>10}  "
-    f"{'CPU ratio':>9}  {'minemap RSS MB':>14}  {'peer RSS MB':>11}  {'RSS ratio':>9}"
-)
-
-
-def _row(n: object, name: str, ours: tuple[float, float], theirs: tuple[float, float]) -> str:
-    (o_cpu, o_rss), (t_cpu, t_rss) = ours, theirs
-    rows = f"{n:>10,}" if isinstance(n, int) else f"{n:>10}"
-    return (f"{rows}  {name:<18}  {o_cpu:>13.2f}  {t_cpu:>10.2f}  {o_cpu / t_cpu:>9.2f}  "
-            f"{o_rss:>14.0f}  {t_rss:>11.0f}  {o_rss / t_rss:>9.2f}")  # fmt: skip
+    workers_rss: list[float] = []
+    if engine == "local":
+        done = prepare_project(spec)
+    else:
+        setting = EngineSpec("dask", workers=workers, memory_limit=memory_limit)
+        layer = spec.layers[0]
+        with cluster.client(setting) as c:
+            p = cluster.prepare_on_cluster(layer, spec.path, None, None, engine=setting,
+                                           dask_client=c)  # fmt: skip
+            rss = c.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+            workers_rss = sorted(v / 1024 for v in rss.values())
+        done = prepare_project(spec, only=set())
+        done.layers[layer.name] = p
+    made = summaries(done)
+    seconds = time.perf_counter() - start
+    p = done.layers["events"]
+    tables = {f"{k[0]}/{k[1]}": v.table.to_json(orient="split") for k, v in made.items()}
+    driver = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # this process alone
+    print(json.dumps({"seconds": seconds, "rows": p.rows_read, "accepted": p.n_accepted,
+                      "rejected": p.rejected, "workers_rss": workers_rss, "driver_rss": driver,
+                      "tables": tables}))  # fmt: skip
+    del pd
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=1)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=float, nargs="+", default=[1e6, 1e7, 3e7])
+    parser.add_argument("--local-max-rows", type=float, default=12e6)
+    parser.add_argument("--partition-rows", type=int, default=250_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--memory-limit", default="3GiB")
     parser.add_argument("--out", type=Path, default=None)
-    parser.add_argument("--no-world", action="store_true", help="skip the world choropleth")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    base = args.out or Path(tempfile.mkdtemp(prefix="minemap-scale-"))
-    names = ("minemap", "geopandas", "folium", "pandas", "shapely", "lonboard", "matplotlib")
-    versions = package_versions(names)
-    print(
-        f"{cpu_model()}; {usable_cores()} cores; "
-        + ", ".join(f"{k} {v}" for k, v in versions.items())
-    )
-    print(f"CPU: user + system seconds, median of {args.repeat}; RSS: largest peak.")
-    peers = _available(PEERS)
-    print(HEADER)
-    for n in args.rows:
-        folder = base / f"rows-{n}"
-        folder.mkdir(parents=True, exist_ok=True)
-        make_rows(n, folder / "incidents.csv")
-        (folder / "project.toml").write_text(
-            f'title = "{n} incidents"\n[[layers]]\nname = "incidents"\nkind = "incidents"\n'
-            'path = "incidents.csv"\n',
-            encoding="utf-8",
-        )
-        ours: list = []
-        theirs: dict[str, list] = {name: [] for name in peers}
-        for i in range(args.repeat):
-            ours.append(run([sys.executable, "-m", "maps.cli", "build", "project.toml",
-                             "--out", f"out-{i}"], folder))  # fmt: skip
-            for name, script in peers.items():
-                (folder / "peer").mkdir(exist_ok=True)
-                theirs[name].append(run([sys.executable, "-c", script, "incidents.csv", "peer"],
-                                        folder))  # fmt: skip
-        for name in peers:
-            print(_row(n, name, _median(ours), _median(theirs[name])), flush=True)
-    if args.no_world:
+    if args.child:
+        engine, project, workers, memory = args.child
+        child(engine, Path(project), int(workers), memory)
         return
-    world = _available(WORLD)
-    folder = base / "world"
-    results = {}
-    for name, script in world.items():
-        (folder / name.split()[0].strip("()")).mkdir(parents=True, exist_ok=True)
-        runs = [run([sys.executable, "-c", script, name.split()[0].strip("()")], folder)
-                for _ in range(args.repeat)]  # fmt: skip
-        results[name] = _median(runs)
-    print("\nWorld choropleth of the 4,596 admin-1 units (value_map against explore()):")
-    print(HEADER)
-    for name in world:
-        if name != "minemap value_map":
-            print(_row("world", name, results["minemap value_map"], results[name]))
+    base = args.out or Path(tempfile.mkdtemp(prefix="minemap-engine-"))
+    print(f"minemap engine benchmark, {time.strftime('%Y-%m-%dT%H:%M%z')}")
+    print(f"Python {platform.python_version()} on {platform.platform()}; {cpu_model()}; "
+          f"{usable_cores()} cores; minemap source {source_version()}")  # fmt: skip
+    print(f"Data in {base} (GeoParquet, {args.partition_rows:,} rows per file); "
+          f"{args.workers} workers of {args.memory_limit} on the cluster")  # fmt: skip
+    rows_out, flat = [], []
+    for rows in (int(r) for r in args.rows):
+        folder = base / f"n{rows}"
+        if not (folder / "events").exists():
+            started = time.perf_counter()
+            files = write_partitions(folder / "events", rows, args.partition_rows)
+            took = time.perf_counter() - started
+            print(f"{rows:,} rows written as {files} files in {took:.1f} s")
+        (folder / "project.toml").write_text(PROJECT, encoding="utf-8")
+        results = {}
+        for engine in ("local", "dask"):
+            if engine == "local" and rows > args.local_max_rows:
+                print(f"{rows:,} rows: the local engine is not run (over --local-max-rows "
+                      f"{args.local_max_rows:,.0f}: it would hold about "
+                      f"{1.3 * rows / 1e6:,.0f} GiB)")  # fmt: skip
+                continue
+            log = folder / f"{engine}.log"
+            cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine,
+                   str(folder / "project.toml"), str(args.workers), args.memory_limit]  # fmt: skip
+            run = run_child(cmd, Path(__file__).resolve().parent, log)
+            said = json.loads(log.read_text(encoding="utf-8").strip().splitlines()[-1])
+            results[engine] = said
+            rows_out.append([
+                f"{rows:,}", engine, f"{run.wall:.1f}", f"{run.cpu:.1f}",
+                f"{rows / run.wall:,.0f}", f"{said['driver_rss']:,.0f}",
+                ", ".join(f"{v:,.0f}" for v in said["workers_rss"]) or "-",
+                f"{said['accepted']:,}", f"{said['rejected']:,}",
+            ])  # fmt: skip
+        if "local" in results:
+            same = results["local"]["tables"] == results["dask"]["tables"]
+            print(f"{rows:,} rows: summaries of the two engines {'equal' if same else 'DIFFER'}")
+        flat.append((rows, results["dask"]["driver_rss"], max(results["dask"]["workers_rss"])))
+    print()
+    print(table(["rows", "engine", "wall s", "CPU s", "rows/s", "driver peak RSS MiB",
+                 "worker peak RSS MiB", "accepted", "rejected"], rows_out))  # fmt: skip
+    if len(flat) > 1:
+        (r0, d0, w0), (r1, d1, w1) = flat[0], flat[-1]
+        slope = (d1 - d0) / ((r1 - r0) / 1e6)
+        print(
+            f"\nDask driver peak RSS: {', '.join(f'{d:,.0f} MiB at {r:,}' for r, d, _ in flat)} "
+            f"rows: {slope:+.1f} MiB per million rows; largest worker {w0:,.0f} -> {w1:,.0f} MiB"
+        )
 
 
 if __name__ == "__main__":
