@@ -69,11 +69,14 @@ class Part:
     unit_killed: pd.Series | None = None
     recent: gpd.GeoDataFrame | None = None
     files: int = 0
+    duplicates: int = 0
+    ids: pd.DataFrame | None = None  # one partition's accepted record ids (record_id, part, row)
+    repeats: list = field(default_factory=list)  # (this file, first file, count) of repeats
 
 
 def on_cluster(spec: LayerSpec, engine: EngineSpec) -> bool:
     """Whether the engine prepares ``spec`` on the cluster: incidents in several partitions."""
-    return (kinds.get(spec.kind).reach == "locate"
+    return (kinds.get(spec.kind).reach == "locate" and tuple(spec.dedupe_on) in ((), ("record_id",))
             and len(partition_items(spec, engine.partition_rows)) > 1)  # fmt: skip
 
 
@@ -121,12 +124,21 @@ def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
     return records.iloc[ranked.index.to_numpy()[:keep]]
 
 
-def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
-    """Prepare one partition on a worker and keep what is small."""
+def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated=None) -> Part:
+    """Prepare one partition on a worker and keep what is small.
+
+    ``repeated`` (from :func:`repeated_ids`) names record ids that an earlier
+    partition also has: this partition's later copies are rejected, or left
+    out with the layer's ``dedupe_on = ["record_id"]``, as the local engine's
+    merge of several files does (:func:`layers.merge.merge`).
+    """
     from layers.pipeline import prepare_file
 
     index, (path, row_groups) = item
     p = prepare_file(spec, path, project_path, boundary_set, aliases, limits, row_groups)
+    repeats = []
+    if repeated is not None and len(repeated):
+        p, repeats = _without_repeats(p, index, repeated, spec)
     records = p.records
     level = boundary_set.level if boundary_set is not None else "admin1"
     events = records[records["record_type"].eq("event") & records["unit_level"].eq(level)]
@@ -138,11 +150,46 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep) -> Part:
         partials={by: incident_partial(records, by) for by in LEVELS},
         unit_events=events.groupby("unit_code").size(),
         unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
+        duplicates=p.duplicates, repeats=repeats,
+        ids=pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
+                          "part": index, "row": records["row"].to_numpy(dtype=np.int64)}),
     )  # fmt: skip
     if keep and len(records):
         tagged = records.assign(_order=np.arange(len(records)) + index * 10**12)
         part.recent = _recent(tagged, keep)
     return part
+
+
+def _without_repeats(p: Prepared, index: int, repeated: pd.DataFrame, spec: LayerSpec):
+    """Take out of ``p`` the records whose id an earlier partition has; say from which file."""
+    from geo.errors import reject
+    from layers.frames import rejects_frame, rows_of
+
+    records = p.records
+    first = repeated.reindex(records["record_id"].astype(str).to_numpy())
+    later = first["part"].notna().to_numpy() & ~(
+        (first["part"].to_numpy() == index) & (first["row"].to_numpy() == records["row"].to_numpy())
+    )
+    if not later.any():
+        return p, []
+    files = first["file"].to_numpy()[later]
+    repeats = pd.Series(files).value_counts(sort=False)
+    said = [(p.path, str(f), int(n)) for f, n in repeats.items()]
+    kept = records[~later].reset_index(drop=True)
+    if spec.dedupe_on:
+        return dataclasses.replace(
+            p, records=kept, duplicates=p.duplicates + int(later.sum())
+        ), said
+    rows = first["row"].to_numpy()[later]
+    found = [
+        reject(p.path, rec.get("row"), "record_id", rec.get("record_id"),
+               f"the record_id is also that of row {int(row)} of {file}",
+               'to keep one record of each, write dedupe_on = ["record_id"] in the project\'s '
+               "layer; else make the ids unique", rec)
+        for rec, row, file in zip(rows_of(records[later]), rows, files, strict=True)
+    ]  # fmt: skip
+    rejects = pd.concat([p.rejects, rejects_frame(found)], ignore_index=True)
+    return dataclasses.replace(p, records=kept, rejects=rejects), []
 
 
 def _combine(parts, *, keep: int) -> Part:
@@ -160,6 +207,8 @@ def _combine(parts, *, keep: int) -> Part:
         out.files += p.files
         out.rejected += p.rejected
         out.problems += p.problems
+        out.duplicates += p.duplicates
+        out.repeats += p.repeats
         out.fuzzy += p.fuzzy
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
@@ -211,8 +260,20 @@ def prepare_on_cluster(
     dask_client=None,
 ) -> Prepared:
     """Prepare an incident layer of several partitions on the cluster (see the module)."""
-    parts = partitions(spec, project_path, boundary_set, aliases, engine=engine, limits=limits)
-    parts = parts.persist() if dask_client is None else dask_client.persist(parts)
+
+    def persist(bag):
+        return bag.persist() if dask_client is None else dask_client.persist(bag)
+
+    parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
+                               limits=limits))  # fmt: skip
+    from layers.pipeline import shown_path
+
+    shown = [shown_path(path, project_path)
+             for path, _ in partition_items(spec, engine.partition_rows)]  # fmt: skip
+    repeated = repeated_ids(parts, shown, dask_client)
+    if len(repeated):  # the partitions with a later copy of an id are prepared again without it
+        parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
+                                   limits=limits, repeated=repeated, done=parts))  # fmt: skip
     reduced = reduction(parts, keep=engine.points_on_map)
     total = reduced.compute() if dask_client is None else dask_client.compute(reduced).result()
     spool = spool_rejects(parts, dask_client)
@@ -220,14 +281,86 @@ def prepare_on_cluster(
 
 
 def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
-               limits=None):  # fmt: skip
-    """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition."""
+               limits=None, repeated=None, done=None):  # fmt: skip
+    """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition.
+
+    With ``repeated`` (record ids an earlier partition has) and ``done`` (the
+    parts made without it), only the partitions holding a later copy of such
+    an id are prepared again; the others are taken from ``done``.
+    """
     import dask.bag as db
 
     items = list(enumerate(partition_items(spec, engine.partition_rows)))
-    return db.from_sequence(items, npartitions=len(items)).map(
-        _one, spec, project_path, boundary_set, aliases, limits, engine.points_on_map
+    bag = db.from_sequence(items, npartitions=len(items))
+    one = partial(_one, spec=spec, project_path=project_path, boundary_set=boundary_set,
+                  aliases=aliases, limits=limits, keep=engine.points_on_map)  # fmt: skip
+    if repeated is None:
+        return bag.map(one)
+    again = {int(p) for held in repeated["parts"] for p in held[1:]}
+    return db.map(_again, bag, done, one=one, repeated=repeated, again=again)
+
+
+def _again(item, part: Part, *, one, repeated, again) -> Part:
+    """Prepare a partition again without ids an earlier one has, or keep the part made."""
+    return one(item, repeated=repeated) if item[0] in again else part
+
+
+def repeated_ids(parts, shown: list[str], dask_client) -> pd.DataFrame:
+    """Record ids accepted in more than one partition, with the partition and row of the first.
+
+    Counted on the cluster (``dask.dataframe``: a value count per id, split
+    over partitions); only the repeated ids come to the driver. Returns a
+    table indexed by ``record_id`` with ``part``, ``row`` and ``file`` of the
+    first copy (``shown`` names each partition's file) and ``parts``, every
+    partition holding one, in order.
+    """
+    import dask.dataframe as dd
+
+    frames = parts.map_partitions(_ids_frame).to_delayed()
+    meta = pd.DataFrame({"record_id": pd.Series(dtype=object), "part": pd.Series(dtype="int64"),
+                         "row": pd.Series(dtype="int64")})  # fmt: skip
+    ids = dd.from_delayed(frames, meta=meta, verify_meta=False)
+    counted = ids["record_id"].value_counts(split_out=max(1, len(frames) // 8))
+    many = counted[counted > 1].index
+    many = (many.compute() if dask_client is None
+            else dask_client.compute(many).result())  # fmt: skip
+    empty = meta.set_index("record_id").assign(file=pd.Series(dtype=object),
+                                               parts=pd.Series(dtype=object))  # fmt: skip
+    if not len(many):
+        return empty
+    wanted = set(many)
+    copies = ids[ids["record_id"].isin(wanted)]
+    copies = copies.compute() if dask_client is None else dask_client.compute(copies).result()
+    copies = copies.sort_values(["part", "row"], kind="stable")
+    first = copies.groupby("record_id", sort=False).first()
+    first["parts"] = copies.groupby("record_id", sort=False)["part"].agg(list)
+    first["file"] = [shown[int(p)] for p in first["part"]]
+    return first
+
+
+def _repeats_said(total: Part, spec: LayerSpec) -> str:
+    """Say how record ids were checked across partitions, and what repeated."""
+    if total.duplicates:
+        pairs = (
+            pd.DataFrame(total.repeats, columns=["a", "b", "n"])
+            .groupby(["a", "b"], sort=False)["n"]
+            .sum()
+        )
+        said = "; ".join(f"{n:,} of {a} repeat {b}" for (a, b), n in pairs.items())
+        return (
+            f"dedupe_on {list(spec.dedupe_on)}: {total.duplicates:,} record(s) repeat a "
+            f"record of an earlier partition and were left out, the first kept ({said})."
+        )
+    return (
+        f"Record ids were checked across the {total.files} partitions: a record_id that an "
+        "earlier partition has is rejected (its row names the first)."
     )
+
+
+def _ids_frame(parts: list[Part]) -> pd.DataFrame:
+    frames = [p.ids for p in parts if p.ids is not None]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {"record_id": [], "part": [], "row": []})  # fmt: skip
 
 
 def reduction(parts, *, keep: int):
@@ -260,10 +393,8 @@ def finish(
     Rows in must equal rows accepted plus rows rejected, and the spool must
     hold every reject the workers counted; else the run is refused.
     """
-    if total.rows_read != total.accepted + total.rejected or (spool.rows, spool.problems) != (
-        total.rejected,
-        total.problems,
-    ):
+    if total.rows_read != total.accepted + total.rejected + total.duplicates or (
+        spool.rows, spool.problems) != (total.rejected, total.problems):  # fmt: skip
         raise EngineError(
             f"the cluster's counts do not add up for layer {spec.name!r}: {total.rows_read:,} rows "
             f"read, {total.accepted:,} accepted, {total.rejected:,} rejected by the workers and "
@@ -289,7 +420,12 @@ def finish(
         f"{len(recent):,} most recent of {total.accepted:,} records as points, and shade "
         "units by all of them.",
         f"Rows in = accepted + rejected: {total.rows_read:,} = {total.accepted:,} + "
-        f"{total.rejected:,} (rejects written partition by partition).",
+        f"{total.rejected:,} (rejects written partition by partition)."
+        if not total.duplicates
+        else f"Rows in = accepted + rejected + duplicates left out: {total.rows_read:,} = "
+        f"{total.accepted:,} + {total.rejected:,} + {total.duplicates:,} (rejects written "
+        "partition by partition).",
+        _repeats_said(total, spec),
     ]
     if total.accepted > len(recent):
         notes.append(f"records.csv lists the {len(recent):,} records drawn, not all "
@@ -301,5 +437,5 @@ def finish(
         Prepared(spec.kind, shown_path(shown, project_path), recent,
                  pd.DataFrame(columns=REJECT_COLUMNS), total.rows_read),
         fuzzy=total.fuzzy, boundary_set=boundary_set, notes=notes, left_out=total.left_out,
-        accepted=total.accepted, summaries=summaries, spool=spool,
+        accepted=total.accepted, summaries=summaries, spool=spool, duplicates=total.duplicates,
     )  # fmt: skip

@@ -142,6 +142,43 @@ def test_one_large_geoparquet_file_is_read_in_runs_of_row_groups(dataset):
                             "partitions") for n in on_cluster.layers["events"].notes)  # fmt: skip
 
 
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_a_record_id_repeated_across_partitions_is_found_as_the_local_merge_finds_it(
+    dataset, tmp_path, dedupe
+):
+    # Partition 2 repeats 12 ids of partition 0 (an overlapping download of the same archive).
+    (tmp_path / "events").mkdir()
+    for part in range(PARTS):
+        frame = gpd.read_parquet(dataset / "events" / f"part-{part:03d}.parquet")
+        if part == 2:
+            frame.loc[frame.index[100:112], "record_id"] = [f"p0-{i}" for i in range(100, 112)]
+        frame.to_parquet(tmp_path / "events" / f"part-{part:03d}.parquet")
+    layer = '[[layers]]\nname = "events"\nkind = "incidents"\npath = "events"\n'
+    layer += 'dedupe_on = ["record_id"]\n' if dedupe else ""
+    engine = (dataset / "parquet_dask.toml").read_text(encoding="utf-8").split("[[layers]]")[0]
+    (tmp_path / "local.toml").write_text(layer, encoding="utf-8")
+    (tmp_path / "dask.toml").write_text(engine + layer, encoding="utf-8")
+    local = prepare_project(load_project(tmp_path / "local.toml"))
+    on_cluster = prepare_project(load_project(tmp_path / "dask.toml"))
+    a, b = local.layers["events"], on_cluster.layers["events"]
+    assert (a.rows_read, a.n_accepted, a.rejected, a.duplicates) == (
+        b.rows_read, b.n_accepted, b.rejected, b.duplicates)  # fmt: skip
+    repeats = b.all_rejects()
+    repeats = repeats[repeats["field"].eq("record_id")]
+    if dedupe:
+        assert 0 < b.duplicates <= 12 and repeats.empty
+        assert any(n.startswith(f"dedupe_on ['record_id']: {b.duplicates} record(s) repeat a "
+                                "record of an earlier partition") for n in b.notes)  # fmt: skip
+    else:
+        ours = a.rejects[a.rejects["field"].eq("record_id")]
+        assert 0 < len(repeats) <= 12 and b.duplicates == 0
+        assert sorted(repeats["reason"]) == sorted(ours["reason"])
+        assert repeats["reason"].str.match(r"the record_id is also that of row \d+ of "
+                                           r"events/part-000\.parquet$").all()  # fmt: skip
+    for key, item in summaries(local).items():
+        pd.testing.assert_frame_equal(item.table, summaries(on_cluster)[key].table)
+
+
 def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     out = tmp_path / "out"
     build_project(dataset / "parquet_dask.toml", out)
