@@ -36,7 +36,15 @@ import pandas as pd
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
 from layers.engine_spec import EngineSpec
-from layers.incident_summary import combine_incidents, finish_incidents, incident_partial
+from layers.incident_summary import (
+    GroupingPartial,
+    combine_grouping,
+    combine_incidents,
+    finish_grouping,
+    finish_incidents,
+    grouping_partial,
+    incident_partial,
+)
 from layers.prepare import Prepared
 from layers.project import LayerSpec
 from layers.rejects_spool import SpooledRejects
@@ -44,7 +52,7 @@ from layers.rejects_spool import SpooledRejects
 __all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partitions",
            "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
 
-#: Levels the cluster summarises (sums over records); groupings are summarised locally.
+#: Levels the cluster always summarises; a project's groupings are summarised too.
 LEVELS = summary.UNIT_LEVELS
 
 
@@ -124,8 +132,13 @@ def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
     return records.iloc[ranked.index.to_numpy()[:keep]]
 
 
-def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated=None) -> Part:
+def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated=None,
+         levels=(), grouping_specs=()) -> Part:  # fmt: skip
     """Prepare one partition on a worker and keep what is small.
+
+    Its incidents are counted by admin1, admin0 and each grouping of
+    ``levels`` (a project's own groupings, ``grouping_specs``, are defined on
+    the worker first).
 
     ``repeated`` (from :func:`repeated_ids`) names record ids that an earlier
     partition also has: this partition's later copies are rejected, or left
@@ -134,6 +147,8 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
     """
     from layers.pipeline import prepare_file
 
+    for grouping in grouping_specs:
+        grouping.define()
     index, (path, row_groups) = item
     p = prepare_file(spec, path, project_path, boundary_set, aliases, limits, row_groups)
     repeats = []
@@ -147,7 +162,8 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
         rejected=p.rejected, problems=len(p.rejects), rejects=p.rejects, fuzzy=list(p.fuzzy),
         notes=list(p.notes),
-        partials={by: incident_partial(records, by) for by in LEVELS},
+        partials={**{by: incident_partial(records, by) for by in LEVELS},
+                  **{by: grouping_partial(records, by) for by in levels if by not in LEVELS}},
         unit_events=events.groupby("unit_code").size(),
         unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
         duplicates=p.duplicates, repeats=repeats,
@@ -213,7 +229,8 @@ def _combine(parts, *, keep: int) -> Part:
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
             mine = out.partials.get(by)
-            out.partials[by] = counted if mine is None else combine_incidents(mine, counted)
+            add = combine_grouping if isinstance(counted, GroupingPartial) else combine_incidents
+            out.partials[by] = counted if mine is None else add(mine, counted)
         for name in ("unit_events", "unit_killed"):
             mine, theirs = getattr(out, name), getattr(p, name)
             setattr(out, name, theirs if mine is None else mine.add(theirs, fill_value=0))
@@ -258,22 +275,30 @@ def prepare_on_cluster(
     engine: EngineSpec,
     limits=None,
     dask_client=None,
+    levels=(),
+    grouping_specs=(),
 ) -> Prepared:
-    """Prepare an incident layer of several partitions on the cluster (see the module)."""
+    """Prepare an incident layer of several partitions on the cluster (see the module).
+
+    ``levels`` are those it is summarised by (admin1 and admin0 always; a
+    grouping's id or alias), ``grouping_specs`` the project's own groupings.
+    """
+    from layers.pipeline import shown_path
 
     def persist(bag):
         return bag.persist() if dask_client is None else dask_client.persist(bag)
 
+    counted = {"levels": tuple(levels), "grouping_specs": tuple(grouping_specs)}
     parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                               limits=limits))  # fmt: skip
-    from layers.pipeline import shown_path
+                               limits=limits, **counted))  # fmt: skip
 
     shown = [shown_path(path, project_path)
              for path, _ in partition_items(spec, engine.partition_rows)]  # fmt: skip
     repeated = repeated_ids(parts, shown, dask_client)
     if len(repeated):  # the partitions with a later copy of an id are prepared again without it
         parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                                   limits=limits, repeated=repeated, done=parts))  # fmt: skip
+                                   limits=limits, repeated=repeated, done=parts,
+                                   **counted))  # fmt: skip
     reduced = reduction(parts, keep=engine.points_on_map)
     total = reduced.compute() if dask_client is None else dask_client.compute(reduced).result()
     spool = spool_rejects(parts, dask_client)
@@ -281,7 +306,7 @@ def prepare_on_cluster(
 
 
 def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
-               limits=None, repeated=None, done=None):  # fmt: skip
+               limits=None, repeated=None, done=None, levels=(), grouping_specs=()):  # fmt: skip
     """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition.
 
     With ``repeated`` (record ids an earlier partition has) and ``done`` (the
@@ -293,7 +318,8 @@ def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: 
     items = list(enumerate(partition_items(spec, engine.partition_rows)))
     bag = db.from_sequence(items, npartitions=len(items))
     one = partial(_one, spec=spec, project_path=project_path, boundary_set=boundary_set,
-                  aliases=aliases, limits=limits, keep=engine.points_on_map)  # fmt: skip
+                  aliases=aliases, limits=limits, keep=engine.points_on_map, levels=levels,
+                  grouping_specs=grouping_specs)  # fmt: skip
     if repeated is None:
         return bag.map(one)
     again = {int(p) for held in repeated["parts"] for p in held[1:]}
@@ -409,14 +435,17 @@ def finish(
         "accepted": total.accepted, "shown": len(recent),
         "unit_events": total.unit_events, "unit_killed": total.unit_killed,
     }  # fmt: skip
-    summaries = {by: finish_incidents(partial) for by, partial in total.partials.items()}
+    summaries = {
+        by: finish_grouping(part) if isinstance(part, GroupingPartial) else finish_incidents(part)
+        for by, part in total.partials.items()
+    }
     where = (f"scheduler {engine.scheduler}" if engine.scheduler
              else f"a local cluster of {engine.workers} worker(s)")  # fmt: skip
     notes = [
         *total.notes,
         f"Prepared on a Dask cluster ({where}): {total.files} partitions read, "
-        "checked and counted on its workers; summaries by admin1 and admin0 combine their "
-        "counts (summaries by a grouping are not made on the cluster); the maps draw the "
+        f"checked and counted on its workers; summaries by {', '.join(total.partials)} combine "
+        "their counts; the maps draw the "
         f"{len(recent):,} most recent of {total.accepted:,} records as points, and shade "
         "units by all of them.",
         f"Rows in = accepted + rejected: {total.rows_read:,} = {total.accepted:,} + "

@@ -5,7 +5,11 @@ three steps that the Dask engine (:mod:`layers.engine`) also runs on parts of
 a layer: :func:`incident_partial` counts some records, :func:`combine_incidents`
 adds two parts in record order, :func:`finish_incidents` lists the units
 without records and writes the notes. By a grouping, each record's member is
-taken from the composition in force at its date (:mod:`layers.summary`).
+taken from the composition in force at its date (:mod:`layers.summary`); an
+undated record takes the composition at the latest date of the records, which
+parts do not know, so a part counts its dated records by member and its
+undated ones by unit (:func:`grouping_partial`), and :func:`finish_grouping`
+places the undated ones once every part is combined.
 """
 
 from __future__ import annotations
@@ -20,10 +24,19 @@ from geo import groupings
 from geo.boundaries import unit_name
 from geo.boundary_sets import embedded
 from layers.periods import period_label
-from layers.summary import UNIT_LEVELS, Summary, _grouping, _latest_date, _member_of
+from layers.summary import (
+    UNIT_LEVELS,
+    Summary,
+    _grouping,
+    _latest_date,
+    _member_notes,
+    _member_of,
+    _members,
+)
 
-__all__ = ["IDS_IN_CELL", "INCIDENT_COUNTS", "IncidentPartial", "combine_incidents",
-           "finish_incidents", "incident_partial", "incidents"]  # fmt: skip
+__all__ = ["IDS_IN_CELL", "INCIDENT_COUNTS", "GroupingPartial", "IncidentPartial",
+           "combine_grouping", "combine_incidents", "finish_grouping", "finish_incidents",
+           "grouping_partial", "incident_partial", "incidents"]  # fmt: skip
 
 
 def _event_casualties(events: pd.DataFrame) -> tuple[int, int, int, int]:
@@ -232,6 +245,20 @@ def finish_incidents(
     return Summary(f"Incidents by {by}", table, notes)
 
 
+def _inside(located: pd.DataFrame, gid: str) -> pd.DataFrame:
+    """Return the records placed in a unit the grouping groups, that unit as ``unit_code``."""
+    inside = located[
+        located["located_unit"].isin(groupings.unit_codes(gid)) & located["precision"].isin(_PLACED)
+    ].copy()
+    inside["unit_code"] = inside["located_unit"]
+    return inside
+
+
+def _outside_note(n: int, gid: str) -> str:
+    w = groupings.words(gid)
+    return f"{n} record(s) outside {w['units_label']} are not in {w['members']}."
+
+
 def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> Summary:
     """Summarise incidents by unit: events, casualties in events, largest counts.
 
@@ -244,17 +271,102 @@ def incidents(located: pd.DataFrame, by: str, *, on: dt.date | None = None) -> S
     """
     if by in UNIT_LEVELS:  # a sum over records: made as the partitions of a large layer are
         return finish_incidents(incident_partial(located, by), located)
-    notes: list[str] = []
     gid = _grouping(by)
-    w = groupings.words(gid)
-    inside = located[
-        located["located_unit"].isin(groupings.unit_codes(gid)) & located["precision"].isin(_PLACED)
-    ].copy()
-    inside["unit_code"] = inside["located_unit"]
-    notes.append(
-        f"{len(located) - len(inside)} record(s) outside {w['units_label']} are not in "
-        f"{w['members']}."
-    )
+    inside = _inside(located, gid)
+    notes = [_outside_note(len(located) - len(inside), gid)]
     inside["key"] = _member_of(inside, gid, on, notes)
     counted = _count_by_key(inside, IncidentPartial(by))
     return finish_incidents(counted, located, notes)
+
+
+def _dates(records: pd.DataFrame) -> pd.Series:
+    """Each record's date for a composition: its ``date_end``, else ``date_start`` (or None)."""
+    out = pd.Series(None, index=records.index, dtype=object)
+    for key in ("date_start", "date_end"):  # date_end wins where both are dates
+        if key in records.columns:
+            values = records[key]
+            dated = values.map(lambda v: isinstance(v, dt.date)).astype(bool)
+            out = out.where(~dated, values)
+    return out
+
+
+def _latest_or_none(records: pd.DataFrame) -> dt.date | None:
+    return _latest_date(records) if _dates(records).notna().any() else None
+
+
+@dataclass
+class GroupingPartial:
+    """Incident counts by a grouping's members of some records, to combine and finish.
+
+    ``dated`` counts records by their member at their date; ``undated`` counts
+    the others by unit, to be placed by :func:`finish_grouping` in the
+    composition at the latest date of all the records inside the grouping.
+    """
+
+    by: str
+    dated: IncidentPartial
+    undated: IncidentPartial
+    located: int = 0
+    outside: int = 0
+    compositions: dict = field(default_factory=dict)
+    unplaced: list = field(default_factory=list)
+    latest_inside: dt.date | None = None
+    latest: dt.date | None = None
+
+
+def grouping_partial(located: pd.DataFrame, by: str) -> GroupingPartial:
+    """Count incidents of ``located`` by the members of grouping ``by`` (see the class)."""
+    gid = _grouping(by)
+    inside = _inside(located, gid)
+    dated = _dates(inside).notna()
+    part = GroupingPartial(by, IncidentPartial(by), IncidentPartial(by), located=len(located),
+                           outside=len(located) - len(inside),
+                           latest_inside=_latest_or_none(inside),
+                           latest=_latest_or_none(located))  # fmt: skip
+    if dated.any():
+        some = inside[dated.to_numpy()].copy()
+        some["key"], part.compositions, part.unplaced = _members(some, gid, None)
+        part.dated = _count_by_key(some, part.dated)
+    if not dated.all():
+        rest = inside[~dated.to_numpy()].copy()
+        rest["key"] = rest["unit_code"]
+        part.undated = _count_by_key(rest, part.undated)
+    return part
+
+
+def _later(a: dt.date | None, b: dt.date | None) -> dt.date | None:
+    return max(d for d in (a, b) if d is not None) if a is not None or b is not None else None
+
+
+def combine_grouping(first: GroupingPartial, then: GroupingPartial) -> GroupingPartial:
+    """Combine two grouping parts, ``first`` holding the earlier records."""
+    return GroupingPartial(
+        first.by, combine_incidents(first.dated, then.dated),
+        combine_incidents(first.undated, then.undated), first.located + then.located,
+        first.outside + then.outside, {**then.compositions, **first.compositions},
+        first.unplaced + then.unplaced, _later(first.latest_inside, then.latest_inside),
+        _later(first.latest, then.latest),
+    )  # fmt: skip
+
+
+def finish_grouping(part: GroupingPartial) -> Summary:
+    """Place the undated records, then make the table and notes as :func:`incidents` does."""
+    gid, by = _grouping(part.by), part.by
+    used, unplaced, counted = dict(part.compositions), list(part.unplaced), part.dated
+    if part.undated.rows:
+        day = part.latest_inside or dt.date.today()
+        try:
+            comp = groupings.composition(gid, day)
+        except groupings.GroupingError:
+            unplaced += [i for row in part.undated.rows.values() for i in row["records"]]
+        else:
+            used.setdefault(comp.date, comp.describe())
+            member = comp.table.set_index("unit_code")["member"]
+            for unit, row in sorted(part.undated.rows.items()):
+                key = member.get(unit)
+                if key is not None:
+                    placed = IncidentPartial(by, {key: {**row, "unit": key, "name": key}})
+                    counted = combine_incidents(counted, placed)
+    notes = [_outside_note(part.outside, gid), *_member_notes(gid, used, unplaced)]
+    stand_in = pd.DataFrame({"date_start": [part.latest] * min(part.located, 1)})
+    return finish_incidents(counted, stand_in, notes)

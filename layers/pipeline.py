@@ -124,8 +124,11 @@ def _prepare_into(done, spec, project, aliases, limits, say, engine, dask_client
     if dask_client is not None and cluster.on_cluster(spec, engine):
         n = len(cluster.partition_items(spec, engine.partition_rows))
         say(f"preparing {shown!r}: {n} partitions on the Dask cluster")
-        p = cluster.prepare_on_cluster(spec, project.path, bset, aliases, engine=engine,
-                                       limits=limits, dask_client=dask_client)  # fmt: skip
+        p = cluster.prepare_on_cluster(
+            spec, project.path, bset, aliases, engine=engine, limits=limits,
+            dask_client=dask_client, levels=kinds.get(spec.kind).summary_by(project.summary_levels),
+            grouping_specs=project.groupings,
+        )  # fmt: skip
     else:
         p = prepare_layer(spec, project.path, bset, aliases, limits=limits, say=say)
         if engine.kind == "dask":

@@ -103,8 +103,21 @@ def _member_of(
     dated before the grouping's data have no member: they are counted in the
     notes, never placed in a member they did not belong to.
     """
+    members, used, unplaced = _members(records, grouping, on)
+    notes += _member_notes(grouping, used, unplaced)
+    return members
+
+
+def _members(
+    records: pd.DataFrame, grouping: str, on: dt.date | None, latest: dt.date | None = None
+) -> tuple[pd.Series, dict, list[str]]:
+    """Each record's member (:func:`_member_of`), the compositions used and the ids placed in none.
+
+    An undated record takes the composition at ``latest`` (by default the
+    records' latest date).
+    """
     out, used, unplaced = [], {}, []
-    latest = _latest_date(records)
+    latest = latest or _latest_date(records)
     for rec in rows_of(records):
         day = on
         if day is None:
@@ -121,16 +134,20 @@ def _member_of(
             continue
         used.setdefault(comp.date, comp.describe())
         out.append(comp.table.set_index("unit_code")["member"].get(rec["unit_code"]))
+    return pd.Series(out, index=records.index, dtype=object), used, unplaced
+
+
+def _member_notes(grouping: str, used: dict, unplaced: list[str]) -> list[str]:
+    """Say which compositions placed records in members, and which records are in none."""
     w = groupings.words(grouping)
     noun = w["member"]
-    for day in sorted(used):
-        notes.append(f"{w['Members']}: {used[day]}.")
+    notes = [f"{w['Members']}: {used[day]}." for day in sorted(used)]
     if unplaced:
         notes.append(
             f"{len(unplaced)} record(s) dated before the {noun} data begin are in no {noun}: "
             f"{', '.join(unplaced)}."
         )
-    return pd.Series(out, index=records.index, dtype=object)
+    return notes
 
 
 def _record_date(rec: dict) -> dt.date | None:

@@ -179,6 +179,42 @@ def test_a_record_id_repeated_across_partitions_is_found_as_the_local_merge_find
         pd.testing.assert_frame_equal(item.table, summaries(on_cluster)[key].table)
 
 
+def test_summaries_by_a_projects_grouping_are_made_on_the_cluster(dataset, tmp_path):
+    # Two zones of Ukraine's oblasts whose composition changes on 2021-01-01, so the records
+    # of 2019-2022 fall under both; some records have no date (the latest composition).
+    from geo import admin1
+
+    codes = sorted(admin1().query("country == 'UKR'")["code"])
+    rows = ["unit_code,member,valid_from,valid_to"]
+    for i, code in enumerate(codes):
+        rows.append(f"{code},{'East' if i % 2 else 'West'},2015-01-01,2020-12-31")
+        rows.append(f"{code},{'East' if i % 3 else 'West'},2021-01-01,")
+    (tmp_path / "zones.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "events").mkdir()
+    for part in range(PARTS):
+        frame = gpd.read_parquet(dataset / "events" / f"part-{part:03d}.parquet")
+        frame.loc[frame.index[10:20], "date_start"] = ""
+        frame.to_parquet(tmp_path / "events" / f"part-{part:03d}.parquet")
+    layer = ('[groupings.zones]\npath = "zones.csv"\ntitle = "Zones"\nsource = "Synthetic"\n'
+             '[summaries]\nby = ["admin1", "zones"]\n[[layers]]\nname = "events"\n'
+             'kind = "incidents"\npath = "events"\n')  # fmt: skip
+    engine = (dataset / "parquet_dask.toml").read_text(encoding="utf-8").split("[[layers]]")[0]
+    (tmp_path / "local.toml").write_text(layer, encoding="utf-8")
+    (tmp_path / "dask.toml").write_text(engine + layer, encoding="utf-8")
+    local = prepare_project(load_project(tmp_path / "local.toml"))
+    on_cluster = prepare_project(load_project(tmp_path / "dask.toml"))
+    ours, theirs = summaries(local), summaries(on_cluster)
+    assert set(ours) == set(theirs) == {("events", "admin1"), ("events", "zones")}
+    for key, item in ours.items():
+        pd.testing.assert_frame_equal(item.table, theirs[key].table)
+        assert item.notes == theirs[key].notes
+    table = theirs[("events", "zones")].table
+    assert set(table["unit"]) == {"East", "West"} and table["events"].sum() > 0
+    said = [n for n in theirs[("events", "zones")].notes if n.startswith("Members: Zones, as in")]
+    # Both compositions are said: before 2021 (West 14 units) and from 2021 (West 9 units).
+    assert any("West 14" in n for n in said) and any("West 9" in n for n in said)
+
+
 def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     out = tmp_path / "out"
     build_project(dataset / "parquet_dask.toml", out)
