@@ -36,6 +36,7 @@ import pandas as pd
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
 from layers.engine_spec import EngineSpec
+from layers.hexagons import HEXAGON_PRECISIONS, combine_hexagons, hexagon_counts, hexagon_summary
 from layers.incident_summary import (
     GroupingPartial,
     combine_grouping,
@@ -51,6 +52,9 @@ from layers.rejects_spool import SpooledRejects
 
 __all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partitions",
            "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
+
+#: The summary of records per H3 hexagon that a layer prepared on the cluster has.
+HEXAGONS = "h3"
 
 #: Levels the cluster always summarises; a project's groupings are summarised too.
 LEVELS = summary.UNIT_LEVELS
@@ -80,6 +84,8 @@ class Part:
     duplicates: int = 0
     ids: pd.DataFrame | None = None  # one partition's accepted record ids (record_id, part, row)
     repeats: list = field(default_factory=list)  # (this file, first file, count) of repeats
+    hexagons: pd.DataFrame | None = None  # records per H3 cell (layers.hexagons)
+    placed: int = 0  # records placed at a point of their own: those the hexagons count
 
 
 def on_cluster(spec: LayerSpec, engine: EngineSpec) -> bool:
@@ -166,7 +172,8 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
                   **{by: grouping_partial(records, by) for by in levels if by not in LEVELS}},
         unit_events=events.groupby("unit_code").size(),
         unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
-        duplicates=p.duplicates, repeats=repeats,
+        duplicates=p.duplicates, repeats=repeats, hexagons=hexagon_counts(records),
+        placed=int(records["precision"].isin(HEXAGON_PRECISIONS).sum()),
         ids=pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
                           "part": index, "row": records["row"].to_numpy(dtype=np.int64)}),
     )  # fmt: skip
@@ -225,6 +232,9 @@ def _combine(parts, *, keep: int) -> Part:
         out.problems += p.problems
         out.duplicates += p.duplicates
         out.repeats += p.repeats
+        out.placed += p.placed
+        if p.hexagons is not None:
+            out.hexagons = combine_hexagons(out.hexagons, p.hexagons)
         out.fuzzy += p.fuzzy
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
@@ -260,8 +270,9 @@ def client(engine: EngineSpec) -> Iterator[object]:
                 "or give its address as tcp://HOST:8786, or leave scheduler out for a local cluster"
             ) from None
         return
+    # The dashboard on a free port: two clusters on one machine never compete for 8787.
     with LocalCluster(n_workers=engine.workers, threads_per_worker=1, processes=True,
-                      memory_limit=engine.memory_limit, dashboard_address=None) as cluster, \
+                      memory_limit=engine.memory_limit, dashboard_address=":0") as cluster, \
             Client(cluster) as c:  # fmt: skip
         yield c
 
@@ -434,11 +445,18 @@ def finish(
     recent.attrs["engine"] = {
         "accepted": total.accepted, "shown": len(recent),
         "unit_events": total.unit_events, "unit_killed": total.unit_killed,
+        "hexagons": total.hexagons,
     }  # fmt: skip
     summaries = {
         by: finish_grouping(part) if isinstance(part, GroupingPartial) else finish_incidents(part)
         for by, part in total.partials.items()
     }
+    if total.hexagons is not None:
+        summaries[HEXAGONS] = hexagon_summary(
+            total.hexagons,
+            layer_records=total.accepted,
+            left_to_units=total.accepted - total.placed,
+        )
     where = (f"scheduler {engine.scheduler}" if engine.scheduler
              else f"a local cluster of {engine.workers} worker(s)")  # fmt: skip
     notes = [

@@ -228,6 +228,8 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
                     if (more := make(records, by)) is not None:
                         more.notes += said
                         out[(spec.name, f"{by}_{suffix}")] = more
+        if prepared.summaries is not None and "h3" in prepared.summaries:  # hexagons, on a cluster
+            out[(spec.name, "h3")] = prepared.summaries["h3"]
     return out
 
 

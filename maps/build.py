@@ -12,6 +12,7 @@ summaries, ``rejects.csv``, ``records.csv``, ``fuzzy_matches.csv``, ``build.json
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -56,6 +57,10 @@ __all__ = [
 ]
 
 
+#: Rows of a summary shown on the index page; past them, the page links the whole table.
+INDEX_ROWS = 200
+
+
 @dataclass
 class BuildResult:
     """What a build wrote, and the rows it could not use.
@@ -85,12 +90,21 @@ class BuildResult:
         self.files.append(self.folder.write_with(name, lambda path: write_csv_file(frame, path)))
 
     def write_summary(self, stem: str, item: layers.summary.Summary) -> str:
-        """Write a summary as CSV, Markdown and HTML; return the HTML for the index."""
+        """Write a summary as CSV, Markdown and HTML; return the HTML for the index.
+
+        The index shows a table of more than :data:`INDEX_ROWS` rows by its
+        first rows, and says where the whole table is.
+        """
         html = tables.to_html(item)
         self.write(f"summaries/{stem}.csv", tables.to_csv(item))
         self.write(f"summaries/{stem}.md", tables.to_markdown(item))
         self.write(f"summaries/{stem}.html", html)
-        return html
+        if len(item.table) <= INDEX_ROWS:
+            return html
+        said = (f"The first {INDEX_ROWS:,} of {len(item.table):,} rows; the whole table is "
+                f"summaries/{stem}.csv (and .html, .md).")  # fmt: skip
+        return tables.to_html(dataclasses.replace(item, table=item.table.head(INDEX_ROWS),
+                                                  notes=[said, *item.notes]))  # fmt: skip
 
 
 def _sources(project: Project) -> list[dict[str, str]]:

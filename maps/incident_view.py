@@ -20,6 +20,7 @@ from maps.labels import HAZARDS, label, located_text, period_label, year_label
 from maps.markers import ClusteredMarkers, UnitBadges
 from maps.pointcloud import (
     HEX_COLOURS,
+    CloudDisplay,
     Dates,
     Field,
     FieldRoles,
@@ -162,7 +163,9 @@ def _text(value: object) -> str:
     return "" if value is None or value != value else str(value)
 
 
-def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
+def _point_cloud(
+    part: gpd.GeoDataFrame, name: str, display: CloudDisplay | None = None
+) -> PointCloud:
     """Draw the records of ``part`` as one canvas layer: the popup rows of :data:`INCIDENT_POPUP`.
 
     Each row's text is computed once per distinct value of the fields it reads.
@@ -202,6 +205,7 @@ def _point_cloud(part: gpd.GeoDataFrame, name: str) -> PointCloud:
             colours={label(k): c for k, c in _EVENT_COLOURS.items()},
             year_field=date,
         ),
+        **({"display": display} if display else {}),
     )
 
 
@@ -263,6 +267,62 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     return layer, [*legend, (NO_EVENT, "no event")], note
 
 
+#: At most this many H3 cells are drawn: the finest resolution that fits (layers.hexagons).
+HEX_CELLS_ON_MAP = 5000
+
+
+def _hexagon_layer(frame: pd.DataFrame):
+    """Hexagons of the H3 grid shaded by the records they hold, all of them (a cluster's counts).
+
+    Returns the layer, its legend entries and a note; None when the layer was
+    not prepared on a cluster or no record is placed at a point.
+    """
+    import h3
+    import shapely
+
+    from layers.hexagons import map_resolution
+
+    counts = (frame.attrs.get("engine") or {}).get("hexagons")
+    if counts is None or counts.empty:
+        return None
+    res = map_resolution(counts, HEX_CELLS_ON_MAP)
+    if res is None:
+        return None
+    cells = counts[counts["resolution"].eq(res)].reset_index(drop=True)
+    polygons = []
+    for cell in cells["cell"]:
+        ring = np.array([(lng, lat) for lat, lng in h3.cell_to_boundary(cell)])
+        if np.ptp(ring[:, 0]) > 180:  # a cell across the antimeridian: drawn east of it
+            ring[:, 0] = np.where(ring[:, 0] < 0, ring[:, 0] + 360, ring[:, 0])
+        polygons.append(shapely.Polygon(ring))
+    n = cells["records"].to_numpy()
+    colours, legend = classify(n, palette="Purples", unit=" record(s)")
+    area = [h3.cell_area(c, unit="km^2") for c in cells["cell"]]
+    units = gpd.GeoDataFrame(
+        {
+            "tooltip_html": [f"{fmt_number(k)} record(s) in this hexagon" for k in n],
+            "popup_html": [
+                detail_table([("H3 cell", c), ("Resolution", str(res)),
+                              ("Records", fmt_number(k)), ("Area", f"{a:,.0f} km²")],
+                             title="Hexagon")
+                for c, k, a in zip(cells["cell"], n, area, strict=True)
+            ],
+        },
+        geometry=polygons, crs="EPSG:4326",
+    )  # fmt: skip
+    layer = polygon_layer(units, name=f"Records per hexagon (H3 resolution {res}, all records)",
+                          css_class="mm-hexagons", fill=list(colours),
+                          outline=Outline(line="#54278f", weight=0.4, fill_opacity=0.65),
+                          simplify=Simplify(tolerance=None))  # fmt: skip
+    note = (
+        f"Hexagons: every record placed at a point, counted on the cluster's workers per cell of "
+        f"the H3 grid at resolution {res} (about {np.mean(area):,.0f} km² each; the finest of "
+        f"3-6 with at most {HEX_CELLS_ON_MAP:,} cells). The summary by H3 hexagon gives every "
+        "resolution."
+    )
+    return layer, [(c, f"hexagon: {t}") for c, t in legend], note
+
+
 def _sampled(frame: pd.DataFrame) -> str:
     """Say that the points are some of the records, when a cluster prepared more than drawn."""
     engine = frame.attrs.get("engine") or {}
@@ -307,6 +367,7 @@ def incidents_map(
     ``boundary_set`` when it is an admin-1 set, else the embedded units).
     """
     frame = located.copy(deep=False)  # columns added below; the caller's frame is kept
+    hexagons = _hexagon_layer(frame)  # all records, counted on a cluster: no hexagons of a sample
     big = {kind for kind, n in frame["record_type"].value_counts().items() if n > MARKER_LIMIT}
     small = frame[~frame["record_type"].isin(big)]
     small_recs = rows_of(small)
@@ -333,6 +394,8 @@ def incidents_map(
             if not big
             else f"{fmt_number(len(frame))} records. At low zoom, hexagons count records; "
             "zoom in for clusters and single records."
+            if hexagons is None
+            else "Hexagons count all records; the points are clustered."
         ),
         credits=[*credits, GEONAMES_ATTRIBUTION],
         tiles=tiles,
@@ -342,6 +405,8 @@ def incidents_map(
     per_unit = _events_per_unit(frame, boundary_set, show=not big)
     if per_unit is not None:
         per_unit[0].add_to(fmap)
+    if hexagons is not None:
+        hexagons[0].add_to(fmap)
     filtered: list[PointCloud | ClusteredMarkers | UnitBadges] = []
     nationals: list[pd.DataFrame] = []
     for record_type, name, clustered in (
@@ -357,7 +422,11 @@ def incidents_map(
         if part.empty:
             continue
         if record_type in big:
-            points = _point_cloud(part, f"{name} ({fmt_number(len(part))} records)")
+            points = _point_cloud(
+                part,
+                f"{name} ({fmt_number(len(part))} records)",
+                CloudDisplay(hex_zoom=0) if hexagons is not None else None,
+            )
             points.add_to(fmap)
             HeatOption(points, name=f"{name}: heat map").add_to(fmap)
             filtered.append(points)
@@ -394,7 +463,10 @@ def incidents_map(
         filtered.append(badges)
     if len({year for layer in filtered for year in layer.years}) > 1:
         YearFilter(filtered).add_to(fmap)
-    if big:
+    if hexagons is not None:
+        notes.append(hexagons[2])
+        notes.append("Hexagons and clusters count records, not casualties.")
+    elif big:
         notes.append(
             "Hexagons (low zoom) and clusters count records, not casualties; "
             "darker hexagons hold more records."
@@ -416,7 +488,9 @@ def incidents_map(
         for kind, colour in _EVENT_COLOURS.items()
         if kind in set(frame["event_type"].unique())
     ]
-    if big:
+    if hexagons is not None:
+        entries += hexagons[1]
+    elif big:
         entries += [
             (HEX_COLOURS[0], "hexagon: fewest records in view"),
             (HEX_COLOURS[-1], "hexagon: most"),

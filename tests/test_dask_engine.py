@@ -103,10 +103,26 @@ def _same_answers(local, on_cluster, partitions=PARTS) -> None:
         for n in b.notes
     )
     ours, theirs = summaries(local), summaries(on_cluster)
-    assert set(ours) == set(theirs) == {("events", "admin1"), ("events", "admin0")}
+    assert set(ours) == {("events", "admin1"), ("events", "admin0")}
+    assert set(theirs) == {*ours, ("events", "h3")}
     for key, item in ours.items():
         pd.testing.assert_frame_equal(item.table, theirs[key].table)
         assert item.notes == theirs[key].notes
+    _hexagons_count_every_placed_record(a.records, theirs[("events", "h3")].table)
+
+
+def _hexagons_count_every_placed_record(records, table) -> None:
+    """The cluster's hexagon counts are those of the local records, cell by cell (h3 directly)."""
+    import h3
+
+    placed = records[records["precision"].isin(["exact", "settlement"])]
+    assert len(placed) > 0
+    for res in (3, 4, 5, 6):
+        expected = pd.Series([h3.latlng_to_cell(p.y, p.x, res) for p in placed.geometry])
+        got = table[table["resolution"].eq(res)].set_index("cell")["records"]
+        assert got.sort_index().to_dict() == expected.value_counts().sort_index().to_dict()
+        assert got.sum() == len(placed)
+    assert (table["area_km2"] > 0).all()
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
@@ -175,8 +191,9 @@ def test_a_record_id_repeated_across_partitions_is_found_as_the_local_merge_find
         assert sorted(repeats["reason"]) == sorted(ours["reason"])
         assert repeats["reason"].str.match(r"the record_id is also that of row \d+ of "
                                            r"events/part-000\.parquet$").all()  # fmt: skip
+    theirs = summaries(on_cluster)
     for key, item in summaries(local).items():
-        pd.testing.assert_frame_equal(item.table, summaries(on_cluster)[key].table)
+        pd.testing.assert_frame_equal(item.table, theirs[key].table)
 
 
 def test_summaries_by_a_projects_grouping_are_made_on_the_cluster(dataset, tmp_path):
@@ -204,7 +221,8 @@ def test_summaries_by_a_projects_grouping_are_made_on_the_cluster(dataset, tmp_p
     local = prepare_project(load_project(tmp_path / "local.toml"))
     on_cluster = prepare_project(load_project(tmp_path / "dask.toml"))
     ours, theirs = summaries(local), summaries(on_cluster)
-    assert set(ours) == set(theirs) == {("events", "admin1"), ("events", "zones")}
+    assert set(ours) == {("events", "admin1"), ("events", "zones")}
+    assert set(theirs) == {*ours, ("events", "h3")}
     for key, item in ours.items():
         pd.testing.assert_frame_equal(item.table, theirs[key].table)
         assert item.notes == theirs[key].notes
@@ -224,6 +242,17 @@ def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     assert layer["rows_read"] == layer["accepted"] + layer["rejected"] == PARTS * ROWS
     page = (out / "events.html").read_text(encoding="utf-8")
     assert f"Points: the 50 most recent of {layer['accepted']:,} records" in page
+    # The hexagons count every record, drawn at the finest resolution of at most 5,000 cells.
+    assert "Records per hexagon (H3 resolution 6, all records)" in page
+    hexagons = pd.read_csv(out / "summaries" / "events_by_h3.csv")
+    assert hexagons.groupby("resolution")["records"].sum().nunique() == 1
+    # The index shows a long table by its first rows and names the whole one.
+    assert len(hexagons) > 200
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert (
+        f"The first 200 of {len(hexagons):,} rows; the whole table is summaries/events_by_h3.csv"
+        in index
+    )
     assert len(pd.read_csv(out / "records.csv")) == 50
     # The same summaries as the local engine's build.
     local = tmp_path / "local"
