@@ -1,7 +1,8 @@
 """Summaries of measured areas: hazard polygons per unit, and figures per unit and year.
 
-:func:`hazards` sums the pieces :mod:`layers.hazards` cut from each polygon
-(sum, union, overlap, SHA/CHA and land release by status); :func:`by_year`
+:func:`hazards` (:mod:`layers.hazard_summary`) sums the pieces
+:mod:`layers.hazards` cut from each polygon (sum, union, overlap, SHA/CHA and
+land release by status); :func:`by_year`
 tables a wide table's figures one row per unit and year, with the change
 between years. Both return :class:`layers.summary.Summary`.
 """
@@ -9,75 +10,12 @@ between years. Both return :class:`layers.summary.Summary`.
 from __future__ import annotations
 
 import pandas as pd
-import shapely
 
 from geo.boundaries import unit_name
+from layers.hazard_summary import RELEASE, hazards  # made in parts, as a cluster makes them
 from layers.summary import Summary, _join_ids
 
 __all__ = ["RELEASE", "by_year", "hazards"]
-
-
-#: Statuses of a hazard area in land release (IMAS 08.10), as summary columns.
-RELEASE = ("open", "cancelled", "reduced", "cleared")
-
-
-def hazards(records: pd.DataFrame, by: str) -> Summary:
-    """Summarise hazard areas per unit: polygons, their sum, their union and the overlap.
-
-    The sum counts each polygon whole (overlapping polygons twice); the union
-    counts land covered by any polygon once; the overlap is the difference.
-    Each polygon's area is split across the units it covers (:mod:`geo.overlay`);
-    by ``admin0`` a country is the union of its units' pieces.
-    """
-    from geo.overlay import geodesic_areas
-
-    info = records.attrs.get("overlay")
-    columns = ["unit", "name", "polygons", "sha_km2", "cha_km2", "sum_km2", "union_km2",
-               "overlap_km2", *(f"{s}_km2" for s in RELEASE)]  # fmt: skip
-    if not info or records.empty:
-        return Summary(f"Hazard areas by {by}", pd.DataFrame(columns=columns), [])
-    pieces = info["pieces"]
-    classes = dict(zip(records["record_id"], records["hazard_class"], strict=True))
-    status = records["status"] if "status" in records else pd.Series("", index=records.index)
-    states = dict(zip(records["record_id"], status.fillna("").replace("", "open"), strict=True))
-    pieces = pieces.assign(hazard_class=pieces["record_id"].map(classes),
-                           status=pieces["record_id"].map(states))  # fmt: skip
-    if by == "admin0":
-        pieces = pieces.assign(key=pieces["code"].map(info["unit_countries"]))
-    else:
-        pieces = pieces.assign(key=pieces["code"])
-    rows = []
-    for key, group in pieces.groupby("key", sort=True):
-        total = float(group["area_km2"].sum())
-        geoms = group["geometry"].to_numpy()
-        union = total if len(group) == 1 else float(geodesic_areas([shapely.union_all(geoms)])[0])
-        by_class = group.groupby("hazard_class")["area_km2"].sum()
-        by_status = group.groupby("status")["area_km2"].sum()
-        name = unit_name("admin0", key) if by == "admin0" else info["unit_names"].get(key, key)
-        rows.append({
-            "unit": key,
-            "name": name,
-            "polygons": int(group["record_id"].nunique()),
-            "sha_km2": float(by_class.get("SHA", 0.0)), "cha_km2": float(by_class.get("CHA", 0.0)),
-            "sum_km2": total, "union_km2": union, "overlap_km2": max(total - union, 0.0),
-            **{f"{k}_km2": float(by_status.get(k, 0.0)) for k in RELEASE},
-        })  # fmt: skip
-    table = pd.DataFrame(rows, columns=columns)
-    outside = float(records.get("area_outside_km2", pd.Series(dtype=float)).sum())
-    notes = [
-        f"Areas measured geodesically (WGS84) on {info['source']}; each polygon split across "
-        "the units it covers.",
-        "sum_km2 counts each polygon whole (overlapping polygons twice); union_km2 counts land "
-        "any polygon covers once; overlap_km2 is their difference.",
-        "Land release (IMAS 08.10), sums of polygons by status: open_km2 still hazardous (status "
-        "empty or open), cancelled_km2 by non-technical survey, reduced_km2 by technical survey, "
-        "cleared_km2 by clearance.",
-    ]
-    if outside:
-        notes.append(
-            f"{outside:,.3f} km² of the polygons lie outside every unit and are in no row."
-        )
-    return Summary(f"Hazard areas by {by}", table, notes)
 
 
 def by_year(records: pd.DataFrame, by: str) -> Summary:

@@ -36,9 +36,11 @@ import pandas as pd
 from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
 from layers.engine_spec import EngineSpec
+from layers.hazard_summary import HazardPartial, combine_hazards, finish_hazards, hazard_partial
 from layers.hexagons import HEXAGON_PRECISIONS, combine_hexagons, hexagon_counts, hexagon_summary
 from layers.incident_summary import (
     GroupingPartial,
+    IncidentPartial,
     combine_grouping,
     combine_incidents,
     finish_grouping,
@@ -52,6 +54,12 @@ from layers.rejects_spool import SpooledRejects
 
 __all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partitions",
            "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
+
+#: How each kind of partial count is combined, and finished into a summary.
+_COMBINE = {IncidentPartial: combine_incidents, GroupingPartial: combine_grouping,
+            HazardPartial: combine_hazards}  # fmt: skip
+_FINISH = {IncidentPartial: finish_incidents, GroupingPartial: finish_grouping,
+           HazardPartial: finish_hazards}  # fmt: skip
 
 #: The summary of records per H3 hexagon that a layer prepared on the cluster has.
 HEXAGONS = "h3"
@@ -85,12 +93,14 @@ class Part:
     ids: pd.DataFrame | None = None  # one partition's accepted record ids (record_id, part, row)
     repeats: list = field(default_factory=list)  # (this file, first file, count) of repeats
     hexagons: pd.DataFrame | None = None  # records per H3 cell (layers.hexagons)
+    overlay: dict | None = None  # a hazards layer's overlay facts (layers.hazards)
     placed: int = 0  # records placed at a point of their own: those the hexagons count
 
 
 def on_cluster(spec: LayerSpec, engine: EngineSpec) -> bool:
     """Whether the engine prepares ``spec`` on the cluster: incidents in several partitions."""
-    return (kinds.get(spec.kind).reach == "locate" and tuple(spec.dedupe_on) in ((), ("record_id",))
+    return (kinds.get(spec.kind).reach in ("locate", "overlay")
+            and tuple(spec.dedupe_on) in ((), ("record_id",))
             and len(partition_items(spec, engine.partition_rows)) > 1)  # fmt: skip
 
 
@@ -130,8 +140,13 @@ def _row_group_sizes(path: Path) -> list[int]:
 
 def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
     """Keep the ``keep`` most recent records (by end, else start date; record order on ties)."""
-    end = pd.to_datetime(records.get("date_end"), errors="coerce")
-    when = end.fillna(pd.to_datetime(records.get("date_start"), errors="coerce"))
+
+    def dates(name):
+        if name not in records.columns:  # hazard polygons may have no dates: record order
+            return pd.Series(pd.NaT, index=records.index)
+        return pd.to_datetime(records[name], errors="coerce")
+
+    when = dates("date_end").fillna(dates("date_start"))
     key = pd.DataFrame({"when": when.to_numpy(), "order": records["_order"].to_numpy()})
     ranked = key.sort_values(["when", "order"], ascending=[False, True], na_position="last",
                              kind="stable")  # fmt: skip
@@ -161,26 +176,56 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
     if repeated is not None and len(repeated):
         p, repeats = _without_repeats(p, index, repeated, spec)
     records = p.records
-    level = boundary_set.level if boundary_set is not None else "admin1"
-    events = records[records["record_type"].eq("event") & records["unit_level"].eq(level)]
-    killed = pd.to_numeric(events.get("killed"), errors="coerce")
     part = Part(
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
         rejected=p.rejected, problems=len(p.rejects), rejects=p.rejects, fuzzy=list(p.fuzzy),
-        notes=list(p.notes),
-        partials={**{by: incident_partial(records, by) for by in LEVELS},
-                  **{by: grouping_partial(records, by) for by in levels if by not in LEVELS}},
-        unit_events=events.groupby("unit_code").size(),
-        unit_killed=killed.groupby(events["unit_code"]).sum(), files=1,
-        duplicates=p.duplicates, repeats=repeats, hexagons=hexagon_counts(records),
-        placed=int(records["precision"].isin(HEXAGON_PRECISIONS).sum()),
+        notes=list(p.notes), files=1, duplicates=p.duplicates, repeats=repeats,
         ids=pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
                           "part": index, "row": records["row"].to_numpy(dtype=np.int64)}),
     )  # fmt: skip
+    if kinds.get(spec.kind).reach == "overlay":  # hazard polygons: sums and unions per unit
+        part.partials = {by: hazard_partial(records, by) for by in LEVELS}
+        info = records.attrs.get("overlay") or {}
+        part.overlay = {k: info[k] for k in _OVERLAY_KEPT if k in info}
+    else:
+        level = boundary_set.level if boundary_set is not None else "admin1"
+        events = records[records["record_type"].eq("event") & records["unit_level"].eq(level)]
+        killed = pd.to_numeric(events.get("killed"), errors="coerce")
+        part.partials = {
+            **{by: incident_partial(records, by) for by in LEVELS},
+            **{by: grouping_partial(records, by) for by in levels if by not in LEVELS},
+        }
+        part.unit_events = events.groupby("unit_code").size()
+        part.unit_killed = killed.groupby(events["unit_code"]).sum()
+        part.hexagons = hexagon_counts(records)
+        part.placed = int(records["precision"].isin(HEXAGON_PRECISIONS).sum())
     if keep and len(records):
         tagged = records.assign(_order=np.arange(len(records)) + index * 10**12)
+        tagged.attrs = {}  # the partition's pieces stay on the worker
         part.recent = _recent(tagged, keep)
     return part
+
+
+#: The pieces of no polygon: a cluster's drawn polygons carry none (the workers summed them).
+_NO_PIECES = pd.DataFrame({"polygon": pd.Series(dtype="int64"), "code": pd.Series(dtype=object),
+                           "area_km2": pd.Series(dtype=float), "geometry": pd.Series(dtype=object),
+                           "record_id": pd.Series(dtype=object)})  # fmt: skip
+
+#: What a hazards partition says of its overlay (build.json gives it per layer).
+_OVERLAY_KEPT = ("source", "level", "seconds", "polygons", "units", "unit_names", "unit_countries")
+
+
+def _add_overlay(mine: dict | None, theirs: dict | None) -> dict | None:
+    """Combine two partitions' overlay facts: seconds and polygons added, names joined."""
+    if not theirs or not mine:
+        return mine or theirs
+    out = {**theirs, **mine}
+    for key in ("seconds", "polygons"):
+        out[key] = mine.get(key, 0) + theirs.get(key, 0)
+    for key in ("unit_names", "unit_countries"):
+        out[key] = {**theirs.get(key, {}), **mine.get(key, {})}
+    out["units"] = max(mine.get("units", 0), theirs.get("units", 0))
+    return out
 
 
 def _without_repeats(p: Prepared, index: int, repeated: pd.DataFrame, spec: LayerSpec):
@@ -199,6 +244,12 @@ def _without_repeats(p: Prepared, index: int, repeated: pd.DataFrame, spec: Laye
     repeats = pd.Series(files).value_counts(sort=False)
     said = [(p.path, str(f), int(n)) for f, n in repeats.items()]
     kept = records[~later].reset_index(drop=True)
+    if "overlay" in records.attrs:  # a hazard's pieces go with it
+        info = records.attrs["overlay"]
+        pieces = info["pieces"]
+        gone = set(records["record_id"][later].astype(str))
+        kept.attrs = {**records.attrs, "overlay": {
+            **info, "pieces": pieces[~pieces["record_id"].astype(str).isin(gone)]}}  # fmt: skip
     if spec.dedupe_on:
         return dataclasses.replace(
             p, records=kept, duplicates=p.duplicates + int(later.sum())
@@ -239,11 +290,13 @@ def _combine(parts, *, keep: int) -> Part:
         out.notes += [n for n in p.notes if n not in out.notes]
         for by, counted in p.partials.items():
             mine = out.partials.get(by)
-            add = combine_grouping if isinstance(counted, GroupingPartial) else combine_incidents
+            add = _COMBINE[type(counted)]
             out.partials[by] = counted if mine is None else add(mine, counted)
         for name in ("unit_events", "unit_killed"):
             mine, theirs = getattr(out, name), getattr(p, name)
-            setattr(out, name, theirs if mine is None else mine.add(theirs, fill_value=0))
+            if theirs is not None:
+                setattr(out, name, theirs if mine is None else mine.add(theirs, fill_value=0))
+        out.overlay = _add_overlay(out.overlay, p.overlay)
         if p.recent is not None:
             both = p.recent if out.recent is None else pd.concat([out.recent, p.recent])
             out.recent = _recent(both, keep)
@@ -447,10 +500,7 @@ def finish(
         "unit_events": total.unit_events, "unit_killed": total.unit_killed,
         "hexagons": total.hexagons,
     }  # fmt: skip
-    summaries = {
-        by: finish_grouping(part) if isinstance(part, GroupingPartial) else finish_incidents(part)
-        for by, part in total.partials.items()
-    }
+    summaries = {by: _FINISH[type(part)](part) for by, part in total.partials.items()}
     if total.hexagons is not None:
         summaries[HEXAGONS] = hexagon_summary(
             total.hexagons,
@@ -459,13 +509,23 @@ def finish(
         )
     where = (f"scheduler {engine.scheduler}" if engine.scheduler
              else f"a local cluster of {engine.workers} worker(s)")  # fmt: skip
+    hazards = total.overlay is not None
+    if hazards:  # the map shades units by the cluster's table; build.json gives the overlay
+        recent.attrs["overlay"] = {**total.overlay, "pieces": _NO_PIECES}
+        recent.attrs["engine"]["hazards"] = summaries
+        recent.attrs["engine"]["unit_ids"] = {k: r["ids"] for k, r in total.partials[
+            total.overlay.get("level", "admin1") if total.overlay.get("level") in LEVELS
+            else "admin1"].rows.items()}  # fmt: skip
+    drawn = (f"the maps draw {len(recent):,} of {total.accepted:,} polygons (the most recent; "
+             "undated ones last, in file order) and shade units by all of them (sums, and unions "
+             "measured once combined)." if hazards
+             else f"the maps draw the {len(recent):,} most recent of {total.accepted:,} records "
+             "as points, and shade units by all of them.")  # fmt: skip
     notes = [
         *total.notes,
         f"Prepared on a Dask cluster ({where}): {total.files} partitions read, "
         f"checked and counted on its workers; summaries by {', '.join(total.partials)} combine "
-        "their counts; the maps draw the "
-        f"{len(recent):,} most recent of {total.accepted:,} records as points, and shade "
-        "units by all of them.",
+        f"their counts; {drawn}",
         f"Rows in = accepted + rejected: {total.rows_read:,} = {total.accepted:,} + "
         f"{total.rejected:,} (rejects written partition by partition)."
         if not total.duplicates
@@ -474,6 +534,9 @@ def finish(
         "partition by partition).",
         _repeats_said(total, spec),
     ]
+    if hazards:
+        notes.append("Land release per year from the polygons' status dates is not made on the "
+                     "cluster; the local engine makes it.")  # fmt: skip
     if total.accepted > len(recent):
         notes.append(f"records.csv lists the {len(recent):,} records drawn, not all "
                      f"{total.accepted:,}.")  # fmt: skip

@@ -50,6 +50,35 @@ def _first_of(codes: np.ndarray) -> np.ndarray:
     return first[codes]
 
 
+def _merged_overlay(parts: list[Prepared]) -> dict | None:
+    """Join the overlays of hazard files: pieces (each tagged with its file), times added."""
+    infos = [(p.path, p.records.attrs.get("overlay")) for p in parts]
+    infos = [(path, info) for path, info in infos if info]
+    if not infos:
+        return None
+    first = infos[0][1]
+    return {
+        **first,
+        "pieces": pd.concat([info["pieces"].assign(file=path) for path, info in infos],
+                            ignore_index=True),
+        "seconds": sum(info["seconds"] for _, info in infos),
+        "polygons": sum(info["polygons"] for _, info in infos),
+        "units": max(info["units"] for _, info in infos),
+        "unit_names": {k: v for _, info in infos for k, v in info["unit_names"].items()},
+        "unit_countries": {k: v for _, info in infos for k, v in info["unit_countries"].items()},
+    }  # fmt: skip
+
+
+def _without_pieces_of(overlay: dict | None, dropped: pd.DataFrame) -> dict | None:
+    """Drop the pieces of the records left out (their file and record_id name them)."""
+    if overlay is None or dropped.empty:
+        return overlay
+    pieces = overlay["pieces"]
+    gone = set(zip(dropped["file"].astype(str), dropped["record_id"].astype(str), strict=True))
+    keys = zip(pieces["file"].astype(str), pieces["record_id"].astype(str), strict=True)
+    return {**overlay, "pieces": pieces[[k not in gone for k in keys]].reset_index(drop=True)}
+
+
 def merge(parts: list[Prepared], *, dedupe_on: tuple[str, ...] = ()) -> Prepared:
     """Join the prepared files of one layer, in order; see the module docstring.
 
@@ -66,9 +95,11 @@ def merge(parts: list[Prepared], *, dedupe_on: tuple[str, ...] = ()) -> Prepared
     frames = []
     for part in parts:
         records = part.records.copy()
+        records.attrs = {}  # a hazard layer's overlay is merged below, not compared by concat
         records["file"] = part.path
         frames.append(records)
     records = pd.concat(frames, ignore_index=True)
+    overlay = _merged_overlay(parts)
     records["file"] = records["file"].astype("category")
     notes = [f"{part.path}: {note}" for part in parts for note in part.notes]
     rejects = [p.rejects for p in parts if not p.rejects.empty]
@@ -95,6 +126,7 @@ def merge(parts: list[Prepared], *, dedupe_on: tuple[str, ...] = ()) -> Prepared
                 f"other fields{example}"
             )
             duplicates = len(dup)
+            overlay = _without_pieces_of(overlay, records.iloc[dup])
             records = records.drop(index=dup).reset_index(drop=True)
     else:
         first_row = _first_of(pd.factorize(records["record_id"].astype(str))[0])
@@ -110,7 +142,10 @@ def merge(parts: list[Prepared], *, dedupe_on: tuple[str, ...] = ()) -> Prepared
                 for i, rec in zip(dup.tolist(), rows_of(records.iloc[dup]), strict=True)
             ]  # fmt: skip
             rejects.append(rejects_frame(found))
+            overlay = _without_pieces_of(overlay, records.iloc[dup])
             records = records.drop(index=dup).reset_index(drop=True)
+    if overlay is not None:
+        records.attrs["overlay"] = overlay
     rejected = (pd.concat(rejects, ignore_index=True) if rejects
                 else pd.DataFrame(columns=REJECT_COLUMNS))  # fmt: skip
     first = parts[0]

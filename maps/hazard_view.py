@@ -65,13 +65,16 @@ def hazards_map(
     """Draw hazard polygons and their units shaded by the land the polygons cover."""
     info = records.attrs.get("overlay") or {}
     level = info.get("level", "admin1")
-    table = area_summaries.hazards(records, level).table
+    engine = records.attrs.get("engine") or {}
+    made = engine.get("hazards") or {}  # on a cluster: the table of all polygons, not those drawn
+    table = made[level].table if level in made else area_summaries.hazards(records, level).table
     bset = boundary_set if boundary_set is not None else embedded("admin1")
     units = bset.frame[bset.frame["code"].isin(table["unit"])][["code", "geometry"]]
     units = units.merge(table, left_on="code", right_on="unit").reset_index(drop=True)
     pieces = info.get("pieces")
     ids = (pieces.groupby("code")["record_id"].agg(lambda s: sorted(set(s))).to_dict()
            if pieces is not None else {})  # fmt: skip
+    ids = engine.get("unit_ids") or ids
     units["tooltip_html"] = [
         f"<b>{escape(r.name)}</b>: {escape(km2_text(r.union_km2))} covered "
         f"({escape(fmt_number(r.polygons))} polygons)"
@@ -83,9 +86,12 @@ def hazards_map(
     bounds = display_bounds(records)
     pad = 0.5
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
+    accepted, shown = engine.get("accepted"), engine.get("shown")
+    sampled = (f" Polygons: {fmt_number(shown)} of {fmt_number(accepted)} (the most recent); "
+               "units are shaded by all of them." if accepted and shown < accepted else "")
     fmap = new_map(bounds, title=title, tiles=tiles, credits=list(credits),
                    subtitle="Units shaded by the land the hazard polygons cover, overlaps "
-                   "counted once; polygons as surveyed above them.")  # fmt: skip
+                   f"counted once; polygons as surveyed above them.{sampled}")  # fmt: skip
     add_background(fmap, bounds)
     polygon_layer(
         frame, name="Land covered per unit (km²)", css_class="mm-choropleth", fill=colours,

@@ -233,6 +233,53 @@ def test_summaries_by_a_projects_grouping_are_made_on_the_cluster(dataset, tmp_p
     assert any("West 14" in n for n in said) and any("West 9" in n for n in said)
 
 
+def test_hazard_polygons_in_partitions_give_the_local_areas(tmp_path):
+    # 1,200 hazard polygons of an IMSMA-like export (nulls, empties, bow-ties, shifted
+    # copies, multi-part, crossing and outside polygons) over the embedded units, in 4 files.
+    from tests import hazard_sources as hs
+
+    polygons = hs.hazard_polygons(n=1200, seed=11)
+    frame = gpd.GeoDataFrame(
+        {"record_id": polygons["hazard_id"], "hazard_class": polygons["status"],
+         "status": np.where(polygons["land_status"].eq("closed"), "cleared", ""),
+         "source": "Synthetic survey"},
+        geometry=polygons.geometry, crs=4326,
+    )  # fmt: skip
+    (tmp_path / "h").mkdir()
+    for part in range(4):
+        frame.iloc[part * 300 : (part + 1) * 300].to_parquet(tmp_path / "h" / f"p{part}.parquet")
+    layer = '[[layers]]\nname = "hazards"\nkind = "hazards"\npath = "h"\n'
+    engine = '[engine]\nkind = "dask"\nworkers = 2\nmemory_limit = "1GiB"\npoints_on_map = 100\n'
+    (tmp_path / "local.toml").write_text(layer, encoding="utf-8")
+    (tmp_path / "dask.toml").write_text(engine + layer, encoding="utf-8")
+    local = prepare_project(load_project(tmp_path / "local.toml"))
+    on_cluster = prepare_project(load_project(tmp_path / "dask.toml"))
+    a, b = local.layers["hazards"], on_cluster.layers["hazards"]
+    assert (a.rows_read, a.n_accepted, a.rejected) == (b.rows_read, b.n_accepted, b.rejected)
+    assert b.rejected > 0 and len(b.records) == 100 < b.n_accepted
+    ours, theirs = summaries(local), summaries(on_cluster)
+    for by in ("admin1", "admin0"):
+        mine, yours = ours[("hazards", by)], theirs[("hazards", by)]
+        assert mine.notes == yours.notes
+        left, right = mine.table, yours.table
+        assert list(left.columns) == list(right.columns) and len(left) == len(right) > 0
+        for column in left.columns:
+            if column in ("union_km2", "overlap_km2"):  # unions of unions: GEOS nodes anew
+                off = np.abs(right[column].to_numpy() - left[column].to_numpy())
+                assert (off <= 1e-7 * left["sum_km2"].to_numpy()).all(), column
+            elif column.endswith("_km2"):  # sums in another order
+                np.testing.assert_allclose(right[column], left[column], rtol=1e-12, atol=1e-15)
+            else:
+                assert right[column].tolist() == left[column].tolist()
+    assert (ours[("hazards", "admin1")].table["overlap_km2"] > 0).any()  # overlaps were there
+    assert any("polygons (the most recent" in n for n in b.notes)
+    # The map shades units by the cluster's table (all polygons), not by the 100 drawn.
+    from maps.hazard_view import hazards_map
+
+    page = hazards_map(b.records).get_root().render()
+    assert f"Polygons: 100 of {b.n_accepted:,} (the most recent)" in page
+
+
 def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     out = tmp_path / "out"
     build_project(dataset / "parquet_dask.toml", out)

@@ -183,3 +183,31 @@ def test_a_hazard_build_reports_its_overlay_and_land_release(tmp_path):
     assert release.splitlines()[0].startswith("unit,name,period,source,basis,estimate_km2")
     assert [line.split(",")[2] for line in release.splitlines()[1:]] == ["2023", "2024"]
     assert 'class="mm-stack"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_hazard_files_merge_with_their_pieces_and_a_repeated_id_counts_once(tmp_path, dedupe):
+    from layers.pipeline import prepare_project, summaries
+    from layers.project import load_project
+
+    first = shapely.box(36.0, 49.5, 36.05, 49.55)
+    again = shapely.box(36.2, 49.5, 36.3, 49.6)  # the same id, digitised again elsewhere
+    for name, ids, boxes in (
+        ("a", ["h1", "h2"], [first, shapely.box(36.1, 49.5, 36.15, 49.55)]),
+        ("b", ["h1", "h3"], [again, shapely.box(36.4, 49.5, 36.45, 49.55)]),
+    ):
+        gpd.GeoDataFrame({"record_id": ids, "hazard_class": "CHA", "source": "Export"},
+                         geometry=boxes, crs=4326).to_file(tmp_path / f"{name}.gpkg")  # fmt: skip
+    dedupe_on = 'dedupe_on = ["record_id"]\n' if dedupe else ""
+    (tmp_path / "p.toml").write_text(
+        '[[layers]]\nname = "h"\nkind = "hazards"\npath = ["a.gpkg", "b.gpkg"]\n' + dedupe_on,
+        encoding="utf-8",
+    )
+    done = prepare_project(load_project(tmp_path / "p.toml"))
+    p = done.layers["h"]
+    assert (p.n_accepted, p.rejected, p.duplicates) == (3, 0 if dedupe else 1, 1 if dedupe else 0)
+    row = summaries(done)[("h", "admin1")].table.set_index("unit").loc["UA-63"]
+    kept = [first, shapely.box(36.1, 49.5, 36.15, 49.55), shapely.box(36.4, 49.5, 36.45, 49.55)]
+    # The left-out copy's pieces are gone with it: 3 polygons, the second h1 not summed.
+    assert row["polygons"] == 3
+    assert row["sum_km2"] == pytest.approx(sum(_geodesic(b) for b in kept), rel=1e-9)
