@@ -87,8 +87,12 @@ def hazards_map(
     pad = 0.5
     bounds = (bounds[0] - pad, bounds[1] - pad, bounds[2] + pad, bounds[3] + pad)
     accepted, shown = engine.get("accepted"), engine.get("shown")
-    sampled = (f" Polygons: {fmt_number(shown)} of {fmt_number(accepted)} (the most recent); "
-               "units are shaded by all of them." if accepted and shown < accepted else "")
+    sampled = (
+        f" Polygons: {fmt_number(shown)} of {fmt_number(accepted)} (the most recent); "
+        "units are shaded by all of them."
+        if accepted and shown < accepted
+        else ""
+    )
     fmap = new_map(bounds, title=title, tiles=tiles, credits=list(credits),
                    subtitle="Units shaded by the land the hazard polygons cover, overlaps "
                    f"counted once; polygons as surveyed above them.{sampled}")  # fmt: skip
