@@ -138,10 +138,27 @@ def _members(
 
 
 def _member_notes(grouping: str, used: dict, unplaced: list[str]) -> list[str]:
-    """Say which compositions placed records in members, and which records are in none."""
+    """Say which compositions placed records in members, and which records are in none.
+
+    Examples
+    --------
+    >>> said = {dt.date(2018, d, 1): f"T, as in force on 2018-0{d}-01 (A 2 units)" for d in (1, 2)}
+    >>> _member_notes("district", said, [])
+    ["Districts: T, as in force on the records' dates, 2018-01-01 to 2018-02-01 (2 dates) (A 2 units)."]
+    """  # noqa: E501
     w = groupings.words(grouping)
     noun = w["member"]
-    notes = [f"{w['Members']}: {used[day]}." for day in sorted(used)]
+    # One note per composition: the dates of records it placed are given as a range.
+    same: dict[str, list] = {}
+    for day in sorted(used):
+        text = used[day].replace(f"as in force on {day.isoformat()}", "\0")
+        same.setdefault(text, []).append(day)
+    notes = []
+    for text, days in same.items():
+        when = (days[0].isoformat() if len(days) == 1 else
+                f"the records' dates, {days[0].isoformat()} to {days[-1].isoformat()} "
+                f"({len(days):,} dates)")  # fmt: skip
+        notes.append(f"{w['Members']}: {text.replace(chr(0), f'as in force on {when}')}.")
     if unplaced:
         notes.append(
             f"{len(unplaced)} record(s) dated before the {noun} data begin are in no {noun}: "
