@@ -44,9 +44,9 @@ __all__ = [
     "encode_geometries",
 ]
 
-#: Keep popups clear of the title panel (top left) and the legend (bottom right)
-#: when Leaflet pans the map to show them.
-POPUP_PADDING = {"autoPanPaddingTopLeft": [20, 150], "autoPanPaddingBottomRight": [370, 30]}
+#: A popup's first pan keeps it 8 px inside the map; as it opens, the map's layout pads it
+#: clear of the panels as they are laid out (the title, an open legend: layers.js).
+POPUP_PADDING = {"autoPanPaddingTopLeft": [8, 8], "autoPanPaddingBottomRight": [8, 8]}
 
 
 def decimals_for(tolerance: float | None) -> int:

@@ -114,8 +114,7 @@
         fillOpacity: 0.85, dashArray: r[4] ? "3 3" : null, className: o.className
       });
       m.bindTooltip(r[5]);
-      m.bindPopup(r[6], {maxWidth: 420, autoPanPaddingTopLeft: [20, 150],
-                         autoPanPaddingBottomRight: [370, 30]});
+      m.bindPopup(r[6], {maxWidth: 420});  // its pan padding follows the layout
       return m;
     });
     group.addLayers(markers);
@@ -458,6 +457,17 @@
       fitting = false;
       el.setAttribute("data-mm-fit-zoom", String(map.getZoom()));
     }
+    // A popup pans clear of the panels as they are laid out now (a phone's title, an open
+    // legend), not of fixed margins: its padding is the fit's, set as it opens.
+    map.on("popupopen", function (e) {
+      var pad = fitOptions(map), o = e.popup.options;
+      // Never wider than the map (a phone is narrower than the 420 px a popup may take).
+      o.maxWidth = Math.min(o.maxWidth || 300, Math.max(map.getSize().x - 48, 160));
+      o.minWidth = Math.min(o.minWidth || 50, o.maxWidth);
+      o.autoPanPaddingTopLeft = L.point(pad.paddingTopLeft);
+      o.autoPanPaddingBottomRight = L.point(pad.paddingBottomRight);
+      if (o.autoPan !== false) { e.popup.update(); }
+    });
     map.on("dragstart", function () { moved = true; });
     map.on("zoomstart", function () { if (!fitting) { moved = true; } });
     map.on("resize", fit);

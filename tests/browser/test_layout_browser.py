@@ -115,3 +115,37 @@ def test_an_embed_in_an_article_is_laid_out_for_its_column(built, browser, tmp_p
         _assert_laid_out(layout, f"{stem} embedded at {size}")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1024, 600)], ids=["390x844", "1024x600"])
+def test_a_popup_opened_under_the_title_pans_clear_of_it(built, browser, size):
+    # A popup opened at a point under the title panel (as a tap on a unit there opens one)
+    # pans the map until the whole popup is clear of the title and inside the map (on a
+    # phone, narrower than the 420 px a popup may take), as on a laptop.
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    try:
+        page = context.new_page()
+        page.goto((built.out / "contamination.html").as_uri(), wait_until="load")
+        expect(page.locator(".folium-map[data-mm-drawn='true']")).to_be_attached()
+        page.evaluate("""() => {
+          const el = document.querySelector('.folium-map'), m = window[el.id];
+          const title = el.querySelector('.mm-title').getBoundingClientRect();
+          const box = el.getBoundingClientRect();
+          const at = m.containerPointToLatLng([title.left - box.left + 30,
+                                               title.bottom - box.top - 10]);
+          L.popup({maxWidth: 420}).setLatLng(at)
+            .setContent('<p>' + 'A unit popup with a few lines. '.repeat(6) + '</p>').openOn(m);
+        }""")
+        clear = """() => {
+          const el = document.querySelector('.folium-map');
+          const p = el.querySelector('.leaflet-popup-content-wrapper');
+          if (!p) return false;
+          const r = p.getBoundingClientRect(), t = el.querySelector('.mm-title')
+            .getBoundingClientRect(), b = el.getBoundingClientRect();
+          const meets = r.left < t.right && t.left < r.right && r.top < t.bottom && t.top < r.bottom;
+          return !meets && r.top >= b.top && r.bottom <= b.bottom && r.left >= b.left &&
+            r.right <= b.right;
+        }"""
+        page.wait_for_function(clear, timeout=10_000)
+    finally:
+        context.close()
