@@ -461,8 +461,9 @@
     // legend), not of fixed margins: its padding is the fit's, set as it opens.
     map.on("popupopen", function (e) {
       var pad = fitOptions(map), o = e.popup.options;
-      // Never wider than the map (a phone is narrower than the 420 px a popup may take).
-      o.maxWidth = Math.min(o.maxWidth || 300, Math.max(map.getSize().x - 48, 160));
+      // Never wider than the map (a phone is narrower than the 420 px a popup may take);
+      // maxWidth is the content's, the frame adds about 45 px.
+      o.maxWidth = Math.min(o.maxWidth || 300, Math.max(map.getSize().x - 90, 160));
       o.minWidth = Math.min(o.minWidth || 50, o.maxWidth);
       o.autoPanPaddingTopLeft = L.point(pad.paddingTopLeft);
       o.autoPanPaddingBottomRight = L.point(pad.paddingBottomRight);
