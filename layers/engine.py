@@ -90,7 +90,7 @@ class Part:
     recent: gpd.GeoDataFrame | None = None
     files: int = 0
     duplicates: int = 0
-    ids: pd.DataFrame | None = None  # one partition's accepted record ids (record_id, part, row)
+    ids: pd.DataFrame | None = None  # one partition's accepted ids: id_hash (h1, h2), part, row
     repeats: list = field(default_factory=list)  # (this file, first file, count) of repeats
     hexagons: pd.DataFrame | None = None  # records per H3 cell (layers.hexagons)
     overlay: dict | None = None  # a hazards layer's overlay facts (layers.hazards)
@@ -180,8 +180,7 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
         rejected=p.rejected, problems=len(p.rejects), rejects=p.rejects, fuzzy=list(p.fuzzy),
         notes=list(p.notes), files=1, duplicates=p.duplicates, repeats=repeats,
-        ids=pd.DataFrame({"record_id": records["record_id"].astype(str).to_numpy(),
-                          "part": index, "row": records["row"].to_numpy(dtype=np.int64)}),
+        ids=_id_hashes(records).assign(part=index, row=records["row"].to_numpy(dtype=np.int64)),
     )  # fmt: skip
     if kinds.get(spec.kind).reach == "overlay":  # hazard polygons: sums and unions per unit
         part.partials = {by: hazard_partial(records, by) for by in LEVELS}
@@ -234,7 +233,8 @@ def _without_repeats(p: Prepared, index: int, repeated: pd.DataFrame, spec: Laye
     from layers.frames import rejects_frame, rows_of
 
     records = p.records
-    first = repeated.reindex(records["record_id"].astype(str).to_numpy())
+    hashes = _id_hashes(records)
+    first = repeated.reindex(pd.MultiIndex.from_frame(hashes))
     later = first["part"].notna().to_numpy() & ~(
         (first["part"].to_numpy() == index) & (first["row"].to_numpy() == records["row"].to_numpy())
     )
@@ -349,33 +349,39 @@ def prepare_on_cluster(
     """
     from layers.pipeline import shown_path
 
-    def persist(bag):
-        return bag.persist() if dask_client is None else dask_client.persist(bag)
+    def run(parts):  # the reduction, and each partition's rejects and ids kept on the workers
+        reduced, slim = reduction(parts, keep=engine.points_on_map), parts.map(_slim)
+        if dask_client is None:
+            import dask
+
+            reduced, slim = dask.persist(reduced, slim)
+            return reduced.compute(), slim
+        reduced, slim = dask_client.persist([reduced, slim])
+        return dask_client.compute(reduced).result(), slim
 
     counted = {"levels": tuple(levels), "grouping_specs": tuple(grouping_specs)}
-    parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                               limits=limits, **counted))  # fmt: skip
-
+    total, parts = run(partitions(spec, project_path, boundary_set, aliases, engine=engine,
+                                  limits=limits, **counted))  # fmt: skip
     shown = [shown_path(path, project_path)
              for path, _ in partition_items(spec, engine.partition_rows)]  # fmt: skip
     repeated = repeated_ids(parts, shown, dask_client)
-    if len(repeated):  # the partitions with a later copy of an id are prepared again without it
-        parts = persist(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                                   limits=limits, repeated=repeated, done=parts,
-                                   **counted))  # fmt: skip
-    reduced = reduction(parts, keep=engine.points_on_map)
-    total = reduced.compute() if dask_client is None else dask_client.compute(reduced).result()
+    if len(repeated):  # prepared again, the later copies of repeated ids taken out
+        total, parts = run(partitions(spec, project_path, boundary_set, aliases, engine=engine,
+                                      limits=limits, repeated=repeated, **counted))  # fmt: skip
+        total.notes.append(
+            f"{len(repeated):,} record id(s) are in more than one partition: the partitions were "
+            "prepared a second time, without the later copies."
+        )
     spool = spool_rejects(parts, dask_client)
     return finish(total, spec, project_path, boundary_set, engine, spool)
 
 
 def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
-               limits=None, repeated=None, done=None, levels=(), grouping_specs=()):  # fmt: skip
+               limits=None, repeated=None, levels=(), grouping_specs=()):  # fmt: skip
     """Make the layer's partitions as a ``dask.bag`` of :class:`Part`, one task per partition.
 
-    With ``repeated`` (record ids an earlier partition has) and ``done`` (the
-    parts made without it), only the partitions holding a later copy of such
-    an id are prepared again; the others are taken from ``done``.
+    ``repeated`` (:func:`repeated_ids`) names record ids an earlier partition
+    has: each partition then leaves out its later copies.
     """
     import dask.bag as db
 
@@ -384,48 +390,72 @@ def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: 
     one = partial(_one, spec=spec, project_path=project_path, boundary_set=boundary_set,
                   aliases=aliases, limits=limits, keep=engine.points_on_map, levels=levels,
                   grouping_specs=grouping_specs)  # fmt: skip
-    if repeated is None:
-        return bag.map(one)
-    again = {int(p) for held in repeated["parts"] for p in held[1:]}
-    return db.map(_again, bag, done, one=one, repeated=repeated, again=again)
+    return bag.map(one, repeated=repeated)
 
 
-def _again(item, part: Part, *, one, repeated, again) -> Part:
-    """Prepare a partition again without ids an earlier one has, or keep the part made."""
-    return one(item, repeated=repeated) if item[0] in again else part
+def _slim(part: Part) -> Part:
+    """Keep of a partition's part what is needed after the reduction: its rejects and ids."""
+    return Part(rejected=part.rejected, problems=part.problems, rejects=part.rejects, ids=part.ids)
+
+
+def _id_hashes(records: pd.DataFrame) -> pd.DataFrame:
+    """Two 64-bit hashes of each record id (``h1``, ``h2``): 128 bits stand for the id.
+
+    Comparing the hashes, not the ids, keeps 24 bytes per record on the workers
+    for the check across partitions; two different ids share both hashes with
+    a chance of about 1e-21 in 30 million.
+    """
+    ids = records["record_id"].astype(str).to_numpy(dtype=object)
+    return pd.DataFrame({
+        "h1": pd.util.hash_array(ids, hash_key="minemap-ids-0001"),
+        "h2": pd.util.hash_array(ids, hash_key="minemap-ids-0002"),
+    })  # fmt: skip
 
 
 def repeated_ids(parts, shown: list[str], dask_client) -> pd.DataFrame:
-    """Record ids accepted in more than one partition, with the partition and row of the first.
+    """Find record ids accepted in more than one partition, and the partition and row of the first.
 
-    Counted on the cluster (``dask.dataframe``: a value count per id, split
-    over partitions); only the repeated ids come to the driver. Returns a
-    table indexed by ``record_id`` with ``part``, ``row`` and ``file`` of the
-    first copy (``shown`` names each partition's file) and ``parts``, every
-    partition holding one, in order.
+    Counted on the cluster (``dask.dataframe``: a count per id, by its 128-bit
+    hash, :func:`_id_hashes`, split over partitions); only the repeated ids
+    come to the driver. Returns a table indexed by the hashes (``h1``, ``h2``)
+    with ``part``, ``row`` and ``file`` of the first copy (``shown`` names each
+    partition's file) and ``parts``, every partition holding one, in order.
     """
     import dask.dataframe as dd
 
     frames = parts.map_partitions(_ids_frame).to_delayed()
-    meta = pd.DataFrame({"record_id": pd.Series(dtype=object), "part": pd.Series(dtype="int64"),
-                         "row": pd.Series(dtype="int64")})  # fmt: skip
+    meta = pd.DataFrame(
+        {
+            "h1": pd.Series(dtype="uint64"),
+            "h2": pd.Series(dtype="uint64"),
+            "part": pd.Series(dtype="int64"),
+            "row": pd.Series(dtype="int64"),
+        }
+    )
     ids = dd.from_delayed(frames, meta=meta, verify_meta=False)
-    counted = ids["record_id"].value_counts(split_out=max(1, len(frames) // 8))
-    many = counted[counted > 1].index
-    many = (many.compute() if dask_client is None
-            else dask_client.compute(many).result())  # fmt: skip
-    empty = meta.set_index("record_id").assign(file=pd.Series(dtype=object),
-                                               parts=pd.Series(dtype=object))  # fmt: skip
+    counted = ids.groupby(["h1", "h2"]).size(split_out=max(1, len(frames) // 8))
+    many = counted[counted > 1]
+    many = many.compute() if dask_client is None else dask_client.compute(many).result()
+    index = pd.MultiIndex.from_arrays([pd.Series(dtype="uint64")] * 2, names=["h1", "h2"])
+    empty = pd.DataFrame({"part": pd.Series(dtype="int64"), "row": pd.Series(dtype="int64"),
+                          "file": pd.Series(dtype=object), "parts": pd.Series(dtype=object)},
+                         index=index)  # fmt: skip
     if not len(many):
         return empty
-    wanted = set(many)
-    copies = ids[ids["record_id"].isin(wanted)]
+    wanted = set(many.index)
+    copies = ids.map_partitions(_among, wanted, meta=meta)
     copies = copies.compute() if dask_client is None else dask_client.compute(copies).result()
     copies = copies.sort_values(["part", "row"], kind="stable")
-    first = copies.groupby("record_id", sort=False).first()
-    first["parts"] = copies.groupby("record_id", sort=False)["part"].agg(list)
+    first = copies.groupby(["h1", "h2"], sort=False)[["part", "row"]].first()
+    first["parts"] = copies.groupby(["h1", "h2"], sort=False)["part"].agg(list)
     first["file"] = [shown[int(p)] for p in first["part"]]
     return first
+
+
+def _among(frame: pd.DataFrame, wanted: set) -> pd.DataFrame:
+    """Keep the rows of ``frame`` whose (h1, h2) is in ``wanted``."""
+    keys = zip(frame["h1"].to_numpy().tolist(), frame["h2"].to_numpy().tolist(), strict=True)
+    return frame[[k in wanted for k in keys]]
 
 
 def _repeats_said(total: Part, spec: LayerSpec) -> str:
@@ -450,7 +480,8 @@ def _repeats_said(total: Part, spec: LayerSpec) -> str:
 def _ids_frame(parts: list[Part]) -> pd.DataFrame:
     frames = [p.ids for p in parts if p.ids is not None]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {"record_id": [], "part": [], "row": []})  # fmt: skip
+        {"h1": np.array([], dtype=np.uint64), "h2": np.array([], dtype=np.uint64),
+         "part": np.array([], dtype=np.int64), "row": np.array([], dtype=np.int64)})  # fmt: skip
 
 
 def reduction(parts, *, keep: int):
