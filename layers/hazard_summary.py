@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geo.boundaries import unit_name
-from layers.summary import Summary
+from layers.summary import Summary, add_rows
 
 __all__ = ["RELEASE", "HazardPartial", "combine_hazards", "finish_hazards", "hazard_partial",
            "hazards"]  # fmt: skip
@@ -91,19 +91,14 @@ _SUMS = ("polygons", "sha_km2", "cha_km2", "sum_km2", *(f"{s}_km2" for s in RELE
 
 def combine_hazards(first: HazardPartial, then: HazardPartial) -> HazardPartial:
     """Add two parts' sums per unit and unite their unions."""
-    out = HazardPartial(first.by, {k: dict(r) for k, r in first.rows.items()},
-                        first.outside + then.outside, first.source or then.source,
-                        {**then.names, **first.names}, first.records + then.records)  # fmt: skip
-    for key, row in then.rows.items():
-        mine = out.rows.get(key)
-        if mine is None:
-            out.rows[key] = dict(row)
-            continue
-        for column in _SUMS:
-            mine[column] += row[column]
+
+    def unite(mine: dict, row: dict) -> None:
         mine["union"] = shapely.union(mine["union"], row["union"])
         mine["ids"] = sorted(set(mine["ids"]) | set(row["ids"]))[:IDS_KEPT]
-    return out
+
+    return HazardPartial(first.by, add_rows(first.rows, then.rows, _SUMS, unite),
+                         first.outside + then.outside, first.source or then.source,
+                         {**then.names, **first.names}, first.records + then.records)  # fmt: skip
 
 
 def finish_hazards(part: HazardPartial) -> Summary:

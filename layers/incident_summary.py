@@ -32,6 +32,7 @@ from layers.summary import (
     _member_notes,
     _member_of,
     _members,
+    add_rows,
 )
 
 __all__ = ["IDS_IN_CELL", "INCIDENT_COUNTS", "GroupingPartial", "IncidentPartial",
@@ -174,24 +175,19 @@ def _count_by_key(frame: pd.DataFrame, part: IncidentPartial) -> IncidentPartial
 
 def combine_incidents(first: IncidentPartial, then: IncidentPartial) -> IncidentPartial:
     """Combine the counts of two parts, ``first`` holding the earlier records."""
-    out = IncidentPartial(first.by, {k: dict(r) for k, r in first.rows.items()},
-                          first.unplaced + then.unplaced, first.derived + then.derived,
-                          first.countries | then.countries)  # fmt: skip
-    for key, row in then.rows.items():
-        mine = out.rows.get(key)
-        if mine is None:
-            out.rows[key] = dict(row)
-            continue
-        for column in INCIDENT_COUNTS:
-            mine[column] += row[column]
+
+    def join(mine: dict, row: dict) -> None:
         mine["records"] = sorted(mine["records"] + row["records"])[:IDS_IN_CELL]
-        mine["n_records"] += row["n_records"]
         top = row["largest_casualty_count"]
         if top is not None and (mine["largest_casualty_count"] is None
                                 or top > mine["largest_casualty_count"]):  # fmt: skip
             mine["largest_casualty_count"] = top
             mine["largest_count_period"] = row["largest_count_period"]
-    return out
+
+    rows = add_rows(first.rows, then.rows, [*INCIDENT_COUNTS, "n_records"], join)
+    return IncidentPartial(first.by, rows, first.unplaced + then.unplaced,
+                           first.derived + then.derived,
+                           first.countries | then.countries)  # fmt: skip
 
 
 def _ids_cell(ids: list[str], total: int) -> str:

@@ -74,6 +74,27 @@ class Summary:
     stack: tuple[str, ...] = ()
 
 
+def add_rows(first: dict, then: dict, columns, more=None) -> dict:
+    """Join two parts' rows by key: a key of both has ``columns`` added, then ``more(mine, row)``.
+
+    Examples
+    --------
+    >>> add_rows({"a": {"n": 1}}, {"a": {"n": 2}, "b": {"n": 5}}, ["n"])
+    {'a': {'n': 3}, 'b': {'n': 5}}
+    """
+    out = {k: dict(r) for k, r in first.items()}
+    for key, row in then.items():
+        mine = out.get(key)
+        if mine is None:
+            out[key] = dict(row)
+            continue
+        for column in columns:
+            mine[column] += row[column]
+        if more is not None:
+            more(mine, row)
+    return out
+
+
 def _join_ids(values) -> str:
     """Join ids with ';', sorted as text."""
     listed = values.tolist() if hasattr(values, "tolist") else list(values)
