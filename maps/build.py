@@ -36,7 +36,7 @@ from layers.pipeline import (
 )
 from layers.prepare import NAME_MATCH_COLUMNS, RECORD_COLUMNS, name_matches, record_listing
 from layers.project import Project, load_project
-from layers.rejects_spool import write_rejects_csv
+from layers.rejects_spool import rows_rejected, write_rejects_csv
 from maps import embed, tables, views
 from maps.base import check_tiles
 from maps.index_page import index_page
@@ -216,9 +216,10 @@ def build(
         ]
         parts = [p.rejects for p in done.layers.values() if not p.rejects.empty]
         result.rejects = pd.concat(parts, ignore_index=True) if parts else result.rejects
-        result.rejected = sum(p.rejected for p in done.layers.values())
-        result.problems = sum(p.problems for p in done.layers.values())
         spools = [p.spool for p in done.layers.values() if p.spool is not None]
+        # A row two layers both reject (the same file) counts once, as check counts it.
+        result.rejected = rows_rejected(result.rejects) + sum(s.rows for s in spools)
+        result.problems = len(result.rejects) + sum(s.problems for s in spools)
         result.files.append(result.folder.write_with(
             "rejects.csv", lambda path: write_rejects_csv(path, result.rejects, spools)
         ))  # fmt: skip
