@@ -35,6 +35,7 @@ from layers.areas import (
 )
 from layers.columns import parse_column
 from layers.frames import first_positions, rows_of
+from layers.numbers import AMBIGUOUS_COMMA, plain_numbers
 from layers.schema import Field, Schema
 
 __all__ = [
@@ -82,6 +83,14 @@ def _parse_number(text: str, f: Field) -> tuple[object, str | None, str | None]:
     try:
         value: float = float(text) if f.type == "number" else int(text)
     except ValueError:
+        if AMBIGUOUS_COMMA.fullmatch(text):
+            plain, decimal = text.replace(",", ""), str(float(text.replace(",", ".")))
+            return (
+                None,
+                f"{text} may be {plain} (',' between thousands) or {decimal} (',' as decimal "
+                "mark), and no other value in the column says which",
+                f"write {f.name} as {plain} or {decimal}",
+            )
         example = "1250" if f.type == "integer" else "1250.5 ('.' as decimal mark)"
         return (
             None,
@@ -368,6 +377,13 @@ def validate(
     ]
     parsed: dict[str, np.ndarray] = {}
     columns, refused = _dates_as_iso(frame, sch, notes, date_format)
+    for f in sch.fields:  # thousands separators, where the column leaves no doubt
+        if f.type in ("number", "integer") and f.name in frame.columns:
+            plain, said = plain_numbers(frame[f.name], f.name)
+            if plain is not None:
+                columns[f.name] = plain
+                if notes is not None:
+                    notes += said
     for rank, f in enumerate(sch.fields):
         bound = MAX_COUNT if f.type == "integer" else None  # every integer field is a count
         parsed[f.name], cell_problems = parse_column(

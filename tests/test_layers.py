@@ -192,3 +192,31 @@ def test_utf8_bom_is_accepted(tmp_path):
     path = _write(tmp_path, [_good(record_id="bom")])
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     assert list(layers.read(path, "contamination").records["record_id"]) == ["bom"]
+
+
+def test_thousands_separators_are_read_when_the_column_leaves_no_doubt(tmp_path):
+    # A spreadsheet's 1,250,000 and 1 250 (no-break space) are read, and a note says so; a
+    # column whose only comma cell is 1,250 (1250, or 1.25 with a decimal comma) is refused.
+    rows = [_good(record_id="a", value="1,250,000", value_unit="m2"),
+            _good(record_id="b", value="1,250", value_unit="m2"),
+            _good(record_id="c", value="3\u00a0500", value_unit="m2"),
+            _good(record_id="d", value="17.5", value_unit="m2")]  # fmt: skip
+    layer = layers.read(_write(tmp_path, rows), "contamination")
+    assert layer.rejects.empty
+    values = dict(zip(layer.records["record_id"], layer.records["value"], strict=True))
+    assert values == {"a": 1_250_000, "b": 1_250, "c": 3_500, "d": 17.5}
+    said = " ".join(layer.notes)
+    assert "value: 2 number(s) written with ',' between thousands (e.g. '1,250,000' read as " \
+        "1250000)" in said
+    assert "value: 1 number(s) written with spaces between thousands" in said
+    alone = layers.read(_write(tmp_path, [_good(record_id="e", value="1,250"),
+                                          _good(record_id="f", value="2.5")]), "contamination")
+    (reject,) = alone.rejects.to_dict("records")
+    assert (reject["record_id"], reject["field"], reject["received"]) == ("e", "value", "1,250")
+    assert reject["reason"].startswith("1,250 may be 1250 (',' between thousands) or 1.25")
+    assert reject["fix"] == "write value as 1250 or 1.25"
+    # A decimal comma column (1,5) is no thousands column: refused as before.
+    decimal = layers.read(_write(tmp_path, [_good(record_id="g", value="1,5"),
+                                            _good(record_id="h", value="1,250,000")]),
+                          "contamination")  # fmt: skip
+    assert sorted(decimal.rejects["record_id"]) == ["g", "h"]
