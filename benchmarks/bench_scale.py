@@ -133,6 +133,16 @@ def child(engine: str, project: Path, workers: int, memory_limit: str) -> None:
     del pd
 
 
+def same_tables(local: dict, dask: dict) -> str:
+    """Compare the engines' summaries: those both make, and those only the cluster makes."""
+    both = sorted(set(local) & set(dask))
+    differ = [k for k in both if local[k] != dask[k]]
+    only = sorted(set(dask) - set(local)) + [f"{k} (local only)" for k in set(local) - set(dask)]
+    verdict = "DIFFER: " + ", ".join(differ) if differ else "equal"
+    said = f"{len(both)} summaries of both engines {verdict}"
+    return said + (f"; made by one engine only: {', '.join(only)}" if only else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=float, nargs="+", default=[1e6, 1e7, 3e7])
@@ -182,8 +192,8 @@ def main() -> None:
                 f"{said['accepted']:,}", f"{said['rejected']:,}",
             ])  # fmt: skip
         if "local" in results:
-            same = results["local"]["tables"] == results["dask"]["tables"]
-            print(f"{rows:,} rows: summaries of the two engines {'equal' if same else 'DIFFER'}")
+            same = same_tables(results["local"]["tables"], results["dask"]["tables"])
+            print(f"{rows:,} rows: {same}")
         flat.append((rows, results["dask"]["driver_rss"], max(results["dask"]["workers_rss"])))
     print()
     print(table(["rows", "engine", "wall s", "CPU s", "rows/s", "driver peak RSS MiB",
