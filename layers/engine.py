@@ -1,20 +1,25 @@
 """Prepare a project's large layers on a Dask cluster: partitions read and counted on workers.
 
 ``[engine] kind = "dask"`` in a project (or ``minemap build --engine dask``)
-prepares each incident layer of several partitions (the files of a dataset:
-GeoParquet or CSV files, named by a glob, a folder or a list; and the runs of
-row groups of a large Parquet file, :func:`partition_items`) on a
-dask.distributed cluster: the one at ``scheduler``, else a LocalCluster of
-``workers`` processes. Each partition is read, validated, resolved to units
-and located on a worker by the same code as the local engine
-(:func:`layers.pipeline.prepare_file`); the worker returns only what is
-small: its counts per unit (:func:`layers.incident_summary.incident_partial`), its
-notes, and its most recent records up to the map's limit. A tree reduction
-(``dask.bag``) combines them; nothing collects every record on the driver.
-Each partition's rejects are then taken to the driver one partition at a time
-and written to disk (:class:`layers.rejects_spool.SpooledRejects`), and rows
-in = accepted + rejected is checked. Summaries by admin1 and admin0 are the local engine's, made
-from the combined counts (:func:`layers.incident_summary.finish_incidents`).
+prepares each incident or hazards layer of several partitions
+(:mod:`layers.partitions`: the files of a glob, folder or list, and the runs of
+row groups of a large Parquet file) on a dask.distributed cluster: the one at
+``scheduler``, else a LocalCluster of ``workers`` processes.
+
+Each partition is read, validated, resolved to units and located, or overlaid
+with the units and measured, on a worker by the same code as the local engine
+(:func:`layers.pipeline.prepare_file`). The worker returns what is small: its
+partial summaries by admin1, admin0 and the project's groupings
+(:mod:`layers.incident_summary`, :mod:`layers.hazard_summary`), its hexagon
+counts (:mod:`layers.hexagons`), its notes and its most recent records up to
+the map's limit. A tree reduction (``dask.bag``, 8 at a time) combines them;
+the summaries are finished from the combined parts, as the local engine
+finishes its one part. Nothing collects every record on the driver.
+
+Each partition's rejects and record-id hashes stay on the workers until the
+driver takes the rejects, one partition at a time, to disk
+(:class:`layers.rejects_spool.SpooledRejects`) and the ids are checked across
+partitions (:mod:`layers.record_ids`). Rows in = accepted + rejected is checked.
 
 Every other layer (small tables, other kinds, a layer of one partition) is
 prepared on the driver as by the local engine, and the notes say so.
@@ -27,7 +32,6 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -48,12 +52,14 @@ from layers.incident_summary import (
     grouping_partial,
     incident_partial,
 )
+from layers.partitions import partition_items
 from layers.prepare import Prepared
 from layers.project import LayerSpec
+from layers.record_ids import id_hashes, repeated_ids, repeats_said, without_repeats
 from layers.rejects_spool import SpooledRejects
 
-__all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partitions",
-           "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
+__all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partition_items",
+           "partitions", "prepare_on_cluster", "reduction", "spool_rejects"]  # fmt: skip
 
 #: How each kind of partial count is combined, and finished into a summary.
 _COMBINE = {IncidentPartial: combine_incidents, GroupingPartial: combine_grouping,
@@ -104,40 +110,6 @@ def on_cluster(spec: LayerSpec, engine: EngineSpec) -> bool:
             and len(partition_items(spec, engine.partition_rows)) > 1)  # fmt: skip
 
 
-def partition_items(spec: LayerSpec, partition_rows: int) -> list[tuple[Path, tuple | None]]:
-    """Split a layer into partitions: each file, and a Parquet file by its row groups.
-
-    A Parquet file of several row groups is cut into runs of whole row groups
-    of at least ``partition_rows`` rows (the last may be smaller); a partition
-    ``(path, (first, stop))`` reads row groups ``first`` to ``stop - 1``, and
-    ``(path, None)`` the whole file.
-    """
-    items = []
-    for path in spec.files:
-        sizes = _row_group_sizes(path)
-        cuts, start, rows = [], 0, 0
-        for i, n in enumerate(sizes):
-            rows += n
-            if rows >= partition_rows or i == len(sizes) - 1:
-                cuts.append((start, i + 1))
-                start, rows = i + 1, 0
-        items += [(path, cut) for cut in cuts] if len(cuts) > 1 else [(path, None)]
-    return items
-
-
-def _row_group_sizes(path: Path) -> list[int]:
-    """Rows of each row group of a Parquet file; ``[]`` for other files (and unreadable ones)."""
-    if path.suffix.lower() not in (".parquet", ".geoparquet"):
-        return []
-    import pyarrow.parquet as pq
-
-    try:
-        meta = pq.ParquetFile(path).metadata
-    except (OSError, ValueError):  # the reader says what is wrong, on a worker
-        return []
-    return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
-
-
 def _recent(records: gpd.GeoDataFrame, keep: int) -> gpd.GeoDataFrame:
     """Keep the ``keep`` most recent records (by end, else start date; record order on ties)."""
 
@@ -174,13 +146,13 @@ def _one(item, spec, project_path, boundary_set, aliases, limits, keep, repeated
     p = prepare_file(spec, path, project_path, boundary_set, aliases, limits, row_groups)
     repeats = []
     if repeated is not None and len(repeated):
-        p, repeats = _without_repeats(p, index, repeated, spec)
+        p, repeats = without_repeats(p, index, repeated, spec)
     records = p.records
     part = Part(
         rows_read=p.rows_read, accepted=len(records), left_out=p.left_out,
         rejected=p.rejected, problems=len(p.rejects), rejects=p.rejects, fuzzy=list(p.fuzzy),
         notes=list(p.notes), files=1, duplicates=p.duplicates, repeats=repeats,
-        ids=_id_hashes(records).assign(part=index, row=records["row"].to_numpy(dtype=np.int64)),
+        ids=id_hashes(records).assign(part=index, row=records["row"].to_numpy(dtype=np.int64)),
     )  # fmt: skip
     if kinds.get(spec.kind).reach == "overlay":  # hazard polygons: sums and unions per unit
         part.partials = {by: hazard_partial(records, by) for by in LEVELS}
@@ -225,45 +197,6 @@ def _add_overlay(mine: dict | None, theirs: dict | None) -> dict | None:
         out[key] = {**theirs.get(key, {}), **mine.get(key, {})}
     out["units"] = max(mine.get("units", 0), theirs.get("units", 0))
     return out
-
-
-def _without_repeats(p: Prepared, index: int, repeated: pd.DataFrame, spec: LayerSpec):
-    """Take out of ``p`` the records whose id an earlier partition has; say from which file."""
-    from geo.errors import reject
-    from layers.frames import rejects_frame, rows_of
-
-    records = p.records
-    hashes = _id_hashes(records)
-    first = repeated.reindex(pd.MultiIndex.from_frame(hashes))
-    later = first["part"].notna().to_numpy() & ~(
-        (first["part"].to_numpy() == index) & (first["row"].to_numpy() == records["row"].to_numpy())
-    )
-    if not later.any():
-        return p, []
-    files = first["file"].to_numpy()[later]
-    repeats = pd.Series(files).value_counts(sort=False)
-    said = [(p.path, str(f), int(n)) for f, n in repeats.items()]
-    kept = records[~later].reset_index(drop=True)
-    if "overlay" in records.attrs:  # a hazard's pieces go with it
-        info = records.attrs["overlay"]
-        pieces = info["pieces"]
-        gone = set(records["record_id"][later].astype(str))
-        kept.attrs = {**records.attrs, "overlay": {
-            **info, "pieces": pieces[~pieces["record_id"].astype(str).isin(gone)]}}  # fmt: skip
-    if spec.dedupe_on:
-        return dataclasses.replace(
-            p, records=kept, duplicates=p.duplicates + int(later.sum())
-        ), said
-    rows = first["row"].to_numpy()[later]
-    found = [
-        reject(p.path, rec.get("row"), "record_id", rec.get("record_id"),
-               f"the record_id is also that of row {int(row)} of {file}",
-               'to keep one record of each, write dedupe_on = ["record_id"] in the project\'s '
-               "layer; else make the ids unique", rec)
-        for rec, row, file in zip(rows_of(records[later]), rows, files, strict=True)
-    ]  # fmt: skip
-    rejects = pd.concat([p.rejects, rejects_frame(found)], ignore_index=True)
-    return dataclasses.replace(p, records=kept, rejects=rejects), []
 
 
 def _combine(parts, *, keep: int) -> Part:
@@ -398,92 +331,6 @@ def _slim(part: Part) -> Part:
     return Part(rejected=part.rejected, problems=part.problems, rejects=part.rejects, ids=part.ids)
 
 
-def _id_hashes(records: pd.DataFrame) -> pd.DataFrame:
-    """Two 64-bit hashes of each record id (``h1``, ``h2``): 128 bits stand for the id.
-
-    Comparing the hashes, not the ids, keeps 24 bytes per record on the workers
-    for the check across partitions; two different ids share both hashes with
-    a chance of about 1e-21 in 30 million.
-    """
-    ids = records["record_id"].astype(str).to_numpy(dtype=object)
-    return pd.DataFrame({
-        "h1": pd.util.hash_array(ids, hash_key="minemap-ids-0001"),
-        "h2": pd.util.hash_array(ids, hash_key="minemap-ids-0002"),
-    })  # fmt: skip
-
-
-def repeated_ids(parts, shown: list[str], dask_client) -> pd.DataFrame:
-    """Find record ids accepted in more than one partition, and the partition and row of the first.
-
-    Counted on the cluster (``dask.dataframe``: a count per id, by its 128-bit
-    hash, :func:`_id_hashes`, split over partitions); only the repeated ids
-    come to the driver. Returns a table indexed by the hashes (``h1``, ``h2``)
-    with ``part``, ``row`` and ``file`` of the first copy (``shown`` names each
-    partition's file) and ``parts``, every partition holding one, in order.
-    """
-    import dask.dataframe as dd
-
-    frames = parts.map_partitions(_ids_frame).to_delayed()
-    meta = pd.DataFrame(
-        {
-            "h1": pd.Series(dtype="uint64"),
-            "h2": pd.Series(dtype="uint64"),
-            "part": pd.Series(dtype="int64"),
-            "row": pd.Series(dtype="int64"),
-        }
-    )
-    ids = dd.from_delayed(frames, meta=meta, verify_meta=False)
-    counted = ids.groupby(["h1", "h2"]).size(split_out=max(1, len(frames) // 8))
-    many = counted[counted > 1]
-    many = many.compute() if dask_client is None else dask_client.compute(many).result()
-    index = pd.MultiIndex.from_arrays([pd.Series(dtype="uint64")] * 2, names=["h1", "h2"])
-    empty = pd.DataFrame({"part": pd.Series(dtype="int64"), "row": pd.Series(dtype="int64"),
-                          "file": pd.Series(dtype=object), "parts": pd.Series(dtype=object)},
-                         index=index)  # fmt: skip
-    if not len(many):
-        return empty
-    wanted = set(many.index)
-    copies = ids.map_partitions(_among, wanted, meta=meta)
-    copies = copies.compute() if dask_client is None else dask_client.compute(copies).result()
-    copies = copies.sort_values(["part", "row"], kind="stable")
-    first = copies.groupby(["h1", "h2"], sort=False)[["part", "row"]].first()
-    first["parts"] = copies.groupby(["h1", "h2"], sort=False)["part"].agg(list)
-    first["file"] = [shown[int(p)] for p in first["part"]]
-    return first
-
-
-def _among(frame: pd.DataFrame, wanted: set) -> pd.DataFrame:
-    """Keep the rows of ``frame`` whose (h1, h2) is in ``wanted``."""
-    keys = zip(frame["h1"].to_numpy().tolist(), frame["h2"].to_numpy().tolist(), strict=True)
-    return frame[[k in wanted for k in keys]]
-
-
-def _repeats_said(total: Part, spec: LayerSpec) -> str:
-    """Say how record ids were checked across partitions, and what repeated."""
-    if total.duplicates:
-        pairs = (
-            pd.DataFrame(total.repeats, columns=["a", "b", "n"])
-            .groupby(["a", "b"], sort=False)["n"]
-            .sum()
-        )
-        said = "; ".join(f"{n:,} of {a} repeat {b}" for (a, b), n in pairs.items())
-        return (
-            f"dedupe_on {list(spec.dedupe_on)}: {total.duplicates:,} record(s) repeat a "
-            f"record of an earlier partition and were left out, the first kept ({said})."
-        )
-    return (
-        f"Record ids were checked across the {total.files} partitions: a record_id that an "
-        "earlier partition has is rejected (its row names the first)."
-    )
-
-
-def _ids_frame(parts: list[Part]) -> pd.DataFrame:
-    frames = [p.ids for p in parts if p.ids is not None]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        {"h1": np.array([], dtype=np.uint64), "h2": np.array([], dtype=np.uint64),
-         "part": np.array([], dtype=np.int64), "row": np.array([], dtype=np.int64)})  # fmt: skip
-
-
 def reduction(parts, *, keep: int):
     """Build the tree reduction of a bag of parts (a ``dask.bag`` Item), 8 at a time."""
     return parts.reduction(partial(_combine, keep=keep), partial(_combine, keep=keep),
@@ -563,7 +410,7 @@ def finish(
         else f"Rows in = accepted + rejected + duplicates left out: {total.rows_read:,} = "
         f"{total.accepted:,} + {total.rejected:,} + {total.duplicates:,} (rejects written "
         "partition by partition).",
-        _repeats_said(total, spec),
+        repeats_said(total, spec),
     ]
     if hazards:
         notes.append("Land release per year from the polygons' status dates is not made on the "
