@@ -277,14 +277,14 @@ def _hexagon_layer(frame: pd.DataFrame):
     Returns the layer, its legend entries and a note; None when the layer was
     not prepared on a cluster or no record is placed at a point.
     """
-    import h3
+    counts = (frame.attrs.get("engine") or {}).get("hexagons")
+    if counts is None or counts.empty:
+        return None
+    import h3  # the dask extra's: only a layer prepared on a cluster has hexagon counts
     import shapely
 
     from layers.hexagons import map_resolution
 
-    counts = (frame.attrs.get("engine") or {}).get("hexagons")
-    if counts is None or counts.empty:
-        return None
     res = map_resolution(counts, HEX_CELLS_ON_MAP)
     if res is None:
         return None
