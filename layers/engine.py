@@ -55,7 +55,7 @@ from layers.incident_summary import (
 from layers.partitions import partition_items
 from layers.prepare import Prepared
 from layers.project import LayerSpec
-from layers.record_ids import id_hashes, repeated_ids, repeats_said, without_repeats
+from layers.record_ids import id_hashes, ids_frame, repeated_ids, repeats_said, without_repeats
 from layers.rejects_spool import SpooledRejects
 
 __all__ = ["EngineError", "Part", "client", "finish", "on_cluster", "partition_items",
@@ -282,31 +282,58 @@ def prepare_on_cluster(
     """
     from layers.pipeline import shown_path
 
-    def run(parts):  # the reduction, and each partition's rejects and ids kept on the workers
-        reduced, slim = reduction(parts, keep=engine.points_on_map), parts.map(_slim)
-        if dask_client is None:
-            import dask
-
-            reduced, slim = dask.persist(reduced, slim)
-            return reduced.compute(), slim
-        reduced, slim = dask_client.persist([reduced, slim])
-        return dask_client.compute(reduced).result(), slim
+    def run(parts):  # the reduction; the rejects taken as partitions finish; the ids kept
+        return _run(parts, keep=engine.points_on_map, dask_client=dask_client)
 
     counted = {"levels": tuple(levels), "grouping_specs": tuple(grouping_specs)}
-    total, parts = run(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                                  limits=limits, **counted))  # fmt: skip
+    total, spool, ids = run(partitions(spec, project_path, boundary_set, aliases, engine=engine,
+                                       limits=limits, **counted))  # fmt: skip
     shown = [shown_path(path, project_path)
              for path, _ in partition_items(spec, engine.partition_rows)]  # fmt: skip
-    repeated = repeated_ids(parts, shown, dask_client)
+    repeated = repeated_ids(ids, shown, dask_client)
+    del ids  # the workers let the hashes go
     if len(repeated):  # prepared again, the later copies of repeated ids taken out
-        total, parts = run(partitions(spec, project_path, boundary_set, aliases, engine=engine,
-                                      limits=limits, repeated=repeated, **counted))  # fmt: skip
+        total, spool, _ids = run(partitions(spec, project_path, boundary_set, aliases,
+                                            engine=engine, limits=limits, repeated=repeated,
+                                            **counted))  # fmt: skip
         total.notes.append(
             f"{len(repeated):,} record id(s) are in more than one partition: the partitions were "
             "prepared a second time, without the later copies."
         )
-    spool = spool_rejects(parts, dask_client)
     return finish(total, spec, project_path, boundary_set, engine, spool)
+
+
+def _run(parts, *, keep: int, dask_client):
+    """Run the partitions: the combined part, the rejects spooled, each partition's id hashes.
+
+    On a cluster each partition's rejects are taken to the driver as soon as the
+    partition is done, and released on the worker, so a worker holds the
+    rejects of the partitions in flight only; the id hashes (24 bytes a record)
+    stay on the workers, as futures, for :func:`layers.record_ids.repeated_ids`.
+    """
+    reduced = reduction(parts, keep=keep)
+    rejects = parts.map(_rejects_of).to_delayed()
+    ids = parts.map_partitions(ids_frame).to_delayed()
+    spool = SpooledRejects.temporary()
+    if dask_client is None:
+        import dask
+
+        total, taken, ids = dask.compute(reduced, rejects, ids)
+        for index, frames in enumerate(taken):
+            for frame in frames:
+                spool.add(frame, index)
+        return total, spool, ids
+    from dask.distributed import as_completed
+
+    futures = dask_client.compute([reduced, *rejects, *ids])
+    total, taken, ids = futures[0], futures[1 : 1 + len(rejects)], futures[1 + len(rejects) :]
+    index = {f.key: i for i, f in enumerate(taken)}
+    for future in as_completed(taken):
+        for frame in future.result():
+            spool.add(frame, index[future.key])
+        future.release()
+    del taken
+    return total.result(), spool, ids
 
 
 def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: EngineSpec,
@@ -324,11 +351,6 @@ def partitions(spec: LayerSpec, project_path, boundary_set, aliases, *, engine: 
                   aliases=aliases, limits=limits, keep=engine.points_on_map, levels=levels,
                   grouping_specs=grouping_specs)  # fmt: skip
     return bag.map(one, repeated=repeated)
-
-
-def _slim(part: Part) -> Part:
-    """Keep of a partition's part what is needed after the reduction: its rejects and ids."""
-    return Part(rejected=part.rejected, problems=part.problems, rejects=part.rejects, ids=part.ids)
 
 
 def reduction(parts, *, keep: int):

@@ -75,18 +75,20 @@ def id_hashes(records: pd.DataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def repeated_ids(parts, shown: list[str], dask_client) -> pd.DataFrame:
+def repeated_ids(frames: list, shown: list[str], dask_client) -> pd.DataFrame:
     """Find record ids accepted in more than one partition, and the partition and row of the first.
 
-    Counted on the cluster (``dask.dataframe``: a count per id, by its 128-bit
-    hash, :func:`id_hashes`, split over partitions); only the repeated ids
-    come to the driver. Returns a table indexed by the hashes (``h1``, ``h2``)
+    ``frames`` are each partition's id hashes (:func:`ids_frame`; futures on
+    a cluster). They are counted on the cluster (``dask.dataframe``: a count
+    per id, by its 128-bit hash, :func:`id_hashes`, split over partitions);
+    only the repeated ids come to the driver. Returns a table indexed by the hashes (``h1``, ``h2``)
     with ``part``, ``row`` and ``file`` of the first copy (``shown`` names each
     partition's file) and ``parts``, every partition holding one, in order.
     """
+    import dask
     import dask.dataframe as dd
 
-    frames = parts.map_partitions(ids_frame).to_delayed()
+    frames = [dask.delayed(f) if isinstance(f, pd.DataFrame) else f for f in frames]
     meta = pd.DataFrame(
         {
             "h1": pd.Series(dtype="uint64"),

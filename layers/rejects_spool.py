@@ -68,13 +68,19 @@ class SpooledRejects:
         weakref.finalize(spool, shutil.rmtree, spool.folder, True)
         return spool
 
-    def add(self, rejects: pd.DataFrame) -> None:
-        """Keep one partition's rejects (nothing for a partition with none)."""
+    def add(self, rejects: pd.DataFrame, index: int | None = None) -> None:
+        """Keep one partition's rejects (nothing for a partition with none).
+
+        ``index`` is the partition's place in the layer, for partitions taken
+        as they finish; the spool reads them back in that order. By default,
+        after those already added.
+        """
         if rejects.empty:
             return
-        path = self.folder / f"part-{len(self.files):06d}.pkl"
+        index = len(self.files) if index is None else index
+        path = self.folder / f"part-{index:09d}.pkl"
         rejects.reset_index(drop=True).to_pickle(path)
-        self.files.append(path)
+        self.files = sorted([*self.files, path])
         self.rows += rows_rejected(rejects)
         self.problems += len(rejects)
         self.columns += [c for c in rejects.columns if c not in self.columns]
