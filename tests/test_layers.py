@@ -206,11 +206,15 @@ def test_thousands_separators_are_read_when_the_column_leaves_no_doubt(tmp_path)
     values = dict(zip(layer.records["record_id"], layer.records["value"], strict=True))
     assert values == {"a": 1_250_000, "b": 1_250, "c": 3_500, "d": 17.5}
     said = " ".join(layer.notes)
-    assert "value: 2 number(s) written with ',' between thousands (e.g. '1,250,000' read as " \
+    assert (
+        "value: 2 number(s) written with ',' between thousands (e.g. '1,250,000' read as "
         "1250000)" in said
+    )
     assert "value: 1 number(s) written with spaces between thousands" in said
-    alone = layers.read(_write(tmp_path, [_good(record_id="e", value="1,250"),
-                                          _good(record_id="f", value="2.5")]), "contamination")
+    alone = layers.read(
+        _write(tmp_path, [_good(record_id="e", value="1,250"), _good(record_id="f", value="2.5")]),
+        "contamination",
+    )
     (reject,) = alone.rejects.to_dict("records")
     assert (reject["record_id"], reject["field"], reject["received"]) == ("e", "value", "1,250")
     assert reject["reason"].startswith("1,250 may be 1250 (',' between thousands) or 1.25")
