@@ -267,6 +267,10 @@ def _events_per_unit(frame: gpd.GeoDataFrame, boundary_set: BoundarySet | None, 
     return layer, [*legend, (NO_EVENT, "no event")], note
 
 
+#: Colours of cluster bubbles, fewest records first (Leaflet.markercluster's default classes,
+#: which the canvas of many records draws too).
+CLUSTER_COLOURS = ("#6ecc39", "#f0c20c", "#f18017")
+
 #: At most this many H3 cells are drawn: the finest resolution that fits (layers.hexagons).
 HEX_CELLS_ON_MAP = 5000
 
@@ -495,6 +499,13 @@ def incidents_map(
             (HEX_COLOURS[0], "hexagon: fewest records in view"),
             (HEX_COLOURS[-1], "hexagon: most"),
         ]
+    # Cluster bubbles: Leaflet.markercluster's classes, or the canvas's for many records.
+    if any(isinstance(layer, ClusteredMarkers) for layer in filtered):
+        entries += list(zip(CLUSTER_COLOURS, ("cluster: 2–9 records", "cluster: 10–99",
+                                              "cluster: 100 or more"), strict=True))  # fmt: skip
+    if big:
+        entries += list(zip(CLUSTER_COLOURS, ("cluster: up to 99 records", "cluster: 100–999",
+                                              "cluster: 1,000 or more"), strict=True))  # fmt: skip
     if nationals:
         entries.append(("dashed:#6a3d9a", "badge: a country's records"))
         notes.append("A badge gives a country's records that name no place in it: how many, "
