@@ -312,20 +312,21 @@ def _run(parts, *, keep: int, dask_client):
     stay on the workers, as futures, for :func:`layers.record_ids.repeated_ids`.
     """
     reduced = reduction(parts, keep=keep)
-    rejects = parts.map(_rejects_of).to_delayed()
-    ids = parts.map_partitions(ids_frame).to_delayed()
+    # Unfused, so that these and the reduction share the partitions' tasks: each runs once.
+    rejects = parts.map(_rejects_of).to_delayed(optimize_graph=False)
+    ids = parts.map_partitions(ids_frame).to_delayed(optimize_graph=False)
     spool = SpooledRejects.temporary()
     if dask_client is None:
         import dask
 
-        total, taken, ids = dask.compute(reduced, rejects, ids)
+        total, taken, ids = dask.compute(reduced, rejects, ids, optimize_graph=False)
         for index, frames in enumerate(taken):
             for frame in frames:
                 spool.add(frame, index)
         return total, spool, ids
     from dask.distributed import as_completed
 
-    futures = dask_client.compute([reduced, *rejects, *ids])
+    futures = dask_client.compute([reduced, *rejects, *ids], optimize_graph=False)
     total, taken, ids = futures[0], futures[1 : 1 + len(rejects)], futures[1 + len(rejects) :]
     index = {f.key: i for i, f in enumerate(taken)}
     for future in as_completed(taken):

@@ -351,3 +351,46 @@ def test_the_engine_table_is_checked(tmp_path):
         with pytest.raises(ProjectError) as err:
             load_project(tmp_path / "p.toml")
         assert err.value.key == key
+
+
+def _count_prepares() -> None:
+    """On a worker: count the partitions prepared (layers.pipeline.prepare_file calls)."""
+    import layers.pipeline as pipeline
+
+    if getattr(pipeline, "_counted", None) is None:
+        prepare = pipeline.prepare_file
+
+        def counted(*args, **kwargs):
+            pipeline._counted.append(str(args[1]))
+            return prepare(*args, **kwargs)
+
+        pipeline._counted, pipeline._prepare = [], prepare
+        pipeline.prepare_file = counted
+    pipeline._counted.clear()
+
+
+def _prepared_files() -> list:
+    import layers.pipeline as pipeline
+
+    return list(pipeline._counted)
+
+
+def _uncount() -> None:
+    import layers.pipeline as pipeline
+
+    pipeline.prepare_file, pipeline._counted = pipeline._prepare, None
+
+
+def test_each_partition_is_prepared_once(dataset, dask_client):
+    # The reduction, the rejects and the id hashes come from the same tasks: no partition is
+    # read twice (unfused graphs; a fused copy of the graph would prepare each one 3 times).
+    project = load_project(dataset / "parquet_dask.toml")
+    dask_client.run(_count_prepares)
+    try:
+        p = cluster.prepare_on_cluster(project.layers[0], project.path, None, None,
+                                       engine=project.engine, dask_client=dask_client)  # fmt: skip
+        files = [f for fs in dask_client.run(_prepared_files).values() for f in fs]
+    finally:
+        dask_client.run(_uncount)
+    assert sorted(files) == sorted(str(f) for f in project.layers[0].files)
+    assert p.rows_read == PARTS * ROWS
