@@ -80,8 +80,9 @@ def repeated_ids(frames: list, shown: list[str], dask_client) -> pd.DataFrame:
 
     ``frames`` are each partition's id hashes (:func:`ids_frame`; futures on
     a cluster). They are counted on the cluster (``dask.dataframe``: a count
-    per id, by its 128-bit hash, :func:`id_hashes`, split over partitions);
-    only the repeated ids come to the driver. Returns a table indexed by the hashes (``h1``, ``h2``)
+    per first hash, split over partitions); only the ids whose first hash
+    repeats come to the driver, which compares both hashes (128 bits,
+    :func:`id_hashes`). Returns a table indexed by the hashes (``h1``, ``h2``)
     with ``part``, ``row`` and ``file`` of the first copy (``shown`` names each
     partition's file) and ``parts``, every partition holding one, in order.
     """
@@ -98,7 +99,9 @@ def repeated_ids(frames: list, shown: list[str], dask_client) -> pd.DataFrame:
         }
     )
     ids = dd.from_delayed(frames, meta=meta, verify_meta=False)
-    counted = ids.groupby(["h1", "h2"]).size(split_out=max(1, len(frames) // 8))
+    # Counted by the first hash alone (one 64-bit column: light to shuffle); the few
+    # candidates are then compared by both hashes on the driver.
+    counted = ids["h1"].value_counts(split_out=max(1, len(frames) // 8))
     many = counted[counted > 1]
     many = many.compute() if dask_client is None else dask_client.compute(many).result()
     index = pd.MultiIndex.from_arrays([pd.Series(dtype="uint64")] * 2, names=["h1", "h2"])
@@ -107,9 +110,11 @@ def repeated_ids(frames: list, shown: list[str], dask_client) -> pd.DataFrame:
                          index=index)  # fmt: skip
     if not len(many):
         return empty
-    wanted = set(many.index)
-    copies = ids.map_partitions(_among, wanted, meta=meta)
+    copies = ids.map_partitions(_among, set(many.index.tolist()), meta=meta)
     copies = copies.compute() if dask_client is None else dask_client.compute(copies).result()
+    copies = copies[copies.duplicated(["h1", "h2"], keep=False)]  # both hashes repeat
+    if copies.empty:
+        return empty
     copies = copies.sort_values(["part", "row"], kind="stable")
     first = copies.groupby(["h1", "h2"], sort=False)[["part", "row"]].first()
     first["parts"] = copies.groupby(["h1", "h2"], sort=False)["part"].agg(list)
@@ -118,9 +123,8 @@ def repeated_ids(frames: list, shown: list[str], dask_client) -> pd.DataFrame:
 
 
 def _among(frame: pd.DataFrame, wanted: set) -> pd.DataFrame:
-    """Keep the rows of ``frame`` whose (h1, h2) is in ``wanted``."""
-    keys = zip(frame["h1"].to_numpy().tolist(), frame["h2"].to_numpy().tolist(), strict=True)
-    return frame[[k in wanted for k in keys]]
+    """Keep the rows of ``frame`` whose first hash is in ``wanted``."""
+    return frame[frame["h1"].isin(wanted)]
 
 
 def repeats_said(total, spec: LayerSpec) -> str:

@@ -394,3 +394,17 @@ def test_each_partition_is_prepared_once(dataset, dask_client):
         dask_client.run(_uncount)
     assert sorted(files) == sorted(str(f) for f in project.layers[0].files)
     assert p.rows_read == PARTS * ROWS
+
+
+def test_ids_repeat_only_when_both_hashes_do():
+    # Two ids sharing the first 64-bit hash but not the second are different ids.
+    from layers.record_ids import repeated_ids
+
+    def frame(part, h2_of_first):
+        return pd.DataFrame({"h1": np.array([1, 2], dtype=np.uint64),
+                             "h2": np.array([h2_of_first, 20], dtype=np.uint64),
+                             "part": part, "row": [2, 3]})  # fmt: skip
+
+    found = repeated_ids([frame(0, 10), frame(1, 11)], ["a.csv", "b.csv"], None)
+    assert found.index.tolist() == [(2, 20)]
+    assert found.loc[(2, 20)].to_dict() == {"part": 0, "row": 3, "parts": [0, 1], "file": "a.csv"}
