@@ -58,7 +58,7 @@ __all__ = [
 
 
 #: Rows of a summary shown on the index page; past them, the page links the whole table.
-INDEX_ROWS = 200
+INDEX_ROWS = 1000
 
 
 @dataclass

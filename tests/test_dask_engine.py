@@ -294,12 +294,12 @@ def test_a_build_on_the_cluster_says_what_its_map_draws(dataset, tmp_path):
     hexagons = pd.read_csv(out / "summaries" / "events_by_h3.csv")
     assert hexagons.groupby("resolution")["records"].sum().nunique() == 1
     # The index shows a long table by its first rows and names the whole one.
-    assert len(hexagons) > 200
+    from maps.build import INDEX_ROWS
+
+    assert len(hexagons) > INDEX_ROWS
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert (
-        f"The first 200 of {len(hexagons):,} rows; the whole table is summaries/events_by_h3.csv"
-        in index
-    )
+    said = f"The first {INDEX_ROWS:,} of {len(hexagons):,} rows; the whole table is summaries/"
+    assert said + "events_by_h3.csv" in index
     assert len(pd.read_csv(out / "records.csv")) == 50
     # The same summaries as the local engine's build.
     local = tmp_path / "local"
