@@ -20,12 +20,32 @@ from jinja2 import Template
 from maps.safehtml import js_literal, layer_label
 from maps.scripts import LayersScript
 
-__all__ = ["ClusteredMarkers", "UnitBadges"]
+__all__ = ["ClusteredMarkers", "RowsLayer", "UnitBadges"]
 
 _CLUSTER = "https://cdnjs.cloudflare.com/ajax/libs/leaflet.markercluster/1.1.0"
 
 
-class ClusteredMarkers(LayersScript, JSCSSMixin, Layer):
+class RowsLayer:
+    """Mixin of layers that ``minemapLayers.<factory>(map, rows, options)`` draws (layers.js).
+
+    Subclasses set ``factory`` (a name of this module, never user text) and,
+    in ``__init__``, ``rows_js`` and ``options_js`` (:func:`maps.safehtml.js_literal`).
+    """
+
+    factory: ClassVar[str] = ""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = minemapLayers.{{ this.factory }}({{ this._parent.get_name() }},
+            {{ this.rows_js }}, {{ this.options_js }});
+        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
+        {% endmacro %}
+        """
+    )
+
+
+class ClusteredMarkers(RowsLayer, LayersScript, JSCSSMixin, Layer):
     """A clustered layer of circle markers from compact rows.
 
     Parameters
@@ -49,15 +69,7 @@ class ClusteredMarkers(LayersScript, JSCSSMixin, Layer):
         ("markerclusterdefaultcss", f"{_CLUSTER}/MarkerCluster.Default.css"),
     ]
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = minemapLayers.clusteredMarkers({{ this.rows_js }},
-                                                                  {{ this.options_js }});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
+    factory = "clusteredMarkers"
 
     def __init__(
         self,
@@ -83,7 +95,7 @@ class ClusteredMarkers(LayersScript, JSCSSMixin, Layer):
         })  # fmt: skip
 
 
-class UnitBadges(LayersScript, Layer):
+class UnitBadges(RowsLayer, LayersScript, Layer):
     """Badges of records given for a whole unit (a country), one per unit: its records' count and years.
 
     Parameters
@@ -102,15 +114,7 @@ class UnitBadges(LayersScript, Layer):
         Records a popup shows; the rest are counted.
     """  # noqa: E501
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = minemapLayers.badges({{ this._parent.get_name() }},
-            {{ this.rows_js }}, {{ this.options_js }});
-        {% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-        {% endmacro %}
-        """
-    )
+    factory = "badges"
 
     def __init__(
         self,

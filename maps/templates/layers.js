@@ -100,7 +100,7 @@
 
   // Markers clustered by leaflet.markercluster, with the year filter's interface
   // (see pointcloud.js): rows are [lat, lon, radius, fill, dashed, tooltip, popup].
-  function clusteredMarkers(rows, o) {
+  function clusteredMarkers(map, rows, o) {
     var group = L.markerClusterGroup({
       maxClusterRadius: o.maxClusterRadius,
       spiderfyDistanceMultiplier: 1.6,
