@@ -41,7 +41,13 @@ from geo.errors import REJECT_COLUMNS, MinemapError
 from layers import kinds, summary
 from layers.engine_spec import EngineSpec
 from layers.hazard_summary import HazardPartial, combine_hazards, finish_hazards, hazard_partial
-from layers.hexagons import HEXAGON_PRECISIONS, combine_hexagons, hexagon_counts, hexagon_summary
+from layers.hexagons import (
+    BY_H3,
+    HEXAGON_PRECISIONS,
+    combine_hexagons,
+    hexagon_counts,
+    hexagon_summary,
+)
 from layers.incident_summary import (
     GroupingPartial,
     IncidentPartial,
@@ -66,9 +72,6 @@ _COMBINE = {IncidentPartial: combine_incidents, GroupingPartial: combine_groupin
             HazardPartial: combine_hazards}  # fmt: skip
 _FINISH = {IncidentPartial: finish_incidents, GroupingPartial: finish_grouping,
            HazardPartial: finish_hazards}  # fmt: skip
-
-#: The summary of records per H3 hexagon that a layer prepared on the cluster has.
-HEXAGONS = "h3"
 
 #: Levels the cluster always summarises; a project's groupings are summarised too.
 LEVELS = summary.UNIT_LEVELS
@@ -403,7 +406,7 @@ def finish(
     }  # fmt: skip
     summaries = {by: _FINISH[type(part)](part) for by, part in total.partials.items()}
     if total.hexagons is not None:
-        summaries[HEXAGONS] = hexagon_summary(
+        summaries[BY_H3] = hexagon_summary(
             total.hexagons,
             layer_records=total.accepted,
             left_to_units=total.accepted - total.placed,

@@ -25,8 +25,11 @@ import pandas as pd
 
 from layers.summary import Summary
 
-__all__ = ["HEXAGON_PRECISIONS", "RESOLUTIONS", "combine_hexagons", "hexagon_counts",
+__all__ = ["BY_H3", "HEXAGON_PRECISIONS", "RESOLUTIONS", "combine_hexagons", "hexagon_counts",
            "hexagon_summary", "map_resolution"]  # fmt: skip
+
+#: The ``by`` of the summary of records per hexagon (``<layer>_by_h3``).
+BY_H3 = "h3"
 
 #: H3 resolutions counted: average cell areas of about 12,400, 1,770, 253 and 36 km².
 RESOLUTIONS = (3, 4, 5, 6)

@@ -15,6 +15,7 @@ from importlib.resources import files
 
 import layers
 from layers import area_summaries, kinds
+from layers.hexagons import BY_H3
 from layers.limits import ReadLimits
 from layers.memory import release
 from layers.prepare import Prepared
@@ -228,8 +229,8 @@ def summaries(done: PreparedProject) -> dict[tuple[str, str], layers.summary.Sum
                     if (more := make(records, by)) is not None:
                         more.notes += said
                         out[(spec.name, f"{by}_{suffix}")] = more
-        if prepared.summaries is not None and "h3" in prepared.summaries:  # hexagons, on a cluster
-            out[(spec.name, "h3")] = prepared.summaries["h3"]
+        if prepared.summaries is not None and BY_H3 in prepared.summaries:  # on a cluster
+            out[(spec.name, BY_H3)] = prepared.summaries[BY_H3]
     return out
 
 
